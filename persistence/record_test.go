@@ -137,10 +137,10 @@ func TestTornTailZeroFill(t *testing.T) {
 	data, ends := encodeAll(t, testArgvs())
 	last := ends[len(ends)-1]
 	cases := map[string][]byte{
-		"zeros after the end":           append(append([]byte{}, data...), make([]byte, 100)...),
-		"last payload zeroed":           zeroRange(data, ends[len(ends)-2]+RecordHeaderSize+5, last),
-		"last record and more zeroed":   append(zeroRange(data, ends[len(ends)-2]+3, last), make([]byte, 30)...),
-		"short payload with zero tail":  zeroRange(data[:last-10], ends[len(ends)-2]+RecordHeaderSize+20, last-10),
+		"zeros after the end":            append(append([]byte{}, data...), make([]byte, 100)...),
+		"last payload zeroed":            zeroRange(data, ends[len(ends)-2]+RecordHeaderSize+5, last),
+		"last record and more zeroed":    append(zeroRange(data, ends[len(ends)-2]+3, last), make([]byte, 30)...),
+		"short payload with zero tail":   zeroRange(data[:last-10], ends[len(ends)-2]+RecordHeaderSize+20, last-10),
 		"crc damaged in the last record": flip(data, ends[len(ends)-2]+5),
 	}
 	for name, d := range cases {

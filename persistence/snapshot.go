@@ -304,7 +304,8 @@ type SnapshotReader struct {
 	hdr      SnapshotHeader
 	blockOff int64
 	stored   []byte
-	raw      []byte
+	raw      []byte // the current block's entries
+	dbuf     []byte // decompression buffer
 	pos      int
 	left     uint32
 	total    uint64
@@ -531,7 +532,9 @@ func (r *SnapshotReader) nextBlock() error {
 	if h[0] == blockRaw {
 		r.raw = r.stored
 	} else {
-		r.raw = slices.Grow(r.raw[:0], int(rawLen))[:rawLen]
+		// Own buffer: r.raw may alias r.stored from a previous raw block.
+		r.dbuf = slices.Grow(r.dbuf[:0], int(rawLen))[:rawLen]
+		r.raw = r.dbuf
 		n, err := lz4.UncompressBlock(r.stored, r.raw)
 		if err != nil || int64(n) != rawLen {
 			return r.corrupt(r.blockOff, "block does not decompress to its stated size")
