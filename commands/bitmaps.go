@@ -1,0 +1,4 @@
+package commands
+
+// bitmapCommands is this family's part of the command table.
+var bitmapCommands = []*Spec{}

@@ -1,0 +1,360 @@
+package commands
+
+import (
+	"strconv"
+	"strings"
+)
+
+// infoNode returns the COMMAND INFO entry of s: Redis's own for Redis
+// commands, built from the spec for sundial's.
+func (s *Spec) infoNode() *node {
+	if s.info != nil {
+		return s.info
+	}
+	str := func(v string) *node { return &node{kind: '$', str: v} }
+	num := func(v int) *node { return &node{kind: ':', num: int64(v)} }
+	flags := &node{kind: '~'}
+	for _, f := range s.Flags.Names() {
+		flags.kids = append(flags.kids, &node{kind: '+', str: f})
+	}
+	cats := &node{kind: '~'}
+	for _, cat := range s.Categories {
+		cats.kids = append(cats.kids, &node{kind: '+', str: cat})
+	}
+	keySpecs := &node{kind: '~'}
+	if s.FirstKey > 0 {
+		access := "RO"
+		if s.Flags&FlagWrite != 0 {
+			access = "RW"
+		}
+		keySpecs.kids = append(keySpecs.kids, &node{kind: '%', kids: []*node{
+			str("flags"), {kind: '~', kids: []*node{{kind: '+', str: access}}},
+			str("begin_search"), {kind: '%', kids: []*node{str("type"), str("index"), str("spec"), {kind: '%', kids: []*node{str("index"), num(s.FirstKey)}}}},
+			str("find_keys"), {kind: '%', kids: []*node{str("type"), str("range"), str("spec"), {kind: '%', kids: []*node{
+				str("lastkey"), num(s.LastKey - s.FirstKey), str("keystep"), num(s.Step), str("limit"), num(0)}}}},
+		}})
+	}
+	subs := &node{kind: '*'}
+	for _, sub := range s.Subs {
+		subs.kids = append(subs.kids, sub.infoNode())
+	}
+	s.info = &node{kind: '*', kids: []*node{str(s.FullName), num(s.Arity), flags, num(s.FirstKey), num(s.LastKey), num(s.Step), cats, {kind: '~'}, keySpecs, subs}}
+	return s.info
+}
+
+// docsNode returns the COMMAND DOCS entry of s.
+func (s *Spec) docsNode() *node {
+	if s.docs != nil {
+		return s.docs
+	}
+	str := func(v string) *node { return &node{kind: '$', str: v} }
+	s.docs = &node{kind: '%', kids: []*node{
+		str("summary"), str(s.Summary), str("since"), str(s.Since), str("group"), str(s.Group),
+		str("complexity"), str("O(1)"),
+	}}
+	return s.docs
+}
+
+func cmdCommand(c *Client, args [][]byte) {
+	specs := sortedSpecs()
+	c.Array(len(specs))
+	for _, s := range specs {
+		s.infoNode().write(&c.Reply)
+	}
+}
+
+func cmdCommandCount(c *Client, args [][]byte) { c.Int(int64(len(table))) }
+
+func cmdCommandInfo(c *Client, args [][]byte) {
+	if len(args) == 2 {
+		cmdCommand(c, args)
+		return
+	}
+	c.Array(len(args) - 2)
+	for _, name := range args[2:] {
+		s := lookupFull(name)
+		if s == nil {
+			c.NullArray()
+			continue
+		}
+		s.infoNode().write(&c.Reply)
+	}
+}
+
+// lookupFull finds "get" or "config|get".
+func lookupFull(name []byte) *Spec {
+	top, sub, hasSub := strings.Cut(strings.ToLower(string(name)), "|")
+	s := table[top]
+	if s == nil || !hasSub {
+		return s
+	}
+	return s.lookupSub([]byte(sub))
+}
+
+func cmdCommandDocs(c *Client, args [][]byte) {
+	var specs []*Spec
+	if len(args) == 2 {
+		specs = sortedSpecs()
+	} else {
+		for _, name := range args[2:] {
+			if s := lookupFull(name); s != nil {
+				specs = append(specs, s)
+			}
+		}
+	}
+	c.Map(len(specs))
+	for _, s := range specs {
+		c.BulkString(s.FullName)
+		s.docsNode().write(&c.Reply)
+	}
+}
+
+func cmdCommandList(c *Client, args [][]byte) {
+	specs := sortedSpecs()
+	var keep func(s *Spec) bool
+	if len(args) > 2 {
+		if len(args) != 5 || !strings.EqualFold(string(args[2]), "filterby") {
+			c.Error(errSyntax)
+			return
+		}
+		val := string(args[4])
+		switch strings.ToLower(string(args[3])) {
+		case "module":
+			keep = func(s *Spec) bool { return false }
+		case "aclcat":
+			keep = func(s *Spec) bool {
+				for _, cat := range s.infoNode().kids[6].kids {
+					if strings.EqualFold(strings.TrimPrefix(cat.str, "@"), val) {
+						return true
+					}
+				}
+				return false
+			}
+		case "pattern":
+			keep = func(s *Spec) bool { return GlobMatch([]byte(val), []byte(s.Name), true) }
+		default:
+			c.Error(errSyntax)
+			return
+		}
+	}
+	var names []string
+	for _, s := range specs {
+		if keep == nil || keep(s) {
+			names = append(names, s.Name)
+		}
+		for _, sub := range s.Subs {
+			if keep != nil && keep(sub) || keep == nil {
+				names = append(names, sub.FullName)
+			}
+		}
+	}
+	c.StringArray(names)
+}
+
+func cmdCommandGetkeys(c *Client, args [][]byte) {
+	s := Lookup(args[2])
+	if s == nil {
+		c.Error("ERR Invalid command specified")
+		return
+	}
+	cmdArgs := args[2:]
+	if len(s.Subs) > 0 && len(cmdArgs) > 1 {
+		if sub := s.lookupSub(cmdArgs[1]); sub != nil {
+			s = sub
+		}
+	}
+	if !arityOK(s.Arity, len(cmdArgs)) {
+		c.Error("ERR Invalid number of arguments specified for command")
+		return
+	}
+	keys, ok := commandKeys(s, cmdArgs)
+	if !ok || len(keys) == 0 {
+		if s.FirstKey == 0 && s.Flags&FlagMovableKeys == 0 {
+			c.Error("ERR The command has no key arguments")
+		} else {
+			c.Error("ERR Invalid arguments specified for command")
+		}
+		return
+	}
+	c.Array(len(keys))
+	for _, k := range keys {
+		c.Bulk(k)
+	}
+}
+
+// commandKeys extracts the key arguments of a command: the legacy
+// first/last/step range, or the movable-key rules of commands whose keys
+// are counted by an argument (EVAL, ZUNIONSTORE, XREAD …).
+func commandKeys(s *Spec, args [][]byte) ([][]byte, bool) {
+	if s.Flags&FlagMovableKeys != 0 {
+		return movableKeys(s, args)
+	}
+	if s.FirstKey <= 0 {
+		return nil, true
+	}
+	last := s.LastKey
+	if last < 0 {
+		last = len(args) + last
+	}
+	var keys [][]byte
+	for i := s.FirstKey; i <= last && i < len(args); i += max(s.Step, 1) {
+		keys = append(keys, args[i])
+	}
+	return keys, true
+}
+
+// movableKeys handles the commands whose key count is an argument.
+func movableKeys(s *Spec, args [][]byte) ([][]byte, bool) {
+	numAt := func(pos, first int) ([][]byte, bool) {
+		if pos >= len(args) {
+			return nil, false
+		}
+		n, err := strconv.Atoi(string(args[pos]))
+		if err != nil || n < 0 || first+n > len(args) {
+			return nil, false
+		}
+		return args[first : first+n], true
+	}
+	switch s.Name {
+	case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro":
+		return numAt(2, 3)
+	case "zunion", "zinter", "zdiff", "zintercard", "sintercard", "lmpop", "zmpop":
+		return numAt(1, 2)
+	case "zunionstore", "zinterstore", "zdiffstore":
+		keys, ok := numAt(2, 3)
+		return append([][]byte{args[1]}, keys...), ok
+	case "blmpop", "bzmpop":
+		return numAt(2, 3)
+	case "xread", "xreadgroup":
+		for i := 1; i < len(args); i++ {
+			if strings.EqualFold(string(args[i]), "streams") {
+				rest := args[i+1:]
+				if len(rest)%2 != 0 || len(rest) == 0 {
+					return nil, false
+				}
+				return rest[:len(rest)/2], true
+			}
+		}
+		return nil, false
+	case "sort", "sort_ro":
+		keys := [][]byte{args[1]}
+		for i := 2; i+1 < len(args); i++ {
+			if strings.EqualFold(string(args[i]), "store") {
+				keys = append(keys, args[i+1])
+			}
+		}
+		return keys, true
+	case "migrate":
+		return nil, false
+	case "georadius", "georadiusbymember":
+		keys := [][]byte{args[1]}
+		for i := 2; i+1 < len(args); i++ {
+			if o := strings.ToLower(string(args[i])); o == "store" || o == "storedist" {
+				keys = append(keys, args[i+1])
+			}
+		}
+		return keys, true
+	}
+	if s.FirstKey > 0 {
+		return [][]byte{args[s.FirstKey]}, true
+	}
+	return nil, false
+}
+
+func cmdCommandHelp(c *Client, args [][]byte) {
+	c.helpReply("COMMAND", []string{
+		"(no subcommand)", "    Return details about all Redis commands.",
+		"COUNT", "    Return the total number of commands in this Redis server.",
+		"LIST", "    Return a list of all commands in this Redis server.",
+		"INFO [<command-name> ...]", "    Return details about multiple Redis commands.",
+		"    If no command names are given, documentation details for all",
+		"    commands are returned.",
+		"DOCS [<command-name> ...]", "    Return documentation details about multiple Redis commands.",
+		"    If no command names are given, documentation details for all",
+		"    commands are returned.",
+		"GETKEYS <full-command>", "    Return the keys from a full Redis command.",
+		"GETKEYSANDFLAGS <full-command>", "    Return the keys and the access flags from a full Redis command.",
+	})
+}
+
+func cmdConfigGet(c *Client, args [][]byte) {
+	var pairs [][2]string
+	seen := map[string]bool{}
+	for _, p := range args[2:] {
+		for _, kv := range c.e.Cfg.Match(strings.ToLower(string(p)), func(pat, name string) bool {
+			return GlobMatch([]byte(pat), []byte(name), true)
+		}) {
+			if !seen[kv[0]] {
+				seen[kv[0]] = true
+				pairs = append(pairs, kv)
+			}
+		}
+	}
+	c.Map(len(pairs))
+	for _, kv := range pairs {
+		c.BulkString(kv[0])
+		c.BulkString(kv[1])
+	}
+}
+
+func cmdConfigSet(c *Client, args [][]byte) {
+	if len(args)%2 != 0 {
+		c.Error(errArity("config|set"))
+		return
+	}
+	cfg := c.e.Cfg
+	for i := 2; i < len(args); i += 2 {
+		name := strings.ToLower(string(args[i]))
+		if !cfg.Known(name) {
+			c.Error("ERR Unknown option or number of arguments for CONFIG SET - '" + string(args[i]) + "'")
+			return
+		}
+		if d := cfg.Lookup(name); d != nil && d.Immutable {
+			c.Error("ERR CONFIG SET failed (possibly related to argument '" + name + "') - can't set immutable config")
+			return
+		}
+	}
+	for i := 2; i < len(args); i += 2 {
+		name := strings.ToLower(string(args[i]))
+		val := string(args[i+1])
+		vals := []string{val}
+		if name == "save" {
+			vals = strings.Fields(val)
+			if len(vals) == 0 {
+				vals = []string{""}
+			}
+		}
+		if err := cfg.Set(name, vals); err != nil {
+			c.Error("ERR CONFIG SET failed (possibly related to argument '" + name + "') - " + err.Error())
+			return
+		}
+	}
+	c.e.configChanged()
+	c.OK()
+}
+
+func cmdConfigResetstat(c *Client, args [][]byte) {
+	c.e.resetStats()
+	c.OK()
+}
+
+func cmdConfigRewrite(c *Client, args [][]byte) {
+	if err := c.e.Cfg.Rewrite(); err != nil {
+		c.Error("ERR " + err.Error())
+		return
+	}
+	c.OK()
+}
+
+func cmdConfigHelp(c *Client, args [][]byte) {
+	c.helpReply("CONFIG", []string{
+		"GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
+		"SET <directive> <value>", "    Set the configuration <directive> to <value>.",
+		"RESETSTAT", "    Reset statistics reported by the INFO command.",
+		"REWRITE", "    Rewrite the configuration file.",
+	})
+}
+
+// configChanged applies directives that take effect at once after CONFIG
+// SET (hooks of other families are called from here).
+func (e *Engine) configChanged() {}

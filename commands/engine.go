@@ -1,0 +1,430 @@
+// Package commands holds sundial's command table, the execution engine that
+// dispatches through it, and one file per command family.
+package commands
+
+import (
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"sundial/config"
+	"sundial/keyspace"
+)
+
+// Engine executes commands. Every command runs holding Mu, so commands,
+// MULTI/EXEC, scripts and the serving of blocked clients are atomic with
+// respect to each other, as in Redis's single-threaded model; network I/O
+// happens outside it.
+type Engine struct {
+	Mu    sync.Mutex
+	Store *keyspace.Store
+	Cfg   *config.Config
+	Log   *slog.Logger
+
+	// Propagate receives the deterministic form of every write, in
+	// execution order (the AOF consumes it). It returns a sequence number
+	// that WaitDurable can wait on; nil means nothing consumes writes.
+	Propagate func(db *keyspace.DB, argv [][]byte) uint64
+	// WaitDurable blocks until the write with that sequence is durable.
+	WaitDurable func(seq uint64)
+	// Persist is the persistence backend's command surface (SAVE, BGSAVE,
+	// BGREWRITEAOF, INFO persistence); nil for the memory backend.
+	Persist Persister
+	// Shutdown is called by SHUTDOWN with save set by NOSAVE/SAVE (nil =
+	// default); the server stops gracefully.
+	Shutdown func(save *bool) error
+
+	clients   map[int64]*Client
+	nextID    atomic.Int64
+	startTime time.Time
+
+	// pending collects the propagation forms of the current top-level
+	// call, flushed (wrapped in MULTI/EXEC when more than one command of a
+	// transaction or script) when it returns.
+	pending     []propagation
+	atomicMarks []int
+	execDepth int
+	// Dirty counts changes since the last save (rdb_changes_since_last_save).
+	Dirty int64
+
+	stats      Stats
+	blocking   blockRegistry
+	watches    watchRegistry
+	pubsub     pubsubRegistry
+	scripts    scriptRegistry
+	evict      evictionState
+	paused     pauseState
+	activeExp  bool
+	Loading    atomic.Bool
+	lastSave   atomic.Int64
+	monitors   []*Client
+	errorStats map[string]int64
+}
+
+// Persister is what the persistence backend offers to commands.
+type Persister interface {
+	Save() error
+	BGSave() error
+	BGRewriteAOF() error
+	Info() [][2]string // INFO persistence fields, in order
+}
+
+type propagation struct {
+	db   *keyspace.DB
+	argv [][]byte
+}
+
+// Stats are the counters INFO stats reports.
+type Stats struct {
+	Connections       atomic.Int64
+	Commands          atomic.Int64
+	RejectedConns     atomic.Int64
+	ExpiredKeys       atomic.Int64
+	EvictedKeys       atomic.Int64
+	KeyspaceHits      atomic.Int64
+	KeyspaceMisses    atomic.Int64
+	NetInput          atomic.Int64
+	NetOutput         atomic.Int64
+	Panics            atomic.Int64
+	TotalErrorReplies atomic.Int64
+}
+
+// NewEngine creates an engine over a fresh store sized by cfg.
+func NewEngine(cfg *config.Config, log *slog.Logger) *Engine {
+	if log == nil {
+		log = slog.Default()
+	}
+	e := &Engine{
+		Store:      keyspace.NewStore(cfg.Databases),
+		Cfg:        cfg,
+		Log:        log,
+		clients:    make(map[int64]*Client),
+		startTime:  time.Now(),
+		activeExp:  true,
+		errorStats: make(map[string]int64),
+	}
+	e.Store.OnExpire = e.keyExpired
+	e.Store.OnDelete = e.keyDeleted
+	e.lastSave.Store(time.Now().Unix())
+	return e
+}
+
+// Stats returns the engine's counters.
+func (e *Engine) Stats() *Stats { return &e.stats }
+
+// NewClient registers a connection. conn may be nil for internal clients
+// (AOF replay, scripts).
+func (e *Engine) NewClient(conn Conn, addr, laddr string) *Client {
+	c := &Client{
+		ID:      e.nextID.Add(1),
+		e:       e,
+		conn:    conn,
+		Addr:    addr,
+		LAddr:   laddr,
+		created: time.Now(),
+		Authed:  e.Cfg.RequirePass == "",
+	}
+	c.Proto = 2
+	c.DB = e.Store.Numbered(0)
+	c.lastInteraction = c.created
+	if conn != nil {
+		e.Mu.Lock()
+		e.clients[c.ID] = c
+		e.Mu.Unlock()
+		e.stats.Connections.Add(1)
+	}
+	return c
+}
+
+// FreeClient unregisters a closed connection and drops every trace of it
+// (blocked keys, subscriptions, watches). Called without Mu held.
+func (e *Engine) FreeClient(c *Client) {
+	e.Mu.Lock()
+	defer e.Mu.Unlock()
+	e.freeClientLocked(c)
+}
+
+func (e *Engine) freeClientLocked(c *Client) {
+	if c.closed {
+		return
+	}
+	c.closed = true
+	delete(e.clients, c.ID)
+	if c.block != nil {
+		e.blocking.remove(c)
+		c.block = nil
+	}
+	e.watches.unwatchAll(c)
+	e.pubsub.unsubscribeAll(c)
+	e.removeMonitor(c)
+}
+
+// NumClients is the number of connected clients.
+func (e *Engine) NumClients() int {
+	e.Mu.Lock()
+	defer e.Mu.Unlock()
+	return len(e.clients)
+}
+
+// Exec runs one command for c, appending its reply to c's buffer. The
+// caller holds e.Mu.
+func (e *Engine) Exec(c *Client, args [][]byte) {
+	if len(args) == 0 {
+		return
+	}
+	e.stats.Commands.Add(1)
+	c.lastInteraction = time.Now()
+	spec := Lookup(args[0])
+	if spec == nil {
+		e.reject(c, nil, errUnknownCommand(args))
+		return
+	}
+	if len(spec.Subs) > 0 && len(args) >= 2 {
+		sub := spec.lookupSub(args[1])
+		if sub == nil {
+			e.reject(c, nil, errUnknownSubcommand(args[1], spec.Name))
+			return
+		}
+		spec = sub
+	}
+	if !arityOK(spec.Arity, len(args)) {
+		e.reject(c, spec, errArity(spec.FullName))
+		return
+	}
+	if !c.Authed && spec.Flags&FlagNoAuth == 0 {
+		e.reject(c, spec, errNoAuth)
+		return
+	}
+	if c.multi != nil && spec.Flags&FlagNoMulti != 0 {
+		e.reject(c, spec, "ERR Command not allowed inside a transaction")
+		return
+	}
+	if msg := e.checkOOM(c, spec); msg != "" {
+		e.reject(c, spec, msg)
+		return
+	}
+	if c.subscribed() && c.Proto == 2 && !allowedInSubscribe(spec) {
+		e.reject(c, spec, "ERR Can't execute '"+spec.FullName+
+			"': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
+		return
+	}
+	if e.Loading.Load() && !c.replay && spec.Flags&FlagLoading == 0 {
+		e.reject(c, spec, errLoading)
+		return
+	}
+	if c.multi != nil && !spec.runsInMulti() {
+		e.queueMulti(c, spec, args)
+		return
+	}
+	e.feedMonitors(c, args)
+	mark, mode := len(c.B), c.replyMode
+	e.call(c, spec, args)
+	e.afterCall(c)
+	// CLIENT REPLY OFF|SKIP: drop what this command wrote. The mode set by
+	// CLIENT REPLY itself takes effect from the next command.
+	switch mode {
+	case replyOff:
+		c.B = c.B[:mark]
+	case replySkip:
+		c.B = c.B[:mark]
+		if c.replyMode == replySkip {
+			c.replyMode = replyOn
+		}
+	}
+	if c.replyMode == replySkipNext {
+		c.replyMode = replySkip
+	}
+}
+
+// runsInMulti reports whether the command executes immediately inside
+// MULTI instead of being queued.
+func (s *Spec) runsInMulti() bool {
+	switch s.Name {
+	case "exec", "discard", "multi", "watch", "quit", "reset":
+		return true
+	}
+	return false
+}
+
+func allowedInSubscribe(s *Spec) bool {
+	switch s.Name {
+	case "subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe",
+		"sunsubscribe", "ping", "quit", "reset":
+		return true
+	}
+	return false
+}
+
+// reject answers a command refused before it ran; inside MULTI it also
+// dooms the transaction, as Redis's rejectCommand does.
+func (e *Engine) reject(c *Client, spec *Spec, msg string) {
+	if spec != nil {
+		spec.stats.rejected.Add(1)
+	}
+	if c.multi != nil {
+		c.multi.dirty = true
+	}
+	c.Error(msg)
+	e.countError(msg)
+}
+
+// call runs a handler with the bookkeeping Redis's call() does: timing,
+// command stats, propagation of writes. It is also how MULTI/EXEC and
+// scripts run the commands they contain.
+func (e *Engine) call(c *Client, spec *Spec, args [][]byte) {
+	start := time.Now()
+	c.now = start.UnixMilli()
+	prevCmd, prevArgs := c.cmd, c.args
+	c.cmd, c.args = spec, args
+	c.lastCmd = spec
+	dirtyBefore := e.Dirty
+	c.rewritten = nil
+	errsBefore := c.errs
+	e.execDepth++
+	e.runHandler(c, spec, args)
+	e.execDepth--
+	dur := time.Since(start)
+	spec.stats.calls.Add(1)
+	spec.stats.usec.Add(dur.Microseconds())
+	if c.errs != errsBefore {
+		spec.stats.failed.Add(1)
+		e.countError(c.lastErr)
+	}
+	if e.Dirty != dirtyBefore && spec.Flags&FlagWrite != 0 || c.rewritten != nil {
+		argv := args
+		if c.rewritten != nil {
+			argv = c.rewritten
+		}
+		if len(argv) > 0 {
+			e.propagate(c.DB, argv)
+		}
+	}
+	c.rewritten = nil
+	e.slowlogRecord(c, spec, args, dur)
+	c.cmd, c.args = prevCmd, prevArgs
+}
+
+// runHandler runs the handler, turning a panic into an error reply: a bug
+// in one command must not take every client down. The panic is logged with
+// its stack and counted (INFO stats sundial_panics); tests fail on it.
+func (e *Engine) runHandler(c *Client, spec *Spec, args [][]byte) {
+	defer func() {
+		if r := recover(); r != nil {
+			e.stats.Panics.Add(1)
+			e.Log.Error("panic in command", "command", spec.FullName, "panic", r, "stack", string(debug.Stack()))
+			c.Error("ERR internal error in '" + spec.FullName + "' command")
+		}
+	}()
+	spec.Run(c, args)
+}
+
+// afterCall finishes a top-level command: hands its writes to the AOF and
+// serves clients blocked on keys it made ready.
+func (e *Engine) afterCall(c *Client) {
+	if e.execDepth > 0 {
+		return
+	}
+	e.flushPropagation(c)
+	e.blocking.serveReady(e)
+	e.flushPropagation(c)
+}
+
+// propagate records one write's propagation form.
+func (e *Engine) propagate(db *keyspace.DB, argv [][]byte) {
+	if e.Propagate == nil {
+		return
+	}
+	cp := make([][]byte, len(argv))
+	for i, a := range argv {
+		cp[i] = append([]byte(nil), a...)
+	}
+	e.pending = append(e.pending, propagation{db: db, argv: cp})
+}
+
+// flushPropagation hands the pending writes of a finished top-level call
+// to the consumer. c (may be nil) waits for their durability before its
+// reply is sent.
+func (e *Engine) flushPropagation(c *Client) {
+	if len(e.pending) == 0 || e.Propagate == nil {
+		e.pending = e.pending[:0]
+		return
+	}
+	var seq uint64
+	for _, p := range e.pending {
+		seq = e.Propagate(p.db, p.argv)
+	}
+	if c != nil && seq > c.syncSeq {
+		c.syncSeq = seq
+	}
+	clear(e.pending)
+	e.pending = e.pending[:0]
+}
+
+// PropagateDirect records a write that no client command caused (active
+// expiry, eviction) and hands it on at once.
+func (e *Engine) propagateDirect(db *keyspace.DB, argv [][]byte) {
+	e.propagate(db, argv)
+	if e.execDepth == 0 {
+		e.flushPropagation(nil)
+	}
+}
+
+// keyExpired is called by the keyspace when a key's TTL passed.
+func (e *Engine) keyExpired(db *keyspace.DB, key string) {
+	e.stats.ExpiredKeys.Add(1)
+	if e.Loading.Load() {
+		return
+	}
+	kb := []byte(key)
+	e.propagateDirect(db, [][]byte{[]byte("DEL"), kb})
+	e.notifyKeyspace(db, notifyExpired, "expired", kb)
+	e.watches.touch(db, key)
+}
+
+// keyDeleted is called for every key removed from a keyspace.
+func (e *Engine) keyDeleted(db *keyspace.DB, key string) {}
+
+func (e *Engine) countError(msg string) {
+	e.stats.TotalErrorReplies.Add(1)
+	code := msg
+	for i := 0; i < len(msg); i++ {
+		if msg[i] == ' ' {
+			code = msg[:i]
+			break
+		}
+	}
+	if len(e.errorStats) < 128 || e.errorStats[code] > 0 {
+		e.errorStats[code]++
+	}
+}
+
+// ActiveExpire runs one active expiry cycle over every keyspace within
+// budget, as Redis's serverCron does hz times a second.
+func (e *Engine) ActiveExpire(budget time.Duration) {
+	e.Mu.Lock()
+	defer e.Mu.Unlock()
+	if !e.activeExp || e.Loading.Load() {
+		return
+	}
+	deadline := time.Now().Add(budget)
+	now := time.Now().UnixMilli()
+	within := func() bool { return time.Now().Before(deadline) }
+	for _, db := range e.Store.All() {
+		db.ExpireCycle(now, 20, within)
+		if !within() {
+			break
+		}
+	}
+}
+
+// ReplayClient returns a client for applying persisted writes through the
+// command table, as Redis's fake AOF client does.
+func (e *Engine) ReplayClient(db *keyspace.DB) *Client {
+	c := e.NewClient(nil, "", "")
+	c.DB = db
+	c.Authed = true
+	c.replay = true
+	return c
+}

@@ -1,0 +1,4 @@
+package commands
+
+// geoCommands is this family's part of the command table.
+var geoCommands = []*Spec{}

@@ -1,0 +1,4 @@
+package commands
+
+// hashCommands is this family's part of the command table.
+var hashCommands = []*Spec{}

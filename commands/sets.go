@@ -1,0 +1,4 @@
+package commands
+
+// setCommands is this family's part of the command table.
+var setCommands = []*Spec{}

@@ -1,0 +1,4 @@
+package commands
+
+// sortCommands is this family's part of the command table.
+var sortCommands = []*Spec{}

@@ -1,0 +1,4 @@
+package commands
+
+// streamCommands is this family's part of the command table.
+var streamCommands = []*Spec{}

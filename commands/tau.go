@@ -1,0 +1,4 @@
+package commands
+
+// tauCommands is this family's part of the command table.
+var tauCommands = []*Spec{}

@@ -1,0 +1,4 @@
+package commands
+
+// zsetCommands is this family's part of the command table.
+var zsetCommands = []*Spec{}

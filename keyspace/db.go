@@ -1,0 +1,350 @@
+package keyspace
+
+import (
+	"math/rand/v2"
+)
+
+// Entry is one key of a keyspace.
+type Entry struct {
+	Key   string
+	Value Value
+	// Expire is the absolute expiry time in Unix milliseconds, 0 for none.
+	Expire int64
+	// Access is the LRU clock (seconds) or, under an LFU policy, the
+	// LFU counter and decay time, as Redis keeps them in robj.lru.
+	Access uint32
+	idx    int32 // position in DB.keys
+	vidx   int32 // position in DB.volatile, -1 when the key has no TTL
+}
+
+// DB is one keyspace: a key → entry map plus two dense slices that give
+// O(1) random sampling (RANDOMKEY, eviction, active expiry) and a SCAN
+// cursor that survives growth and deletion.
+type DB struct {
+	Name string
+	// ID is the numeric index for numbered keyspaces, -1 for named ones.
+	ID       int
+	dict     map[string]*Entry
+	keys     []*Entry
+	volatile []*Entry
+	store    *Store
+}
+
+// Store holds every keyspace of a server.
+type Store struct {
+	numbered []*DB
+	named    map[string]*DB
+	// OnExpire is called when a key is removed because its TTL passed,
+	// after it is gone from the keyspace, so the caller can propagate a DEL
+	// and send notifications.
+	OnExpire func(db *DB, key string)
+	// OnDelete is called for every key removed or overwritten with a new
+	// value, so the caller can drop auxiliary state (e.g. blocked waiters).
+	OnDelete func(db *DB, key string)
+	// NoLazyExpire keeps expired keys visible (used while loading data, as
+	// Redis does not expire keys during AOF replay).
+	NoLazyExpire bool
+}
+
+// NewStore creates a store with n numbered keyspaces named "0".."n-1".
+func NewStore(n int) *Store {
+	s := &Store{named: make(map[string]*DB)}
+	for i := 0; i < n; i++ {
+		s.numbered = append(s.numbered, s.newDB(itoa(i), i))
+	}
+	return s
+}
+
+func (s *Store) newDB(name string, id int) *DB {
+	return &DB{Name: name, ID: id, dict: make(map[string]*Entry), store: s}
+}
+
+// Numbered returns keyspace i, or nil when out of range.
+func (s *Store) Numbered(i int) *DB {
+	if i < 0 || i >= len(s.numbered) {
+		return nil
+	}
+	return s.numbered[i]
+}
+
+// NumNumbered is the count of numbered keyspaces (the databases directive).
+func (s *Store) NumNumbered() int { return len(s.numbered) }
+
+// Named returns the named keyspace, creating it when create is set.
+func (s *Store) Named(name string, create bool) *DB {
+	db := s.named[name]
+	if db == nil && create {
+		db = s.newDB(name, -1)
+		s.named[name] = db
+	}
+	return db
+}
+
+// All returns every keyspace: numbered first, then named ones in
+// unspecified order.
+func (s *Store) All() []*DB {
+	all := make([]*DB, 0, len(s.numbered)+len(s.named))
+	all = append(all, s.numbered...)
+	for _, db := range s.named {
+		all = append(all, db)
+	}
+	return all
+}
+
+// ByName finds a keyspace by its file name: numbered ones are "0".."n-1".
+func (s *Store) ByName(name string, create bool) *DB {
+	for _, db := range s.numbered {
+		if db.Name == name {
+			return db
+		}
+	}
+	return s.Named(name, create)
+}
+
+// Swap exchanges the contents of two keyspaces, as SWAPDB does: clients
+// that selected a and b keep their selection and see the other's data.
+func (s *Store) Swap(a, b *DB) {
+	a.dict, b.dict = b.dict, a.dict
+	a.keys, b.keys = b.keys, a.keys
+	a.volatile, b.volatile = b.volatile, a.volatile
+}
+
+// Len is the number of keys, expired-but-not-yet-reclaimed ones included.
+func (db *DB) Len() int { return len(db.dict) }
+
+// Expires is the number of keys with a TTL.
+func (db *DB) Expires() int { return len(db.volatile) }
+
+// Peek returns the entry without checking expiry or touching access time.
+func (db *DB) Peek(key []byte) *Entry { return db.dict[string(key)] }
+
+// Lookup returns the live entry for key, removing it first if it expired.
+func (db *DB) Lookup(key []byte, now int64) *Entry {
+	e := db.dict[string(key)]
+	if e == nil {
+		return nil
+	}
+	if e.Expire != 0 && e.Expire <= now && db.store.expireAllowed() {
+		db.expire(e)
+		return nil
+	}
+	return e
+}
+
+// Expired reports whether e's TTL has passed at now.
+func (e *Entry) Expired(now int64) bool { return e.Expire != 0 && e.Expire <= now }
+
+func (s *Store) expireAllowed() bool { return !s.NoLazyExpire }
+
+// expire removes an expired entry and reports it.
+func (db *DB) expire(e *Entry) {
+	db.remove(e)
+	if db.store.OnExpire != nil {
+		db.store.OnExpire(db, e.Key)
+	}
+}
+
+// Set stores v under key with no TTL, replacing any value, and returns the
+// entry. keepTTL keeps an existing expiry (SET KEEPTTL).
+func (db *DB) Set(key []byte, v Value, keepTTL bool) *Entry {
+	if e := db.dict[string(key)]; e != nil {
+		if db.store.OnDelete != nil && e.Value.Kind() != v.Kind() {
+			db.store.OnDelete(db, e.Key)
+		}
+		e.Value = v
+		if !keepTTL {
+			db.setExpire(e, 0)
+		}
+		return e
+	}
+	return db.Add(string(key), v)
+}
+
+// Add inserts a new key, which must not exist.
+func (db *DB) Add(key string, v Value) *Entry {
+	e := &Entry{Key: key, Value: v, idx: int32(len(db.keys)), vidx: -1}
+	db.dict[key] = e
+	db.keys = append(db.keys, e)
+	return e
+}
+
+// Delete removes key and reports whether it existed (expired keys count as
+// absent: they are reclaimed and reported as expired).
+func (db *DB) Delete(key []byte, now int64) bool {
+	e := db.Lookup(key, now)
+	if e == nil {
+		return false
+	}
+	db.remove(e)
+	return true
+}
+
+// Remove deletes an entry the caller already holds.
+func (db *DB) Remove(e *Entry) { db.remove(e) }
+
+func (db *DB) remove(e *Entry) {
+	delete(db.dict, e.Key)
+	last := db.keys[len(db.keys)-1]
+	db.keys[e.idx] = last
+	last.idx = e.idx
+	db.keys[len(db.keys)-1] = nil
+	db.keys = db.keys[:len(db.keys)-1]
+	db.setExpire(e, 0)
+	if db.store.OnDelete != nil {
+		db.store.OnDelete(db, e.Key)
+	}
+}
+
+// SetExpire sets (ms > 0) or clears (ms == 0) the absolute expiry of e.
+func (db *DB) SetExpire(e *Entry, ms int64) { db.setExpire(e, ms) }
+
+func (db *DB) setExpire(e *Entry, ms int64) {
+	e.Expire = ms
+	switch {
+	case ms != 0 && e.vidx < 0:
+		e.vidx = int32(len(db.volatile))
+		db.volatile = append(db.volatile, e)
+	case ms == 0 && e.vidx >= 0:
+		last := db.volatile[len(db.volatile)-1]
+		db.volatile[e.vidx] = last
+		last.vidx = e.vidx
+		db.volatile[len(db.volatile)-1] = nil
+		db.volatile = db.volatile[:len(db.volatile)-1]
+		e.vidx = -1
+	}
+}
+
+// Rename moves e to newKey, replacing whatever newKey held. The entry keeps
+// its value and expiry.
+func (db *DB) Rename(e *Entry, newKey []byte, now int64) *Entry {
+	if old := db.dict[string(newKey)]; old != nil && old != e {
+		db.remove(old)
+	}
+	v, exp := e.Value, e.Expire
+	db.remove(e)
+	ne := db.Add(string(newKey), v)
+	db.setExpire(ne, exp)
+	return ne
+}
+
+// Flush removes every key and returns how many there were.
+func (db *DB) Flush() int {
+	n := len(db.dict)
+	if db.store.OnDelete != nil {
+		for _, e := range db.keys {
+			db.store.OnDelete(db, e.Key)
+		}
+	}
+	db.dict = make(map[string]*Entry)
+	db.keys = nil
+	db.volatile = nil
+	return n
+}
+
+// RandomEntry returns a uniformly chosen entry, or nil if empty. Expired
+// keys may be returned; callers check.
+func (db *DB) RandomEntry() *Entry {
+	if len(db.keys) == 0 {
+		return nil
+	}
+	return db.keys[rand.IntN(len(db.keys))]
+}
+
+// RandomVolatile returns a random entry that has a TTL, or nil.
+func (db *DB) RandomVolatile() *Entry {
+	if len(db.volatile) == 0 {
+		return nil
+	}
+	return db.volatile[rand.IntN(len(db.volatile))]
+}
+
+// Scan visits entries for a SCAN cursor. Cursor 0 starts an iteration; the
+// returned cursor continues it and is 0 when done. Keys are walked from the
+// end of the dense slice towards its start: a new key is appended past the
+// cursor and a deletion moves the last key (already visited) into the
+// hole, so every key present for the whole iteration is returned.
+func (db *DB) Scan(cursor uint64, count int, fn func(e *Entry)) uint64 {
+	pos := uint64(len(db.keys))
+	if cursor != 0 && cursor < pos {
+		pos = cursor
+	}
+	if count < 1 {
+		count = 1
+	}
+	for ; pos > 0 && count > 0; count-- {
+		pos--
+		fn(db.keys[pos])
+	}
+	return pos
+}
+
+// Each calls fn for every entry until it returns false. fn must not add or
+// remove keys.
+func (db *DB) Each(fn func(e *Entry) bool) {
+	for _, e := range db.keys {
+		if !fn(e) {
+			return
+		}
+	}
+}
+
+// ExpireCycle is one pass of active expiry over db, as Redis's
+// activeExpireCycle: sample keys with a TTL, delete the expired ones, and go
+// on while more than a quarter of a sample was expired and budget remains.
+// It returns the number of keys reclaimed and the number sampled.
+func (db *DB) ExpireCycle(now int64, samples int, budget func() bool) (expired, sampled int) {
+	for len(db.volatile) > 0 {
+		n := samples
+		if n > len(db.volatile) {
+			n = len(db.volatile)
+		}
+		hit := 0
+		for i := 0; i < n && len(db.volatile) > 0; i++ {
+			e := db.volatile[rand.IntN(len(db.volatile))]
+			sampled++
+			if e.Expire <= now {
+				db.expire(e)
+				hit++
+			}
+		}
+		expired += hit
+		if hit*4 <= n || !budget() {
+			break
+		}
+	}
+	return expired, sampled
+}
+
+func itoa(i int) string {
+	if i == 0 {
+		return "0"
+	}
+	var b [20]byte
+	p := len(b)
+	for i > 0 {
+		p--
+		b[p] = byte('0' + i%10)
+		i /= 10
+	}
+	return string(b[p:])
+}
+
+// RandomVolatileSample returns the average remaining TTL (ms) of up to n
+// sampled keys with a TTL, as INFO keyspace's avg_ttl estimate.
+func (db *DB) RandomVolatileSample(n int, now int64) int64 {
+	if len(db.volatile) == 0 {
+		return 0
+	}
+	var sum, cnt int64
+	for i := 0; i < n; i++ {
+		e := db.volatile[rand.IntN(len(db.volatile))]
+		if ttl := e.Expire - now; ttl > 0 {
+			sum += ttl
+			cnt++
+		}
+	}
+	if cnt == 0 {
+		return 0
+	}
+	return sum / cnt
+}

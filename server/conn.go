@@ -1,0 +1,208 @@
+package server
+
+import (
+	"errors"
+	"net"
+	"os"
+	"sync"
+	"time"
+
+	"sundial/commands"
+)
+
+// conn is one client connection. Its goroutine reads requests, runs them
+// on the engine holding the engine lock, and writes the replies. Output
+// other clients produce for it (pub/sub, invalidations, MONITOR) is sent
+// by a pusher goroutine started on first use; writeMu keeps the two
+// writers in order.
+type conn struct {
+	s       *Server
+	nc      net.Conn
+	c       *commands.Client
+	rd      *Reader
+	writeMu sync.Mutex
+	spare   []byte
+	wake    chan struct{}
+	pushing sync.Once
+	closed  chan struct{}
+	once    sync.Once
+}
+
+func newConn(s *Server, nc net.Conn) *conn {
+	c := &conn{s: s, nc: nc, closed: make(chan struct{}), wake: make(chan struct{}, 1)}
+	c.c = s.Engine.NewClient(c, nc.RemoteAddr().String(), nc.LocalAddr().String())
+	c.rd = NewReader(nc, s.Cfg.ProtoMaxBulkLen, s.Cfg.ClientQueryBufferLimit)
+	return c
+}
+
+// Close implements commands.Conn: it closes the socket; the goroutines
+// notice and clean up.
+func (c *conn) Close() {
+	c.once.Do(func() {
+		close(c.closed)
+		c.nc.Close()
+	})
+}
+
+// Wake implements commands.Conn: send output queued by other clients.
+func (c *conn) Wake() {
+	c.pushing.Do(func() { go c.pusher() })
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (c *conn) pusher() {
+	for {
+		select {
+		case <-c.closed:
+			return
+		case <-c.wake:
+		}
+		c.writeMu.Lock()
+		e := c.s.Engine
+		e.Mu.Lock()
+		out := c.c.TakeOutput(c.spare)
+		e.Mu.Unlock()
+		err := c.write(out)
+		c.writeMu.Unlock()
+		if err != nil {
+			c.Close()
+			return
+		}
+	}
+}
+
+// write sends out and keeps its buffer for reuse. Caller holds writeMu.
+func (c *conn) write(out []byte) error {
+	if len(out) == 0 {
+		c.spare = out
+		return nil
+	}
+	_, err := c.nc.Write(out)
+	c.s.Engine.Stats().NetOutput.Add(int64(len(out)))
+	if cap(out) > 1<<20 {
+		out = nil // do not keep a huge buffer around
+	}
+	c.spare = out[:0]
+	return err
+}
+
+func (c *conn) serve() {
+	e := c.s.Engine
+	defer func() {
+		c.Close()
+		e.FreeClient(c.c)
+	}()
+	for {
+		if !c.runBuffered() {
+			return
+		}
+		c.rd.Shrink()
+		if t := c.s.Cfg.Timeout; t > 0 && c.rd.Buffered() == 0 {
+			c.nc.SetReadDeadline(time.Now().Add(time.Duration(t) * time.Second))
+		}
+		n, err := c.rd.Fill()
+		e.Stats().NetInput.Add(int64(n))
+		if err != nil {
+			if errors.Is(err, os.ErrDeadlineExceeded) && c.idleExempt() {
+				c.nc.SetReadDeadline(time.Time{})
+				continue
+			}
+			if errors.Is(err, errQueryLimit) {
+				c.s.Log.Warn("closing client that reached max query buffer length", "addr", c.c.Addr)
+			}
+			return
+		}
+	}
+}
+
+// idleExempt: subscribers and blocked clients are not closed by timeout.
+func (c *conn) idleExempt() bool {
+	e := c.s.Engine
+	e.Mu.Lock()
+	defer e.Mu.Unlock()
+	return c.c.Blocked() || c.c.Subscribed()
+}
+
+// runBuffered executes every complete command in the read buffer and
+// writes the replies. It returns false when the connection must close.
+func (c *conn) runBuffered() bool {
+	e := c.s.Engine
+	c.writeMu.Lock()
+	e.Mu.Lock()
+	keep := true
+	for {
+		args, err := c.rd.Next(c.c.Authed)
+		if err != nil {
+			var pe *ProtocolError
+			if errors.As(err, &pe) {
+				c.c.Error("ERR " + pe.Error())
+			}
+			keep = false
+			break
+		}
+		if args == nil {
+			break
+		}
+		if len(args) == 0 {
+			continue
+		}
+		if d := e.PauseFor(c.c, args); d > 0 {
+			// CLIENT PAUSE: wait outside the lock, then run.
+			e.Mu.Unlock()
+			c.flushLocked(false)
+			c.sleepPaused(d)
+			e.Mu.Lock()
+		}
+		e.Exec(c.c, args)
+		if c.c.Blocked() {
+			e.Mu.Unlock()
+			if !c.flushLocked(false) {
+				c.writeMu.Unlock()
+				return false
+			}
+			c.writeMu.Unlock()
+			e.WaitBlocked(c.c, c.closed)
+			c.writeMu.Lock()
+			e.Mu.Lock()
+		}
+		if c.c.CloseAfterReply() || c.c.Closed() {
+			keep = false
+			break
+		}
+	}
+	out := c.c.TakeOutput(c.spare)
+	seq := c.c.TakeSyncSeq()
+	e.Mu.Unlock()
+	if seq != 0 && e.WaitDurable != nil {
+		e.WaitDurable(seq)
+	}
+	err := c.write(out)
+	c.writeMu.Unlock()
+	return keep && err == nil
+}
+
+// flushLocked writes pending output; the caller holds writeMu but not the
+// engine lock.
+func (c *conn) flushLocked(_ bool) bool {
+	e := c.s.Engine
+	e.Mu.Lock()
+	out := c.c.TakeOutput(c.spare)
+	seq := c.c.TakeSyncSeq()
+	e.Mu.Unlock()
+	if seq != 0 && e.WaitDurable != nil {
+		e.WaitDurable(seq)
+	}
+	return c.write(out) == nil
+}
+
+func (c *conn) sleepPaused(d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-c.closed:
+	}
+}

@@ -1,0 +1,134 @@
+package server
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"sundial/commands"
+	"sundial/config"
+)
+
+// LoadConfig builds the configuration from command-line arguments
+// ([redis.conf] [--directive value ...]) and the environment, with the
+// precedence flag > env > file > default.
+func LoadConfig(args, environ []string) (*config.Config, []string, error) {
+	cfg := config.New()
+	var warnings []string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "--") {
+		w, err := cfg.LoadFile(args[0])
+		warnings = append(warnings, w...)
+		if err != nil {
+			return nil, warnings, err
+		}
+		args = args[1:]
+	}
+	if err := cfg.ApplyEnv(environ); err != nil {
+		return nil, warnings, err
+	}
+	for i := 0; i < len(args); {
+		name, ok := strings.CutPrefix(args[i], "--")
+		if !ok || name == "" {
+			return nil, warnings, fmt.Errorf("unexpected argument '%s' (directives are given as --<directive> value)", args[i])
+		}
+		var vals []string
+		i++
+		for i < len(args) && !strings.HasPrefix(args[i], "--") {
+			vals = append(vals, args[i])
+			i++
+		}
+		if v, ok := strings.CutPrefix(name, ""); ok && strings.Contains(v, "=") {
+			name, v, _ = strings.Cut(v, "=")
+			vals = append([]string{v}, vals...)
+		}
+		if err := cfg.ApplyFlag(name, strings.Join(quoteAll(vals), " ")); err != nil {
+			return nil, warnings, err
+		}
+	}
+	return cfg, warnings, nil
+}
+
+func quoteAll(vals []string) []string {
+	out := make([]string, len(vals))
+	for i, v := range vals {
+		if v == "" || strings.ContainsAny(v, " \t\"'") {
+			v = fmt.Sprintf("%q", v)
+		}
+		out[i] = v
+	}
+	return out
+}
+
+// NewLogger returns the structured logger for loglevel and logfile.
+func NewLogger(cfg *config.Config) (*slog.Logger, io.Closer, error) {
+	var w io.Writer = os.Stdout
+	var closer io.Closer = io.NopCloser(nil)
+	if cfg.LogFile != "" {
+		f, err := os.OpenFile(cfg.LogFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			return nil, nil, fmt.Errorf("can't open the log file: %w", err)
+		}
+		w, closer = f, f
+	}
+	level := slog.LevelInfo
+	switch cfg.LogLevel {
+	case "debug", "verbose":
+		level = slog.LevelDebug
+	case "warning":
+		level = slog.LevelWarn
+	case "nothing":
+		level = slog.LevelError + 100
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level})), closer, nil
+}
+
+// Run starts a server with cfg and blocks until it shuts down (SIGTERM,
+// SIGINT or SHUTDOWN).
+func Run(cfg *config.Config) error {
+	log, closer, err := NewLogger(cfg)
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+	e := commands.NewEngine(cfg, log)
+	s := New(cfg, e, log)
+	stopBackend, err := OpenBackend(s)
+	if err != nil {
+		return err
+	}
+	if err := s.Listen(); err != nil {
+		stopBackend()
+		return err
+	}
+	log.Info("sundial started", "version", commands.Version, "redis_version", commands.RedisVersion,
+		"addrs", fmt.Sprint(s.ListenerAddrs()), "backend", cfg.Backend, "pid", os.Getpid())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
+	go func() {
+		select {
+		case sig := <-sigs:
+			log.Info("received signal, shutting down", "signal", sig.String())
+			s.Shutdown(nil)
+		case <-s.Done():
+		}
+	}()
+	err = s.Serve()
+	stopBackend()
+	return err
+}
+
+// OpenBackend prepares the storage backend selected by cfg.Backend and
+// returns a function that releases it.
+func OpenBackend(s *Server) (func(), error) {
+	switch s.Cfg.Backend {
+	case "memory":
+		return func() {}, nil
+	default:
+		s.Log.Warn("file backend: persistence is not wired yet; running in memory")
+		return func() {}, nil
+	}
+}
