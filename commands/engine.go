@@ -45,7 +45,7 @@ type Engine struct {
 	// transaction or script) when it returns.
 	pending     []propagation
 	atomicMarks []int
-	execDepth int
+	execDepth   int
 	// Dirty counts changes since the last save (rdb_changes_since_last_save).
 	Dirty int64
 
