@@ -513,3 +513,11 @@ func (s *Stream) AutoClaim(g *Group, consumer string, start ID, minIdle, count i
 	}
 	return res
 }
+
+// HasNewFor reports whether the stream holds an entry after the group's
+// last delivered ID, the condition under which XREADGROUP with ">" serves
+// the group at once (and creates the consumer) instead of blocking or
+// replying nil.
+func (s *Stream) HasNewFor(g *Group) bool {
+	return s.length > 0 && g.lastID.Less(s.LastValidID())
+}

@@ -40,7 +40,6 @@ var (
 	ErrInvalidEnd   = errors.New("ERR invalid end ID for the interval")
 	ErrBusyGroup    = errors.New("BUSYGROUP Consumer Group name already exists")
 
-	ErrSetIDBelowMaxDeleted      = errors.New("ERR The ID specified in XSETID is smaller than current max_deleted_entry_id")
 	ErrSetIDBelowGivenMaxDeleted = errors.New("ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id")
 	ErrSetIDBelowTop             = errors.New("ERR The ID specified in XSETID is smaller than the target stream top item")
 	ErrSetIDEntriesAdded         = errors.New("ERR The entries_added specified in XSETID is smaller than the target stream length")

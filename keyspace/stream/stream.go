@@ -543,15 +543,14 @@ type SetIDArgs struct {
 
 // SetID changes the last generated ID and optionally the entries-added
 // counter and the maximal deleted ID, with XSETID's checks in its order.
+// Like Redis 7.0 it does not compare the ID with the current maximal
+// deleted ID.
 func (s *Stream) SetID(a SetIDArgs) error {
 	if a.EntriesAdded < -1 {
 		return ErrSetIDEntriesAddedNegative
 	}
 	if a.ID.Less(a.MaxDeletedID) {
 		return ErrSetIDBelowGivenMaxDeleted
-	}
-	if a.ID.Less(s.maxDeletedID) {
-		return ErrSetIDBelowMaxDeleted
 	}
 	if s.length > 0 {
 		if a.ID.Less(s.LastValidID()) {
