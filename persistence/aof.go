@@ -64,7 +64,7 @@ type AOF struct {
 	policy FsyncPolicy
 	// openNext creates the file that follows file number cur and makes it
 	// part of the durable file set; nil for a standalone AOF.
-	openNext func(cur uint64) (*os.File, uint64, error)
+	openNext func(cur uint64, curSize int64) (*os.File, uint64, error)
 
 	mu        sync.Mutex
 	cond      sync.Cond
@@ -132,7 +132,7 @@ func OpenAOF(path string, policy FsyncPolicy) (*AOF, error) {
 }
 
 func startAOF(f *os.File, num uint64, size int64, policy FsyncPolicy,
-	openNext func(uint64) (*os.File, uint64, error)) *AOF {
+	openNext func(uint64, int64) (*os.File, uint64, error)) *AOF {
 	a := &AOF{
 		policy:   policy,
 		openNext: openNext,
@@ -518,7 +518,7 @@ func (a *AOF) rotate() rotateResult {
 		return res
 	}
 	res.oldSize = a.fileSize.Load()
-	f, num, err := a.openNext(res.oldNum)
+	f, num, err := a.openNext(res.oldNum, res.oldSize)
 	if err != nil {
 		res.err = err
 		return res
