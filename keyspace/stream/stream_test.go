@@ -53,7 +53,7 @@ func TestAddIDForms(t *testing.T) {
 		{AddID{ID: ID{200, 0}, AutoSeq: true}, 0, ID{200, 0}, nil},
 		{AddID{ID: ID{200, max64}}, 0, ID{200, max64}, nil},
 		{AddID{ID: ID{200, 0}, AutoSeq: true}, 0, ID{}, ErrIDTooSmall}, // no seq left in ms 200
-		{AddID{Auto: true}, 150, ID{201, 0}, nil},                    // seq wraps into the next ms
+		{AddID{Auto: true}, 150, ID{201, 0}, nil},                      // seq wraps into the next ms
 		{AddID{ID: MaxID}, 0, MaxID, nil},
 		{AddID{Auto: true}, 0, ID{}, ErrExhausted},
 		{AddID{ID: ID{300, 0}}, 0, ID{}, ErrExhausted},
