@@ -4,9 +4,9 @@
 // a small value costs its bytes plus two or so.
 //
 // Indexes count from 0 at the head. Values passed in are copied. Values
-// handed out by Index, Range, Iterate and Pos callbacks point into the
-// list and stay valid only until the list is next modified; PopFront and
-// PopBack return copies. A List is not safe for concurrent use.
+// handed out by Index, Range and Iterate point into the list and stay
+// valid only until the list is next modified; PopFront and PopBack return
+// copies. A List is not safe for concurrent use.
 package list
 
 import (
