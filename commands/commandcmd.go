@@ -74,7 +74,7 @@ func cmdCommandInfo(c *Client, args [][]byte) {
 	for _, name := range args[2:] {
 		s := lookupFull(name)
 		if s == nil {
-			c.NullArray()
+			c.Null()
 			continue
 		}
 		s.infoNode().write(&c.Reply)
@@ -299,7 +299,7 @@ func cmdConfigGet(c *Client, args [][]byte) {
 
 func cmdConfigSet(c *Client, args [][]byte) {
 	if len(args)%2 != 0 {
-		c.Error(errArity("config|set"))
+		c.Error(errSyntax)
 		return
 	}
 	cfg := c.e.Cfg

@@ -462,8 +462,12 @@ type pauseState struct {
 
 func cmdClientPause(c *Client, args [][]byte) {
 	ms, err := strconv.ParseInt(string(args[2]), 10, 64)
-	if err != nil || ms < 0 {
+	if err != nil {
 		c.Error("ERR timeout is not an integer or out of range")
+		return
+	}
+	if ms < 0 {
+		c.Error("ERR timeout is negative")
 		return
 	}
 	writeOnly := false
@@ -473,7 +477,7 @@ func cmdClientPause(c *Client, args [][]byte) {
 			writeOnly = true
 		case "all":
 		default:
-			c.Error(errSyntax)
+			c.Error("ERR CLIENT PAUSE mode must be WRITE or ALL")
 			return
 		}
 		if len(args) > 4 {
@@ -593,22 +597,51 @@ func cmdClientUnblock(c *Client, args [][]byte) {
 
 func cmdClientHelp(c *Client, args [][]byte) {
 	c.helpReply("CLIENT", []string{
-		"CACHING (YES|NO)", "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
-		"GETREDIR", "    Return the client ID we are redirecting to when tracking is enabled.",
-		"GETNAME", "    Return the name of the current connection.",
-		"ID", "    Return the ID of the current connection.",
-		"INFO", "    Return information about the current client connection.",
-		"KILL <ip:port>", "    Kill connection made from <ip:port>.",
-		"LIST [options ...]", "    Return information about client connections.",
-		"UNPAUSE", "    Stop the current client pause, resuming traffic.",
-		"PAUSE <timeout> [WRITE|ALL]", "    Suspend all, or just write, clients for <timeout> milliseconds.",
-		"REPLY (ON|OFF|SKIP)", "    Control the replies sent to the current connection.",
-		"SETNAME <name>", "    Assign the name <name> to the current connection.",
-		"UNBLOCK <clientid> [TIMEOUT|ERROR]", "    Unblock the specified blocked client.",
-		"TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]", "         [OPTIN] [OPTOUT] [NOLOOP]",
+		"CACHING (YES|NO)",
+		"    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+		"GETREDIR",
+		"    Return the client ID we are redirecting to when tracking is enabled.",
+		"GETNAME",
+		"    Return the name of the current connection.",
+		"ID",
+		"    Return the ID of the current connection.",
+		"INFO",
+		"    Return information about the current client connection.",
+		"KILL <ip:port>",
+		"    Kill connection made from <ip:port>.",
+		"KILL <option> <value> [<option> <value> [...]]",
+		"    Kill connections. Options are:",
+		"    * ADDR (<ip:port>|<unixsocket>:0)",
+		"      Kill connections made from the specified address",
+		"    * LADDR (<ip:port>|<unixsocket>:0)",
+		"      Kill connections made to specified local address",
+		"    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+		"      Kill connections by type.",
+		"    * USER <username>",
+		"      Kill connections authenticated by <username>.",
+		"    * SKIPME (YES|NO)",
+		"      Skip killing current connection (default: yes).",
+		"LIST [options ...]",
+		"    Return information about client connections. Options:",
+		"    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+		"      Return clients of specified type.",
+		"UNPAUSE",
+		"    Stop the current client pause, resuming traffic.",
+		"PAUSE <timeout> [WRITE|ALL]",
+		"    Suspend all, or just write, clients for <timeout> milliseconds.",
+		"REPLY (ON|OFF|SKIP)",
+		"    Control the replies sent to the current connection.",
+		"SETNAME <name>",
+		"    Assign the name <name> to the current connection.",
+		"UNBLOCK <clientid> [TIMEOUT|ERROR]",
+		"    Unblock the specified blocked client.",
+		"TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+		"         [OPTIN] [OPTOUT] [NOLOOP]",
 		"    Control server assisted client side caching.",
-		"TRACKINGINFO", "    Report tracking status for the current connection.",
-		"NO-EVICT (ON|OFF)", "    Protect current client connection from eviction.",
+		"TRACKINGINFO",
+		"    Report tracking status for the current connection.",
+		"NO-EVICT (ON|OFF)",
+		"    Protect current client connection from eviction.",
 	})
 }
 
@@ -620,5 +653,5 @@ func (c *Client) helpReply(cmd string, lines []string) {
 		c.Simple(l)
 	}
 	c.Simple("HELP")
-	c.Simple("    Print this help.")
+	c.Simple("    Prints this help.")
 }

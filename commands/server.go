@@ -49,18 +49,23 @@ var serverCommands = []*Spec{
 // resolveDB maps a SELECT/MOVE/COPY argument to a keyspace: a number
 // selects a numbered keyspace, a name [A-Za-z0-9_-]{1,64} a named one.
 func (e *Engine) resolveDB(arg []byte) (*keyspace.DB, string) {
-	if n, err := strconv.ParseInt(string(arg), 10, 64); err == nil {
-		db := e.Store.Numbered(int(n))
-		if n < 0 || n >= int64(e.Store.NumNumbered()) || db == nil {
+	if numericRE.Match(arg) {
+		n, err := strconv.ParseInt(string(arg), 10, 64)
+		if err != nil {
+			return nil, errNotInt
+		}
+		if n < 0 || n >= int64(e.Store.NumNumbered()) {
 			return nil, errDBOutOfRange
 		}
-		return db, ""
+		return e.Store.Numbered(int(n)), ""
 	}
 	if !validKeyspaceName(arg) {
 		return nil, errInvalidDB
 	}
 	return e.Store.Named(string(arg), true), ""
 }
+
+var numericRE = regexp.MustCompile(`^[-+]?[0-9]+$`)
 
 var keyspaceNameRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
