@@ -75,12 +75,12 @@ func NewState(setup func(L *lua.LState, redis *lua.LTable)) *State {
 		RegistryGrowStep:    1024,
 	})
 	s := &State{
-		L:     L,
+		L:       L,
 		realOf:  map[*lua.LTable]*lua.LTable{},
 		proxyOf: map[*lua.LTable]*lua.LTable{},
-		null:  L.NewUserData(),
-		rand:  newLrand48(),
-		gc:    gcSettings{pause: 200, stepmul: 200},
+		null:    L.NewUserData(),
+		rand:    newLrand48(),
+		gc:      gcSettings{pause: 200, stepmul: 200},
 	}
 	s.globals = L.G.Global
 	s.openLibraries()
