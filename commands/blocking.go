@@ -108,10 +108,10 @@ func (e *Engine) tryServe(w *Client) bool {
 	if !served {
 		return false
 	}
-	if w.rewritten != nil {
+	// retry must state its non-blocking propagation form with Rewrite
+	// (BLPOP served is propagated as LPOP …).
+	if w.rewritten != nil && e.Dirty != dirtyBefore {
 		e.propagate(w.DB, w.rewritten)
-	} else if e.Dirty != dirtyBefore && w.args != nil {
-		e.propagate(w.DB, w.args)
 	}
 	w.rewritten = nil
 	e.unblock(w)

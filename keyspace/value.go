@@ -2,6 +2,8 @@
 // their values and expiry times. It knows nothing of the network or files.
 package keyspace
 
+import "errors"
+
 // Kind identifies a value type as TYPE reports it.
 type Kind uint8
 
@@ -35,73 +37,25 @@ type Value interface {
 	// MemoryUsage approximates the bytes the value holds, for MEMORY USAGE
 	// and the used_memory account.
 	MemoryUsage() int
+	// AppendBinary appends the value's serialised form (snapshots, DUMP,
+	// AOF compaction); the decoder registered for its Kind reads it back.
+	AppendBinary(b []byte) []byte
 }
 
-// String is a string value. Bytes may be modified in place by the string
-// commands (APPEND, SETRANGE, SETBIT), so it is never shared between keys.
-type String struct {
-	B []byte
-	// Raw is set once the value was modified in place, so OBJECT ENCODING
-	// reports "raw" as Redis does after APPEND or SETRANGE.
-	Raw bool
+var decoders [16]func([]byte) (Value, error)
+
+// RegisterDecoder installs the decoder of a value type's AppendBinary
+// form. Each type registers itself in an init function.
+func RegisterDecoder(k Kind, dec func([]byte) (Value, error)) { decoders[k] = dec }
+
+// ErrCorruptValue is returned for a serialised value that cannot be read.
+var ErrCorruptValue = errors.New("corrupt serialised value")
+
+// DecodeValue rebuilds a value of kind k from its AppendBinary form.
+func DecodeValue(k Kind, b []byte) (Value, error) {
+	if int(k) >= len(decoders) || decoders[k] == nil {
+		return nil, ErrCorruptValue
+	}
+	return decoders[k](b)
 }
 
-// NewString returns a string value holding a copy of b.
-func NewString(b []byte) *String {
-	return &String{B: append([]byte(nil), b...)}
-}
-
-func (s *String) Kind() Kind { return KindString }
-
-// Encoding mirrors Redis: int for canonical 64-bit integers, embstr for
-// short strings, raw otherwise.
-func (s *String) Encoding() string {
-	if len(s.B) <= 20 && isCanonicalInt(s.B) {
-		return "int"
-	}
-	if !s.Raw && len(s.B) <= 44 {
-		return "embstr"
-	}
-	return "raw"
-}
-
-func (s *String) Clone() Value { return &String{B: append([]byte(nil), s.B...), Raw: s.Raw} }
-
-func (s *String) MemoryUsage() int { return 16 + cap(s.B) }
-
-// isCanonicalInt reports whether b is a base-10 int64 with no sign or
-// leading-zero ambiguity, the strings Redis stores with the int encoding.
-func isCanonicalInt(b []byte) bool {
-	if len(b) == 0 || len(b) > 20 {
-		return false
-	}
-	i := 0
-	if b[0] == '-' {
-		i = 1
-		if len(b) == 1 {
-			return false
-		}
-	}
-	if b[i] == '0' && len(b) > i+1 {
-		return false
-	}
-	if b[i] == '0' && i == 1 {
-		return false // "-0"
-	}
-	var n uint64
-	for ; i < len(b); i++ {
-		c := b[i]
-		if c < '0' || c > '9' {
-			return false
-		}
-		d := uint64(c - '0')
-		if n > (1<<64-1-d)/10 {
-			return false
-		}
-		n = n*10 + d
-	}
-	if b[0] == '-' {
-		return n <= 1<<63
-	}
-	return n <= 1<<63-1
-}
