@@ -58,4 +58,3 @@ func DecodeValue(k Kind, b []byte) (Value, error) {
 	}
 	return decoders[k](b)
 }
-
