@@ -1,0 +1,597 @@
+// Package tau implements the schedule behind sundial's tau type: an
+// append-only list of Taus, each an immutable value valid over a half-open
+// interval of valid time [valid, expiry) and stamped with a transaction time
+// tx. Where Taus overlap in valid time the one appended later wins, so a
+// schedule answers "what is the value at valid time t" and, bitemporally,
+// "what did the schedule say about t as of transaction time x".
+//
+// # Layout
+//
+// Taus live in columns (tx, valid, expiry, data end offset) cut into chunks
+// of 512, each chunk with its own data arena; full chunks never change. On
+// top of them:
+//
+//   - the painting: the current resolved timeline as a B+ tree from the start
+//     of each visible piece to the index of the Tau it shows. A piece ends at
+//     the next piece's start or at its Tau's expiry, whichever is first, so
+//     gaps need no entries. Appending paints [valid, expiry) over whatever was
+//     there.
+//   - the history: every piece that an append paints over becomes a rectangle
+//     in (valid time × version) space: [from, to) × [born, died), where born is
+//     the index of the Tau shown and died the index of the Tau that covered it.
+//     Rectangles that lived for at least window versions are kept in an
+//     interval tree over versions: a rectangle goes to the node of the highest
+//     bit in which born and died-1 differ, so all rectangles of one node were
+//     visible at the same version and are disjoint in valid time (one B+ tree
+//     per node, keyed by from). Short-lived rectangles are not kept: a query
+//     at version m scans the last window Taus up to m directly instead.
+//
+// # Costs
+//
+// n is the number of Taus, k the number of results, W = window (32).
+//
+//   - Append: amortised O(log n) (every append adds at most two painting
+//     entries and three history rectangles, and removes what it covers).
+//   - At: O(log n).
+//   - AtAsOf: O(log n + W) when the answer is visible now or among the W Taus
+//     before the ASOF version, else O(log² n): one search per level of the
+//     version tree that holds rectangles.
+//   - AtAll: O(log n) for the first result plus, per further result, O(W) or
+//     O(log² n) when the next one lies more than W appends further back.
+//   - Range: O(log n + k). With ASOF: O(log² n + W² + r·(log n + h)), where r
+//     is the number of stored pieces in the result (r = k unless later Taus cut
+//     a result's Tau into several pieces) and h ≤ 32 the number of version
+//     tree levels in use.
+//   - History: O(k) in append order; with a valid-time range, O(n) (a scan
+//     of the valid/expiry columns).
+//
+// Memory: 32 bytes of columns per Tau plus its data, plus 12 bytes per
+// painting entry (at most 2n, few when Taus overlap heavily) and about 40 per
+// kept history rectangle (at most 3n, few unless Taus are painted over long
+// after they were appended).
+//
+// A Schedule is not safe for concurrent use by writers; any number of readers
+// may share it when nobody appends.
+package tau
+
+import (
+	"errors"
+	"math"
+	"math/bits"
+	"slices"
+	"unsafe"
+)
+
+// Inf is the open-ended expiry (+inf): 2^64-1.
+const Inf = math.MaxUint64
+
+// Latest, given as ASOF, includes every Tau.
+const Latest = math.MaxUint64
+
+// MaxTaus is the most Taus a schedule holds.
+const MaxTaus = 1<<30 - 1
+
+// window is how many recent Taus a query at a past version scans directly;
+// history rectangles that lived for fewer versions are not kept.
+const window = 32
+
+const (
+	chunkBits = 9
+	chunkSize = 1 << chunkBits
+	chunkMask = chunkSize - 1
+)
+
+// Errors returned by Append.
+var (
+	ErrInterval = errors.New("tau: expiry must be greater than valid")
+	ErrTxOrder  = errors.New("tau: tx must be greater than the last tx")
+	ErrFull     = errors.New("tau: schedule is full")
+)
+
+// chunk holds up to chunkSize consecutive Taus.
+type chunk struct {
+	tx, valid, expiry []uint64
+	end               []uint64 // end of each Tau's data in buf
+	buf               []byte
+}
+
+// records are the kept history rectangles, by id.
+type records struct {
+	to   []uint64
+	born []uint32
+	died []uint32
+}
+
+// Schedule is a tau value. The zero value is an empty schedule ready to use.
+type Schedule struct {
+	chunks    []*chunk
+	n         int
+	minValid  uint64
+	maxExpiry uint64
+
+	paint   btree // current timeline: piece start -> Tau index
+	painted bool  // paint initialised
+
+	rec      records
+	nodes    map[uint64]*btree // version tree node (level<<32 | prefix) -> its rectangles
+	levels   [33]int           // kept rectangles per level
+	recBytes int               // bytes held by the trees in nodes
+
+	colBytes int      // bytes held by chunks and their arenas
+	scratch  []uint64 // reused by Append
+}
+
+// New returns an empty schedule.
+func New() *Schedule { return &Schedule{} }
+
+// Len returns the number of Taus.
+func (s *Schedule) Len() int { return s.n }
+
+func (s *Schedule) col(i uint32) (*chunk, uint32) {
+	return s.chunks[i>>chunkBits], i & chunkMask
+}
+
+func (s *Schedule) tx(i uint32) uint64 {
+	c, j := s.col(i)
+	return c.tx[j]
+}
+
+func (s *Schedule) valid(i uint32) uint64 {
+	c, j := s.col(i)
+	return c.valid[j]
+}
+
+func (s *Schedule) expiry(i uint32) uint64 {
+	c, j := s.col(i)
+	return c.expiry[j]
+}
+
+func (s *Schedule) contains(i uint32, t uint64) bool {
+	c, j := s.col(i)
+	return c.valid[j] <= t && t < c.expiry[j]
+}
+
+// data returns Tau i's data. The slice is capped so that appending to it
+// cannot overwrite a neighbour; its contents must not be modified.
+func (s *Schedule) data(i uint32) []byte {
+	c, j := s.col(i)
+	var lo uint64
+	if j > 0 {
+		lo = c.end[j-1]
+	}
+	hi := c.end[j]
+	return c.buf[lo:hi:hi]
+}
+
+// Append adds a Tau valid over [valid, expiry) with transaction time tx,
+// which must be greater than every tx already in the schedule. The data is
+// copied.
+func (s *Schedule) Append(tx, valid, expiry uint64, data []byte) error {
+	if expiry <= valid {
+		return ErrInterval
+	}
+	if s.n > 0 && tx <= s.tx(uint32(s.n-1)) {
+		return ErrTxOrder
+	}
+	if s.n >= MaxTaus {
+		return ErrFull
+	}
+	if !s.painted {
+		s.paint = newBtree(nil)
+		s.painted = true
+	}
+	s.paintOver(valid, expiry, uint32(s.n))
+	s.push(tx, valid, expiry, data)
+	if s.n == 1 || valid < s.minValid {
+		s.minValid = valid
+	}
+	if expiry > s.maxExpiry {
+		s.maxExpiry = expiry
+	}
+	return nil
+}
+
+// push stores Tau s.n in the columns.
+func (s *Schedule) push(tx, valid, expiry uint64, data []byte) {
+	if s.n&chunkMask == 0 {
+		s.chunks = append(s.chunks, &chunk{})
+		s.colBytes += int(unsafe.Sizeof(chunk{})) + 8
+	}
+	c := s.chunks[len(s.chunks)-1]
+	before := chunkBytes(c)
+	if len(c.tx) == cap(c.tx) {
+		nc := growCap(cap(c.tx), len(c.tx)+1, chunkSize)
+		c.tx = resize(c.tx, nc)
+		c.valid = resize(c.valid, nc)
+		c.expiry = resize(c.expiry, nc)
+		c.end = resize(c.end, nc)
+	}
+	c.buf = append(c.buf, data...)
+	c.tx = append(c.tx, tx)
+	c.valid = append(c.valid, valid)
+	c.expiry = append(c.expiry, expiry)
+	c.end = append(c.end, uint64(len(c.buf)))
+	if len(c.tx) == chunkSize && cap(c.buf) > len(c.buf) {
+		// The chunk is complete and will never grow: drop the arena's slack.
+		c.buf = append([]byte(nil), c.buf...)
+	}
+	s.colBytes += chunkBytes(c) - before
+	s.n++
+}
+
+// resize returns a copy of a with capacity exactly c.
+func resize(a []uint64, c int) []uint64 {
+	b := make([]uint64, len(a), c)
+	copy(b, a)
+	return b
+}
+
+func chunkBytes(c *chunk) int {
+	return (cap(c.tx)+cap(c.valid)+cap(c.expiry)+cap(c.end))*8 + cap(c.buf)
+}
+
+// paintOver paints Tau j over [v, e) in the current timeline and keeps the
+// long-lived pieces it covers as history rectangles.
+func (s *Schedule) paintOver(v, e uint64, j uint32) {
+	p := &s.paint
+	var c cursor
+
+	// The piece that straddles e continues after it: it needs its own entry.
+	var cont uint32
+	hasCont := false
+	if c.seekLE(p, e) {
+		if f, x := c.key(), c.val(); f < e && s.expiry(x) > e {
+			cont, hasCont = x, true
+		}
+	}
+
+	dead := s.scratch[:0]
+	ok := c.seekLE(p, v)
+	if !ok {
+		ok = c.seekGE(p, v)
+	}
+	for ok {
+		f, x := c.key(), c.val()
+		if f >= e {
+			break
+		}
+		ok = c.next()
+		to := s.expiry(x)
+		if ok && c.key() < to {
+			to = c.key()
+		}
+		from := max(f, v)
+		if to > e {
+			to = e
+		}
+		if from < to && j-x >= window {
+			s.keep(from, to, x, j)
+		}
+		if f >= v {
+			dead = append(dead, f)
+		}
+	}
+	for _, f := range dead {
+		p.delete(f)
+	}
+	s.scratch = dead[:0]
+	p.insert(v, j)
+	if hasCont {
+		p.insert(e, cont)
+	}
+}
+
+// keep stores the history rectangle [from, to) × [born, died).
+func (s *Schedule) keep(from, to uint64, born, died uint32) {
+	id := uint32(len(s.rec.to))
+	s.rec.to = append(s.rec.to, to)
+	s.rec.born = append(s.rec.born, born)
+	s.rec.died = append(s.rec.died, died)
+	l, key := nodeOf(born, died-1)
+	if s.nodes == nil {
+		s.nodes = make(map[uint64]*btree)
+	}
+	t := s.nodes[key]
+	if t == nil {
+		nt := newBtree(&s.rec)
+		t = &nt
+		s.nodes[key] = t
+		s.recBytes += t.bytes + int(unsafe.Sizeof(btree{})) + 16
+	}
+	before := t.bytes
+	t.insert(from, id)
+	s.recBytes += t.bytes - before
+	s.levels[l]++
+}
+
+// nodeOf returns the version tree node holding a rectangle alive at
+// versions a..b (a < b): the highest bit in which they differ, and the
+// prefix above it.
+func nodeOf(a, b uint32) (int, uint64) {
+	l := bits.Len32(a^b) - 1
+	return l, nodeKey(l, a)
+}
+
+func nodeKey(l int, version uint32) uint64 {
+	return uint64(l)<<32 | uint64(version>>(l+1))
+}
+
+// current returns the Tau in effect at t now.
+func (s *Schedule) current(t uint64) (uint32, bool) {
+	if s.n == 0 {
+		return 0, false
+	}
+	var c cursor
+	if !c.seekLE(&s.paint, t) {
+		return 0, false
+	}
+	x := c.val()
+	return x, t < s.expiry(x)
+}
+
+// At returns the data of the Tau in effect at valid time t: the one
+// appended last among those with valid <= t < expiry.
+func (s *Schedule) At(t uint64) ([]byte, bool) {
+	x, ok := s.current(t)
+	if !ok {
+		return nil, false
+	}
+	return s.data(x), true
+}
+
+// AtAsOf is At counting only the Taus with tx <= asof.
+func (s *Schedule) AtAsOf(t, asof uint64) ([]byte, bool) {
+	x, ok := s.locate(t, s.version(asof))
+	if !ok {
+		return nil, false
+	}
+	return s.data(x), true
+}
+
+// version returns the index of the last Tau with tx <= asof, or -1.
+func (s *Schedule) version(asof uint64) int {
+	if s.n == 0 {
+		return -1
+	}
+	if asof >= s.tx(uint32(s.n-1)) {
+		return s.n - 1
+	}
+	lo, hi := 0, s.n // first index with tx > asof
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if s.tx(uint32(m)) <= asof {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo - 1
+}
+
+// locate returns the Tau in effect at valid time t at version m (counting
+// Taus 0..m only).
+func (s *Schedule) locate(t uint64, m int) (uint32, bool) {
+	if m < 0 {
+		return 0, false
+	}
+	x, ok := s.current(t)
+	if !ok {
+		return 0, false // nothing ever covered t
+	}
+	if int(x) <= m {
+		return x, true
+	}
+	return s.locateBelow(t, m)
+}
+
+// locateBelow is locate for a t whose current Tau is later than m.
+func (s *Schedule) locateBelow(t uint64, m int) (uint32, bool) {
+	lo := max(0, m-window+1)
+	for i := m; i >= lo; i-- {
+		if s.contains(uint32(i), t) {
+			return uint32(i), true
+		}
+	}
+	if lo == 0 {
+		return 0, false
+	}
+	// The answer lies more than window versions back, so the rectangle
+	// showing it at t lived at least that long and was kept.
+	return s.findKept(t, uint32(m))
+}
+
+// findKept finds the kept rectangle containing (t, m).
+func (s *Schedule) findKept(t uint64, m uint32) (uint32, bool) {
+	var c cursor
+	for l := range s.levels {
+		if s.levels[l] == 0 {
+			continue
+		}
+		tr := s.nodes[nodeKey(l, m)]
+		if tr == nil || !c.seekLE(tr, t) {
+			continue
+		}
+		r := c.val()
+		if t < s.rec.to[r] && s.rec.born[r] <= m && m < s.rec.died[r] {
+			return s.rec.born[r], true
+		}
+	}
+	return 0, false
+}
+
+// AtAll appends to dst the data of every Tau with valid <= t < expiry and
+// tx <= asof (Latest for all), in append order, and returns the result.
+func (s *Schedule) AtAll(t, asof uint64, dst [][]byte) [][]byte {
+	m := s.version(asof)
+	first := len(dst)
+	x, ok := s.locate(t, m)
+	for ok {
+		dst = append(dst, s.data(x))
+		if x == 0 {
+			break
+		}
+		x, ok = s.locateBelow(t, int(x)-1)
+	}
+	slices.Reverse(dst[first:])
+	return dst
+}
+
+// Range calls fn for the resolved timeline over [start, end) as of asof
+// (Latest for now): in ascending valid time, each maximal interval in which
+// one Tau is in effect, clipped to [start, end), gaps left out. Neighbouring
+// intervals are merged only when they show the same Tau. At most limit
+// intervals are reported (limit < 0: no limit); fn returning false stops.
+func (s *Schedule) Range(start, end, asof uint64, limit int, fn func(from, to uint64, data []byte) bool) {
+	if start >= end || limit == 0 || s.n == 0 {
+		return
+	}
+	m := s.version(asof)
+	switch {
+	case m < 0:
+		return
+	case m == s.n-1:
+		s.rangeNow(start, end, limit, fn)
+	default:
+		s.rangeAt(start, end, m, limit, fn)
+	}
+}
+
+func (s *Schedule) rangeNow(start, end uint64, limit int, fn func(from, to uint64, data []byte) bool) {
+	var c cursor
+	ok := c.seekLE(&s.paint, start)
+	if !ok {
+		ok = c.seekGE(&s.paint, start)
+	}
+	for ok {
+		f, x := c.key(), c.val()
+		if f >= end {
+			return
+		}
+		ok = c.next()
+		to := s.expiry(x)
+		if ok && c.key() < to {
+			to = c.key()
+		}
+		from := max(f, start)
+		to = min(to, end)
+		if from >= to {
+			continue
+		}
+		if !fn(from, to, s.data(x)) {
+			return
+		}
+		if limit--; limit == 0 {
+			return
+		}
+	}
+}
+
+// piece is one interval of a timeline.
+type piece struct {
+	from, to uint64
+	tau      uint32
+}
+
+// Info describes a schedule.
+type Info struct {
+	Taus        int
+	FirstValid  uint64 // smallest valid
+	LastExpiry  uint64 // largest expiry
+	FirstTx     uint64
+	LastTx      uint64
+	MemoryBytes int
+}
+
+// Info returns the schedule's summary; all times are 0 when it is empty.
+func (s *Schedule) Info() Info {
+	in := Info{Taus: s.n, MemoryBytes: s.MemoryUsage()}
+	if s.n > 0 {
+		in.FirstValid = s.minValid
+		in.LastExpiry = s.maxExpiry
+		in.FirstTx = s.tx(0)
+		in.LastTx = s.tx(uint32(s.n - 1))
+	}
+	return in
+}
+
+// History calls fn for the raw Taus in append order; with hasRange, only
+// for those whose validity overlaps [start, end). At most limit Taus are
+// reported (limit < 0: no limit); fn returning false stops.
+func (s *Schedule) History(start, end uint64, hasRange bool, limit int, fn func(tx, valid, expiry uint64, data []byte) bool) {
+	if limit == 0 || (hasRange && start >= end) {
+		return
+	}
+	for ci, c := range s.chunks {
+		for j := range c.tx {
+			if hasRange && (c.valid[j] >= end || c.expiry[j] <= start) {
+				continue
+			}
+			i := uint32(ci<<chunkBits | j)
+			if !fn(c.tx[j], c.valid[j], c.expiry[j], s.data(i)) {
+				return
+			}
+			if limit--; limit == 0 {
+				return
+			}
+		}
+	}
+}
+
+// MemoryUsage returns the bytes the schedule holds on the heap.
+func (s *Schedule) MemoryUsage() int {
+	b := int(unsafe.Sizeof(*s)) + s.colBytes + cap(s.chunks)*8 + cap(s.scratch)*8
+	if s.painted {
+		b += s.paint.bytes
+	}
+	b += cap(s.rec.to)*8 + (cap(s.rec.born)+cap(s.rec.died))*4
+	b += s.recBytes + len(s.nodes)*24 // map buckets, roughly
+	return b
+}
+
+// Clone returns a copy that shares no mutable state with s: appending to
+// either never shows in the other. Complete chunks are immutable and shared.
+func (s *Schedule) Clone() *Schedule {
+	c := &Schedule{
+		n:         s.n,
+		minValid:  s.minValid,
+		maxExpiry: s.maxExpiry,
+		painted:   s.painted,
+		levels:    s.levels,
+		recBytes:  s.recBytes,
+		colBytes:  s.colBytes,
+	}
+	c.chunks = make([]*chunk, len(s.chunks), cap(s.chunks))
+	copy(c.chunks, s.chunks)
+	if k := len(c.chunks); k > 0 && len(c.chunks[k-1].tx) < chunkSize {
+		last := c.chunks[k-1]
+		c.chunks[k-1] = cloneChunk(last)
+		c.colBytes += chunkBytes(c.chunks[k-1]) - chunkBytes(last)
+	}
+	// Capping the shared record columns makes the clone's appends reallocate.
+	c.rec = records{
+		to:   s.rec.to[:len(s.rec.to):len(s.rec.to)],
+		born: s.rec.born[:len(s.rec.born):len(s.rec.born)],
+		died: s.rec.died[:len(s.rec.died):len(s.rec.died)],
+	}
+	if s.painted {
+		c.paint = s.paint.clone(nil)
+	}
+	if s.nodes != nil {
+		c.nodes = make(map[uint64]*btree, len(s.nodes))
+		for k, t := range s.nodes {
+			nt := t.clone(&c.rec)
+			c.nodes[k] = &nt
+		}
+	}
+	return c
+}
+
+func cloneChunk(c *chunk) *chunk {
+	return &chunk{
+		tx:     slices.Clip(slices.Clone(c.tx)),
+		valid:  slices.Clip(slices.Clone(c.valid)),
+		expiry: slices.Clip(slices.Clone(c.expiry)),
+		end:    slices.Clip(slices.Clone(c.end)),
+		buf:    slices.Clip(slices.Clone(c.buf)),
+	}
+}
