@@ -217,16 +217,19 @@ func (s *Store) readBaseHeader() error {
 // checkChain verifies that the logs listed follow each other and join the
 // base without a gap.
 func (s *Store) checkChain() error {
-	m := &s.man
+	return chainError(s.dir, &s.man, s.covFile)
+}
+
+func chainError(dir string, m *Manifest, covFile uint64) error {
 	for i := 1; i < len(m.Incr); i++ {
 		if m.Incr[i] != m.Incr[i-1]+1 {
 			return fmt.Errorf("%s: %s is listed after %s: a log is missing",
-				s.path(ManifestName(s.name)), AOFName(s.name, m.Incr[i]), AOFName(s.name, m.Incr[i-1]))
+				filepath.Join(dir, ManifestName(m.Keyspace)), AOFName(m.Keyspace, m.Incr[i]), AOFName(m.Keyspace, m.Incr[i-1]))
 		}
 	}
-	if m.Base != "" && len(m.Incr) > 0 && m.Incr[0] > s.covFile+1 {
+	if m.Base != "" && len(m.Incr) > 0 && m.Incr[0] > covFile+1 {
 		return fmt.Errorf("%s includes the logs up to number %d, but the first log listed is %s: records are missing",
-			s.path(m.Base), s.covFile, AOFName(s.name, m.Incr[0]))
+			filepath.Join(dir, m.Base), covFile, AOFName(m.Keyspace, m.Incr[0]))
 	}
 	return nil
 }
@@ -237,41 +240,54 @@ func (s *Store) checkChain() error {
 // and an empty log a rotation created before the manifest named it.
 // Anything else could hold data nobody would replay: refuse to start.
 func (s *Store) strayLogs() ([]string, error) {
-	entries, err := os.ReadDir(s.dir)
+	strays, unexpected, err := classifyStrays(s.dir, &s.man, s.covFile)
 	if err != nil {
 		return nil, err
 	}
-	listed := make(map[uint64]bool, len(s.man.Incr))
-	for _, n := range s.man.Incr {
+	if len(unexpected) > 0 {
+		size, _ := fileSize(unexpected[0])
+		return nil, fmt.Errorf("%s (%d bytes) is not listed in %s and not included in a snapshot; run sundial check",
+			unexpected[0], size, s.path(ManifestName(s.name)))
+	}
+	return strays, nil
+}
+
+// classifyStrays sorts the unlisted logs of m's keyspace into those safe to
+// remove and those that may hold data.
+func classifyStrays(dir string, m *Manifest, covFile uint64) (removable, unexpected []string, err error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	listed := make(map[uint64]bool, len(m.Incr))
+	for _, n := range m.Incr {
 		listed[n] = true
 	}
 	first := uint64(0)
-	if len(s.man.Incr) > 0 {
-		first = s.man.Incr[0]
+	if len(m.Incr) > 0 {
+		first = m.Incr[0]
 	}
-	var strays []string
 	for _, e := range entries {
 		ks, n, ok := parseAOFName(e.Name())
-		if !ok || ks != s.name || listed[n] {
+		if !ok || ks != m.Keyspace || listed[n] {
 			continue
 		}
-		path := s.path(e.Name())
-		if n <= s.covFile && (first == 0 || n < first) {
-			strays = append(strays, path)
+		path := filepath.Join(dir, e.Name())
+		if n <= covFile && (first == 0 || n < first) {
+			removable = append(removable, path)
 			continue
 		}
 		size, err := fileSize(path)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		if n > max(s.man.last(), s.covFile) && size == 0 {
-			strays = append(strays, path)
+		if n > max(m.last(), covFile) && size == 0 {
+			removable = append(removable, path)
 			continue
 		}
-		return nil, fmt.Errorf("%s (%d bytes) is not listed in %s and not included in a snapshot; run sundial check",
-			path, size, s.path(ManifestName(s.name)))
+		unexpected = append(unexpected, path)
 	}
-	return strays, nil
+	return removable, unexpected, nil
 }
 
 // replayStart returns where replay of log n begins, or -1 to skip it.
