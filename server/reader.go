@@ -117,7 +117,7 @@ func (r *Reader) multibulk(authed bool) ([][]byte, error) {
 	pos = nl + 2
 	if count <= 0 {
 		r.r = pos
-		return r.args[:0], nil
+		return noArgs, nil
 	}
 	args := r.args[:0]
 	for i := int64(0); i < count; i++ {
@@ -178,6 +178,9 @@ func (r *Reader) inline() ([][]byte, error) {
 	if !ok {
 		return nil, &ProtocolError{"unbalanced quotes in request"}
 	}
+	if len(parts) == 0 {
+		return noArgs, nil
+	}
 	args := r.args[:0]
 	for _, p := range parts {
 		args = append(args, []byte(p))
@@ -185,6 +188,9 @@ func (r *Reader) inline() ([][]byte, error) {
 	r.args = args
 	return args, nil
 }
+
+// noArgs is the empty (ignored) command: *0, *-1 or a blank line.
+var noArgs = [][]byte{}
 
 // parseLL parses a decimal int64 as Redis's string2ll: optional minus,
 // no plus, no leading zeros, no spaces.
