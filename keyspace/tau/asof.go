@@ -1,6 +1,10 @@
 package tau
 
-import "slices"
+import (
+	"cmp"
+	"math/bits"
+	"slices"
+)
 
 // rangeAt is Range at a past version m (0 <= m < n-1).
 //
@@ -15,8 +19,8 @@ import "slices"
 // Each set comes sorted by start, so the timeline is their merge; pieces of
 // one Tau that touch are joined.
 func (s *Schedule) rangeAt(start, end uint64, m, limit int, fn func(from, to uint64, data []byte) bool) {
-	w0 := max(0, m-window+1)
-	var recentBuf [2*window + 1]piece
+	w0 := max(0, m-s.window()+1)
+	var recentBuf [2*maxWindow + 1]piece
 	var streams [2 + len(s.levels)]stream
 	ns := 0
 
@@ -174,42 +178,53 @@ func (st *stream) load(s *Schedule) {
 }
 
 // paintRecent appends to out the timeline over [start, end) that Taus
-// w0..m alone paint, in order, gaps left out. There are at most window
-// such Taus, so it simply tries each elementary interval between their
-// endpoints against each of them: O(window²).
+// w0..m alone paint, in order, gaps left out. It sweeps their clipped
+// endpoints in order keeping the set of Taus in effect as a bitset, whose
+// highest bit is the latest: O(W log W).
 func (s *Schedule) paintRecent(start, end uint64, w0, m int, out []piece) []piece {
-	var idsBuf [window]uint32
-	var ptsBuf [2*window + 2]uint64
-	ids := idsBuf[:0]
-	pts := append(ptsBuf[:0], start, end)
+	type event struct {
+		at  uint64
+		bit int // Tau w0+bit; negative (-1-bit) for its end
+	}
+	var evBuf [2 * maxWindow]event
+	ev := evBuf[:0]
 	for i := w0; i <= m; i++ {
 		c, j := s.col(uint32(i))
-		v, e := c.valid[j], c.expiry[j]
-		if v >= end || e <= start {
-			continue
-		}
-		ids = append(ids, uint32(i))
-		if v > start {
-			pts = append(pts, v)
-		}
-		if e < end {
-			pts = append(pts, e)
+		v, e := max(c.valid[j], start), min(c.expiry[j], end)
+		if v < e {
+			ev = append(ev, event{v, i - w0}, event{e, -1 - (i - w0)})
 		}
 	}
-	slices.Sort(pts)
-	pts = slices.Compact(pts)
-	for k := 0; k+1 < len(pts); k++ {
-		a, b := pts[k], pts[k+1]
-		for q := len(ids) - 1; q >= 0; q-- {
-			if !s.contains(ids[q], a) {
-				continue
-			}
-			if n := len(out); n > 0 && out[n-1].tau == ids[q] && out[n-1].to == a {
-				out[n-1].to = b
+	slices.SortFunc(ev, func(a, b event) int { return cmp.Compare(a.at, b.at) })
+	var on [maxWindow / 64]uint64
+	for k := 0; k < len(ev); {
+		at := ev[k].at
+		for ; k < len(ev) && ev[k].at == at; k++ {
+			if b := ev[k].bit; b >= 0 {
+				on[b/64] |= 1 << (b % 64)
 			} else {
-				out = append(out, piece{from: a, to: b, tau: ids[q]})
+				b = -1 - b
+				on[b/64] &^= 1 << (b % 64)
 			}
+		}
+		if k == len(ev) {
 			break
+		}
+		latest := -1
+		for w := len(on) - 1; w >= 0; w-- {
+			if on[w] != 0 {
+				latest = w*64 + bits.Len64(on[w]) - 1
+				break
+			}
+		}
+		if latest < 0 {
+			continue
+		}
+		tau, next := uint32(w0+latest), ev[k].at
+		if n := len(out); n > 0 && out[n-1].tau == tau && out[n-1].to == at {
+			out[n-1].to = next
+		} else {
+			out = append(out, piece{from: at, to: next, tau: tau})
 		}
 	}
 	return out

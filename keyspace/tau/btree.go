@@ -47,13 +47,6 @@ const (
 
 func (n *bnode) isLeaf() bool { return n.kids == nil }
 
-func (n *bnode) size() int {
-	if n.isLeaf() {
-		return len(n.keys)
-	}
-	return len(n.kids)
-}
-
 func nodeBytes(n *bnode) int {
 	return bnodeBytes + cap(n.keys)*8 + cap(n.vals)*4 + cap(n.kids)*8 + cap(n.sums)*8
 }

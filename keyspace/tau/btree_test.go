@@ -211,7 +211,7 @@ func TestBtreeRecordSummaries(t *testing.T) {
 		if useBorn {
 			ok = ok && c.seekWhere(&tr, m, lowMask)
 		} else {
-			ok = ok && c.seekWhere(&tr, lowMask, ^(m + 1))
+			ok = ok && c.seekWhere(&tr, lowMask, ^(m+1))
 		}
 		i, _ := slices.BinarySearch(keys, k)
 		want := -1
@@ -227,5 +227,61 @@ func TestBtreeRecordSummaries(t *testing.T) {
 		if ok != (want >= 0) || (ok && c.key() != keys[want]) {
 			t.Fatalf("query %d: ok %v want %d", q, ok, want)
 		}
+	}
+}
+
+// TestBtreeLarge grows a tree several levels deep and shrinks it in random
+// order, so inner nodes merge and share children too.
+func TestBtreeLarge(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	tr := newBtree(nil)
+	keys := make([]uint64, 0, 300000)
+	for i := 0; i < cap(keys); i++ {
+		k := rng.Uint64()
+		tr.insert(k, rng.Uint32N(1<<20))
+		keys = append(keys, k)
+	}
+	if tr.depth < 3 {
+		t.Fatalf("depth %d: not deep enough to test inner rebalancing", tr.depth)
+	}
+	checkTree(t, &tr)
+	rng.Shuffle(len(keys), func(i, j int) { keys[i], keys[j] = keys[j], keys[i] })
+	for i, k := range keys {
+		if !tr.delete(k) {
+			t.Fatalf("delete %d failed", k)
+		}
+		if i%20000 == 0 {
+			checkTree(t, &tr)
+		}
+	}
+	checkTree(t, &tr)
+	if tr.count != 0 || tr.depth != 0 || tr.bytes != nodeBytes(tr.root) {
+		t.Fatalf("emptied: count %d depth %d bytes %d", tr.count, tr.depth, tr.bytes)
+	}
+}
+
+// TestBtreeAscending fills a tree in ascending order (full nodes on the
+// left, a thin right spine) and empties it from the right, which makes thin
+// right nodes borrow from full left siblings.
+func TestBtreeAscending(t *testing.T) {
+	tr := newBtree(nil)
+	const n = 200000
+	for k := uint64(0); k < n; k++ {
+		tr.insert(k*3, uint32(k))
+	}
+	checkTree(t, &tr)
+	// Ascending inserts leave full leaves: about 12 bytes per entry.
+	if per := float64(tr.bytes) / n; per > 13 {
+		t.Errorf("ascending fill: %.1f bytes per entry", per)
+	}
+	for k := uint64(n); k > 0; k-- {
+		tr.delete((k - 1) * 3)
+		if k%10007 == 0 {
+			checkTree(t, &tr)
+		}
+	}
+	checkTree(t, &tr)
+	if tr.count != 0 {
+		t.Fatalf("count %d", tr.count)
 	}
 }

@@ -118,7 +118,7 @@ func TestLaterWinsAndMerging(t *testing.T) {
 	}
 	// Cover y with many small Taus; as of tx 2 the timeline is still three
 	// intervals even though the first Tau's piece is now cut in many.
-	for i := uint64(0); i < 3*window; i++ {
+	for i := uint64(0); i < 3*defaultWindow; i++ {
 		mustAppend(t, s, 10+i, i, i+1, "z")
 	}
 	want = []span{{0, 40, []byte("x")}, {40, 60, []byte("y")}, {60, 100, []byte("x")}}
@@ -234,8 +234,8 @@ func TestDecodeRejectsGarbage(t *testing.T) {
 	}
 	for _, b := range [][]byte{
 		{1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01}, // huge count
-		{1, 2, 5, 1, 1, 0, 0, 1, 1, 0},                                 // second tx delta 0
-		{1, 1, 5, 1, 0, 0},                                             // empty interval
+		{1, 2, 5, 1, 1, 0, 0, 1, 1, 0},                                  // second tx delta 0
+		{1, 1, 5, 1, 0, 0},                                              // empty interval
 		{1, 1, 5, 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0}, // expiry overflows
 		{1, 1, 5, 1, 1, 9, 'a'}, // data past the end
 	} {

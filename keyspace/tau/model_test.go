@@ -155,6 +155,7 @@ type gen struct {
 	seq     uint64
 	points  []uint64 // endpoints used so far, for picking query times
 	ndata   int
+	win     int // the schedule's window
 }
 
 const nearTop = ^uint64(0) - 60
@@ -163,6 +164,8 @@ func newGen(seed uint64) *gen {
 	rng := rand.New(rand.NewPCG(seed, 0x7a0))
 	g := &gen{rng: rng, profile: int(seed % 5), tx: rng.Uint64N(1000)}
 	g.space = []uint64{40, 1000, 300, 60, 200}[g.profile]
+	// Small windows make small schedules keep plenty of history.
+	g.win = []int{4, 8, 16, defaultWindow}[(seed/5)%4]
 	g.ndata = 1 << 30
 	if seed%4 == 1 {
 		g.ndata = 3 // equal data on different Taus must not merge
@@ -266,7 +269,7 @@ func (g *gen) asof(m *model) uint64 {
 	i := r.IntN(len(m.taus))
 	// Near the end is where the recent window matters; spread the rest.
 	if r.IntN(3) == 0 {
-		i = max(0, len(m.taus)-1-r.IntN(3*window))
+		i = max(0, len(m.taus)-1-r.IntN(3*g.win))
 	}
 	return m.taus[i].tx + r.Uint64N(2) // at a tx or between two
 }
@@ -358,7 +361,7 @@ func checkHistoryIndex(t *testing.T, s *Schedule, m *model) {
 			if gl, gk := nodeOf(born, died-1); gl != l || gk != key {
 				t.Fatalf("rectangle in node %x, belongs in %x", key, gk)
 			}
-			if died-born < window || from >= to {
+			if int(died-born) < s.window() || from >= to {
 				t.Fatalf("bad rectangle [%d,%d)x[%d,%d)", from, to, born, died)
 			}
 			for _, tt := range []uint64{from, to - 1} {
@@ -390,10 +393,13 @@ func TestRandomAgainstModel(t *testing.T) {
 	}
 	for seed := range uint64(seeds) {
 		g := newGen(seed)
-		s := New()
+		s := &Schedule{win: g.win}
 		m := &model{}
 		n := 40 + g.rng.IntN(600)
-		checkAt := map[int]bool{n / 7: true, n / 2: true, n - 1: true, window: true, window + 1: true}
+		if g.win == defaultWindow {
+			n += 300
+		}
+		checkAt := map[int]bool{n / 7: true, n / 2: true, n - 1: true, g.win: true, g.win + 1: true}
 		for i := 0; i < n; i++ {
 			tx, v, e, d := g.next()
 			if err := s.Append(tx, v, e, d); err != nil {
@@ -410,7 +416,7 @@ func TestRandomAgainstModel(t *testing.T) {
 		c := s.Clone()
 		mc := &model{taus: slices.Clone(m.taus)}
 		gc := newGen(seed + 1000)
-		gc.tx, gc.seq, gc.points = g.tx, g.seq, slices.Clone(g.points)
+		gc.tx, gc.seq, gc.points, gc.win = g.tx, g.seq, slices.Clone(g.points), g.win
 		for i := 0; i < 100; i++ {
 			tx, v, e, d := g.next()
 			if err := s.Append(tx, v, e, d); err != nil {
@@ -427,10 +433,14 @@ func TestRandomAgainstModel(t *testing.T) {
 		compare(t, fmt.Sprintf("seed %d clone", seed), c, mc, gc, 150)
 		checkHistoryIndex(t, c, mc)
 
-		// A round trip through the encoding answers the same.
+		// A round trip through the encoding answers the same (with the
+		// default window: the history is rebuilt, not copied).
 		d, err := Decode(s.AppendBinary(nil))
 		if err != nil {
 			t.Fatalf("seed %d: Decode: %v", seed, err)
+		}
+		if d.win != 0 {
+			t.Fatalf("decoded schedule has window %d", d.win)
 		}
 		compare(t, fmt.Sprintf("seed %d decoded", seed), d, m, g, 150)
 		checkHistoryIndex(t, d, m)

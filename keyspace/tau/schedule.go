@@ -19,16 +19,16 @@
 //   - the history: every piece that an append paints over becomes a rectangle
 //     in (valid time × version) space: [from, to) × [born, died), where born is
 //     the index of the Tau shown and died the index of the Tau that covered it.
-//     Rectangles that lived for at least window versions are kept in an
+//     Rectangles that lived for at least W = 128 versions are kept in an
 //     interval tree over versions: a rectangle goes to the node of the highest
 //     bit in which born and died-1 differ, so all rectangles of one node were
 //     visible at the same version and are disjoint in valid time (one B+ tree
 //     per node, keyed by from). Short-lived rectangles are not kept: a query
-//     at version m scans the last window Taus up to m directly instead.
+//     at version m scans the last W Taus up to m directly instead.
 //
 // # Costs
 //
-// n is the number of Taus, k the number of results, W = window (32).
+// n is the number of Taus, k the number of results, W = the window (128).
 //
 //   - Append: amortised O(log n) (every append adds at most two painting
 //     entries and three history rectangles, and removes what it covers).
@@ -71,9 +71,15 @@ const Latest = math.MaxUint64
 // MaxTaus is the most Taus a schedule holds.
 const MaxTaus = 1<<30 - 1
 
-// window is how many recent Taus a query at a past version scans directly;
-// history rectangles that lived for fewer versions are not kept.
-const window = 32
+// defaultWindow is how many recent Taus a query at a past version scans
+// directly; history rectangles that lived for fewer versions are not kept.
+// A larger window keeps fewer rectangles (memory) at the price of a longer
+// scan (about a nanosecond per Tau, sequential in memory). Tests use
+// smaller windows to exercise the history with small schedules.
+const (
+	defaultWindow = 128
+	maxWindow     = 128
+)
 
 const (
 	chunkBits = 9
@@ -119,6 +125,14 @@ type Schedule struct {
 
 	colBytes int      // bytes held by chunks and their arenas
 	scratch  []uint64 // reused by Append
+	win      int      // window; 0 means defaultWindow
+}
+
+func (s *Schedule) window() int {
+	if s.win == 0 {
+		return defaultWindow
+	}
+	return s.win
 }
 
 // New returns an empty schedule.
@@ -136,19 +150,9 @@ func (s *Schedule) tx(i uint32) uint64 {
 	return c.tx[j]
 }
 
-func (s *Schedule) valid(i uint32) uint64 {
-	c, j := s.col(i)
-	return c.valid[j]
-}
-
 func (s *Schedule) expiry(i uint32) uint64 {
 	c, j := s.col(i)
 	return c.expiry[j]
-}
-
-func (s *Schedule) contains(i uint32, t uint64) bool {
-	c, j := s.col(i)
-	return c.valid[j] <= t && t < c.expiry[j]
 }
 
 // data returns Tau i's data. The slice is capped so that appending to it
@@ -264,7 +268,7 @@ func (s *Schedule) paintOver(v, e uint64, j uint32) {
 		if to > e {
 			to = e
 		}
-		if from < to && j-x >= window {
+		if from < to && int(j-x) >= s.window() {
 			s.keep(from, to, x, j)
 		}
 		if f >= v {
@@ -386,11 +390,9 @@ func (s *Schedule) locate(t uint64, m int) (uint32, bool) {
 
 // locateBelow is locate for a t whose current Tau is later than m.
 func (s *Schedule) locateBelow(t uint64, m int) (uint32, bool) {
-	lo := max(0, m-window+1)
-	for i := m; i >= lo; i-- {
-		if s.contains(uint32(i), t) {
-			return uint32(i), true
-		}
+	lo := max(0, m-s.window()+1)
+	if x, ok := s.scanBack(t, m, lo); ok {
+		return x, true
 	}
 	if lo == 0 {
 		return 0, false
@@ -398,6 +400,22 @@ func (s *Schedule) locateBelow(t uint64, m int) (uint32, bool) {
 	// The answer lies more than window versions back, so the rectangle
 	// showing it at t lived at least that long and was kept.
 	return s.findKept(t, uint32(m))
+}
+
+// scanBack returns the last of Taus lo..hi that contains t.
+func (s *Schedule) scanBack(t uint64, hi, lo int) (uint32, bool) {
+	for i := hi; i >= lo; {
+		base := i &^ chunkMask
+		c := s.chunks[i>>chunkBits]
+		valid, expiry := c.valid, c.expiry
+		for j := i - base; j >= max(lo-base, 0); j-- {
+			if valid[j] <= t && t < expiry[j] {
+				return uint32(base + j), true
+			}
+		}
+		i = base - 1
+	}
+	return 0, false
 }
 
 // findKept finds the kept rectangle containing (t, m).
@@ -559,6 +577,7 @@ func (s *Schedule) Clone() *Schedule {
 		levels:    s.levels,
 		recBytes:  s.recBytes,
 		colBytes:  s.colBytes,
+		win:       s.win,
 	}
 	c.chunks = make([]*chunk, len(s.chunks), cap(s.chunks))
 	copy(c.chunks, s.chunks)
