@@ -241,6 +241,7 @@ func Decode(b []byte) (*Stream, error) {
 func (d *decoder) decodeNodes(s *Stream) bool {
 	nnodes := d.count()
 	s.nodes = make([]*node, 0, nnodes)
+	s.keys = make([]ID, 0, nnodes)
 	var prev ID
 	havePrev := false
 	for i := 0; i < nnodes && !d.err; i++ {
@@ -270,7 +271,7 @@ func (d *decoder) decodeNodes(s *Stream) bool {
 			n.entries = append(n.entries, entry{id: id, fields: fields, deleted: deleted})
 		}
 		s.length += uint64(n.live)
-		s.nodes = append(s.nodes, n)
+		s.pushNode(n, n.master())
 	}
 	if d.err || (havePrev && s.lastID.Less(prev)) || s.length > s.entriesAdded {
 		return false

@@ -51,9 +51,15 @@ func checkInvariants(t testing.TB, s *Stream) {
 	var length uint64
 	var prev ID
 	first := true
-	for _, n := range s.live() {
+	if len(s.keys) != len(s.nodes) {
+		t.Fatalf("%d node keys for %d nodes", len(s.keys), len(s.nodes))
+	}
+	for i, n := range s.live() {
 		if len(n.entries) == 0 {
 			t.Fatal("empty node")
+		}
+		if s.keys[s.head+i] != n.master() {
+			t.Fatalf("node key %v, master %v", s.keys[s.head+i], n.master())
 		}
 		live := 0
 		body := masterSize(n.entries[0].fields)

@@ -95,11 +95,12 @@ func (s *Stream) Clone() *Stream {
 		entriesAdded: s.entriesAdded,
 	}
 	live := s.live()
-	c.nodes = make([]*node, len(live))
-	for i, n := range live {
+	c.nodes = make([]*node, 0, len(live))
+	c.keys = make([]ID, 0, len(live))
+	for _, n := range live {
 		cn := *n
 		cn.entries = append(make([]entry, 0, cap(n.entries)), n.entries...)
-		c.nodes[i] = &cn
+		c.pushNode(&cn, n.master())
 	}
 	c.groups = make([]*Group, len(s.groups))
 	for i, g := range s.groups {
@@ -140,7 +141,7 @@ const (
 
 // MemoryUsage estimates the bytes the stream holds in memory.
 func (s *Stream) MemoryUsage() int {
-	total := sizeStream + cap(s.nodes)*8
+	total := sizeStream + cap(s.nodes)*8 + cap(s.keys)*16
 	for _, n := range s.live() {
 		total += sizeNode + cap(n.entries)*sizeEntry
 		for i := range n.entries {

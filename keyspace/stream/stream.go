@@ -1,7 +1,5 @@
 package stream
 
-import "sort"
-
 // Entry is a stream entry. Fields alternates field names and values. The
 // byte slices are shared with the stream and must not be modified.
 type Entry struct {
@@ -49,6 +47,7 @@ func (n *node) search(id ID) int {
 // Stream is a Redis stream.
 type Stream struct {
 	nodes        []*node // nodes[head:] hold the entries, in ID order
+	keys         []ID    // keys[i] is nodes[i]'s master ID, for cache-friendly seeks
 	head         int     // nodes removed from the front, reclaimed lazily
 	length       uint64
 	lastID       ID
@@ -187,7 +186,7 @@ func (s *Stream) appendEntry(id ID, fields [][]byte, total int, limits NodeLimit
 	}
 	if tail == nil {
 		tail = &node{body: masterSize(fields)}
-		s.nodes = append(s.nodes, tail)
+		s.pushNode(tail, id)
 	}
 	if len(tail.entries) == 0 {
 		tail.body += entrySize(id, id, fields, true)
@@ -205,11 +204,26 @@ func (s *Stream) appendEntry(id ID, fields [][]byte, total int, limits NodeLimit
 	}
 }
 
+// pushNode appends a node whose master ID is key.
+func (s *Stream) pushNode(n *node, key ID) {
+	s.nodes = append(s.nodes, n)
+	s.keys = append(s.keys, key)
+}
+
 // seekNode returns the index in s.nodes of the last node whose master ID
 // is <= id, or -1 if there is none.
 func (s *Stream) seekNode(id ID) int {
-	nodes := s.live()
-	i := sort.Search(len(nodes), func(i int) bool { return id.Less(nodes[i].master()) })
+	keys := s.keys[s.head:]
+	lo, hi := 0, len(keys)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if id.Less(keys[m]) {
+			hi = m
+		} else {
+			lo = m + 1
+		}
+	}
+	i := lo
 	if i == 0 {
 		return -1
 	}
@@ -432,19 +446,21 @@ func (s *Stream) removeNode(i int) {
 		s.nodes[i] = nil
 		s.head++
 		if s.head == len(s.nodes) {
-			s.nodes = s.nodes[:0]
+			s.nodes, s.keys = s.nodes[:0], s.keys[:0]
 			s.head = 0
 		} else if s.head >= 16 && s.head*2 >= len(s.nodes) {
 			n := copy(s.nodes, s.nodes[s.head:])
+			copy(s.keys, s.keys[s.head:])
 			clear(s.nodes[n:])
-			s.nodes = s.nodes[:n]
+			s.nodes, s.keys = s.nodes[:n], s.keys[:n]
 			s.head = 0
 		}
 		return
 	}
 	copy(s.nodes[i:], s.nodes[i+1:])
+	copy(s.keys[i:], s.keys[i+1:])
 	s.nodes[len(s.nodes)-1] = nil
-	s.nodes = s.nodes[:len(s.nodes)-1]
+	s.nodes, s.keys = s.nodes[:len(s.nodes)-1], s.keys[:len(s.keys)-1]
 }
 
 // TrimStrategy selects how Trim picks the entries to remove.
