@@ -107,6 +107,7 @@ func NewEngine(cfg *config.Config, log *slog.Logger) *Engine {
 	}
 	e.Store.OnExpire = e.keyExpired
 	e.Store.OnDelete = e.keyDeleted
+	e.Store.NewAccess = e.newAccess
 	e.lastSave.Store(time.Now().Unix())
 	return e
 }

@@ -44,6 +44,9 @@ type Store struct {
 	// NoLazyExpire keeps expired keys visible (used while loading data, as
 	// Redis does not expire keys during AOF replay).
 	NoLazyExpire bool
+	// NewAccess gives a new key its initial access stamp (the LRU clock or
+	// the initial LFU counter), as Redis's createObject sets robj.lru.
+	NewAccess func() uint32
 }
 
 // NewStore creates a store with n numbered keyspaces named "0".."n-1".
@@ -163,6 +166,9 @@ func (db *DB) Set(key []byte, v Value, keepTTL bool) *Entry {
 // Add inserts a new key, which must not exist.
 func (db *DB) Add(key string, v Value) *Entry {
 	e := &Entry{Key: key, Value: v, idx: int32(len(db.keys)), vidx: -1}
+	if db.store.NewAccess != nil {
+		e.Access = db.store.NewAccess()
+	}
 	db.dict[key] = e
 	db.keys = append(db.keys, e)
 	return e
