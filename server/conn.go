@@ -149,11 +149,11 @@ func (c *conn) runBuffered() bool {
 		if len(args) == 0 {
 			continue
 		}
-		if d := e.PauseFor(c.c, args); d > 0 {
-			// CLIENT PAUSE: wait outside the lock, then run.
+		if e.PauseFor(c.c, args) > 0 {
+			// CLIENT PAUSE: wait outside the lock until the pause ends.
 			e.Mu.Unlock()
 			c.flushLocked(false)
-			c.sleepPaused(d)
+			c.waitPause(args)
 			e.Mu.Lock()
 		}
 		e.Exec(c.c, args)
@@ -198,11 +198,23 @@ func (c *conn) flushLocked(_ bool) bool {
 	return c.write(out) == nil
 }
 
-func (c *conn) sleepPaused(d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-c.closed:
+// waitPause polls until CLIENT PAUSE no longer holds this command back
+// (it ends by its timeout or by CLIENT UNPAUSE).
+func (c *conn) waitPause(args [][]byte) {
+	e := c.s.Engine
+	for {
+		e.Mu.Lock()
+		d := e.PauseFor(c.c, args)
+		e.Mu.Unlock()
+		if d <= 0 {
+			return
+		}
+		t := time.NewTimer(min(d, 10*time.Millisecond))
+		select {
+		case <-t.C:
+		case <-c.closed:
+			t.Stop()
+			return
+		}
 	}
 }
