@@ -40,7 +40,10 @@ var degToRad = piDouble / 180.0
 
 var piDouble float64 = math.Pi
 
-func degRad(deg float64) float64 { return deg * degToRad }
+// The explicit float64 conversions here and below keep the compiler from
+// fusing a product into a following addition, which would round differently
+// from Redis on CPUs with fused multiply-add.
+func degRad(deg float64) float64 { return float64(deg * degToRad) }
 func radDeg(rad float64) float64 { return rad / degToRad }
 
 // ValidLonLat reports whether GEOADD and FROMLONLAT accept the pair.

@@ -89,12 +89,12 @@ func decode(lonR, latR rangeT, h hashBits) area {
 	return area{
 		hash: h,
 		lat: rangeT{
-			min: latR.min + (float64(ilat)*1.0/div)*latScale,
-			max: latR.min + (float64(ilat+1)*1.0/div)*latScale,
+			min: latR.min + float64((float64(ilat)*1.0/div)*latScale),
+			max: latR.min + float64((float64(ilat+1)*1.0/div)*latScale),
 		},
 		lon: rangeT{
-			min: lonR.min + (float64(ilon)*1.0/div)*lonScale,
-			max: lonR.min + (float64(ilon+1)*1.0/div)*lonScale,
+			min: lonR.min + float64((float64(ilon)*1.0/div)*lonScale),
+			max: lonR.min + float64((float64(ilon+1)*1.0/div)*lonScale),
 		},
 	}
 }

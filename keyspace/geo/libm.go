@@ -5,7 +5,7 @@ import "math"
 // Redis's distances come from the C library's sin, cos and asin. Go's math
 // package rounds differently from glibc in a large share of results (a last
 // bit off in roughly a fifth to a third of calls), enough to change a
-// "%.4f" distance or a match at the edge of a search now and then. glibc's
+// four-decimal distance or a match at the edge of a search now and then. glibc's
 // results are correctly rounded except within about 0.003 ulp of a rounding
 // midpoint, so the functions below compute in double-double precision
 // (better than 2^-68 relative, about 15 bits past a double) and round once:

@@ -35,7 +35,7 @@ func bigSinCosBig(bx *big.Float) (s, c *big.Float) {
 	c = new(big.Float).SetPrec(refPrec)
 	termS := new(big.Float).SetPrec(refPrec).Set(bx)
 	termC := new(big.Float).SetPrec(refPrec).SetInt64(1)
-	for n := 0; n < 60; n++ {
+	for n := 0; n < 40; n++ { // x^80/80! is far below 2^-200 for |x| <= 4
 		if n%2 == 0 {
 			s.Add(s, termS)
 			c.Add(c, termC)
@@ -61,9 +61,9 @@ func nearest(b *big.Float) float64 {
 // within a hair of a midpoint, so correct rounding is what matches Redis.
 func TestCorrectlyRounded(t *testing.T) {
 	rng := rand.New(rand.NewSource(5))
-	n := 3000
+	n := 1000
 	if testing.Short() {
-		n = 300
+		n = 200
 	}
 	bad := 0
 	for i := 0; i < n; i++ {

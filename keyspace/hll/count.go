@@ -11,12 +11,12 @@ const alphaInf = 0.721347520444481703680
 // so that the floating-point result is identical.
 func estimate(histo *[histoSize]int) uint64 {
 	m := float64(Registers)
-	z := m * tau((m-float64(histo[q+1]))/m)
+	z := float64(m * tau((m-float64(histo[q+1]))/m)) // no fused multiply-add, as in Redis
 	for j := q; j >= 1; j-- {
 		z += float64(histo[j])
 		z *= 0.5
 	}
-	z += m * sigma(float64(histo[0])/m)
+	z += float64(m * sigma(float64(histo[0])/m))
 	e := math.Round(float64(alphaInf*m*m) / z)
 	return uint64(e)
 }
