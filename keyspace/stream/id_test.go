@@ -167,3 +167,12 @@ func TestListpackSizes(t *testing.T) {
 		}
 	}
 }
+
+func TestDefaultTrimLimit(t *testing.T) {
+	// Checked against redis-server with CONFIG SET stream-node-max-entries.
+	for in, want := range map[int64]int64{100: 10000, 10: 1000, 0: 10000, 20000: 1000000, 10000: 1000000} {
+		if got := DefaultTrimLimit(in); got != want {
+			t.Errorf("DefaultTrimLimit(%d) = %d, want %d", in, got, want)
+		}
+	}
+}

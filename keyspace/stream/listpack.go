@@ -20,13 +20,16 @@ const (
 )
 
 // DefaultTrimLimit is the LIMIT Redis applies to approximate trimming when
-// the command gives none: 100 nodes' worth of entries, capped.
+// the command gives none: 100 nodes' worth of entries (10000 when nodes
+// have no entry limit), at most a million.
 func DefaultTrimLimit(maxEntries int64) int64 {
-	limit := 100 * maxEntries
-	if limit <= 0 || limit > 1000000 {
-		limit = 10000
+	switch {
+	case maxEntries <= 0:
+		return 10000
+	case maxEntries > 10000: // 100 nodes would pass a million
+		return 1000000
 	}
-	return limit
+	return 100 * maxEntries
 }
 
 // lpIntSize is the size of a listpack element holding integer v.
