@@ -378,6 +378,9 @@ func parseRESPNumber(p []byte, i int) (int64, int, respStatus) {
 	for ; i < len(p); i++ {
 		c := p[i]
 		if c >= '0' && c <= '9' {
+			if digits == 1 && v == 0 {
+				return 0, 0, respInvalid // no leading zeros: one encoding per command
+			}
 			v = v*10 + int64(c-'0')
 			digits++
 			if v > maxRESPNumber {
