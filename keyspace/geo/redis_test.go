@@ -259,10 +259,13 @@ func TestRedisSearch(t *testing.T) {
 	z := newScanned(pts)
 	units := []string{"m", "km", "ft", "mi"}
 	nonEmpty := 0
-	for i := 0; i < 1500; i++ {
+	const edgeQueries = 21 * 8 // the special points come first in pts
+	for i := 0; i < 1500+edgeQueries; i++ {
 		var centre point
 		fromMember := i%5 == 4
-		if fromMember || i%3 == 0 {
+		if i < edgeQueries {
+			centre = pts[i/8] // poles, antimeridian, equator: 8 queries each
+		} else if fromMember || i%3 == 0 {
 			centre = pts[rng.Intn(len(pts))]
 		} else {
 			centre = point{lon: rng.Float64()*360 - 180, lat: rng.Float64()*2*LatMax - LatMax}
