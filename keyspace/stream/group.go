@@ -171,6 +171,16 @@ type Pending struct {
 	DeliveryCount uint64
 }
 
+// PendingEntry returns the group's pending entry for id, for instance to
+// propagate the state a claim left.
+func (g *Group) PendingEntry(id ID) (Pending, bool) {
+	n, ok := g.pel.Get(id)
+	if !ok {
+		return Pending{}, false
+	}
+	return Pending{id, n.consumer.name, n.deliveryTime, n.deliveryCount}, true
+}
+
 // Idle returns how long ago the entry was delivered, never below 0, as
 // XPENDING reports it.
 func (p Pending) Idle(now int64) int64 {
@@ -339,7 +349,8 @@ func (s *Stream) deliver(g *Group, c *Consumer, id ID, now int64) {
 // ReadHistory serves XREADGROUP with an explicit ID: the entries pending
 // for c with IDs > after, up to count (<= 0: no limit). Each one counts as
 // a new delivery. An entry that was deleted from the stream is returned
-// with nil Fields (Redis replies with a null array for it).
+// with nil Fields (Redis replies with a null array for it). Redis stores
+// ">" as MaxID, so an explicit maximal ID must be served as ">" too.
 func (s *Stream) ReadHistory(c *Consumer, after ID, count int, now int64) []Entry {
 	start, ok := after.Next()
 	if !ok {

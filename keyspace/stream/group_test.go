@@ -198,6 +198,12 @@ func TestClaim(t *testing.T) {
 	if p := g.Pending(0); pendingIDs(p) != "1-0/c/3000/2 2-0/c/2500/9 3-0/a/1000/1 " {
 		t.Fatalf("PEL after JUSTID/TIME/RETRYCOUNT: %s", pendingIDs(p))
 	}
+	if p, ok := g.PendingEntry(ID{2, 0}); !ok || p.Consumer != "c" || p.DeliveryTime != 2500 || p.DeliveryCount != 9 {
+		t.Fatalf("PendingEntry(2-0) = %+v, %v", p, ok)
+	}
+	if _, ok := g.PendingEntry(ID{4, 0}); ok {
+		t.Fatal("PendingEntry of an entry never delivered")
+	}
 	// FORCE creates a pending entry for an entry nobody had, ignoring min idle.
 	res = s.Claim(g, "d", []ID{{5, 0}}, ClaimArgs{MinIdle: 1 << 40, DeliveryTime: -1, RetryCount: -1, Force: true, JustID: true, LastID: ID{9, 0}}, 4000)
 	if len(res.Claimed) != 1 || res.Claimed[0].Fields != nil || g.LastID() != (ID{9, 0}) {

@@ -1,15 +1,3 @@
-// Package stream is the data structure behind Redis streams: entries in ID
-// order, consumer groups with their pending entries lists, and the counters
-// Redis 7.0 keeps (entries added, maximal deleted ID, first recorded ID).
-//
-// Entries are stored in nodes of at most 100 entries (and about 4 KiB),
-// following the listpack nodes of Redis's radix tree exactly, so that
-// approximate trimming (MAXLEN ~, MINID ~), which only removes whole nodes,
-// leaves the same entries as Redis does. Deleted entries stay in their node
-// as tombstones, as in Redis, until the whole node goes.
-//
-// Time is always passed in by the caller as milliseconds since the epoch,
-// so that replaying a log gives the same state.
 package stream
 
 import (

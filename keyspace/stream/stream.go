@@ -90,7 +90,9 @@ type AddArgs struct {
 // Add appends an entry, as XADD does after its argument parsing, and
 // returns its ID. now is the current time in milliseconds, used for "*".
 // The checks run in Redis's order: a 0-0 ID, an exhausted stream, an ID
-// not above the last one, elements too large.
+// not above the last one, elements too large. Redis rejects 0-0 before it
+// creates the key; for the other errors on a key XADD just created, Redis
+// keeps the empty stream.
 func (s *Stream) Add(a AddArgs, now int64) (ID, error) {
 	if len(a.Fields) == 0 || len(a.Fields)%2 != 0 {
 		return ID{}, ErrFields
