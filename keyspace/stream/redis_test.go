@@ -350,6 +350,23 @@ func TestRedisApproxTrim(t *testing.T) {
 			}
 		}
 	}
+	// Clock-like IDs with big gaps and numeric fields: the listpack sizes of
+	// ID deltas and integers decide where nodes split.
+	ts := uint64(1700000000000)
+	for i := 0; i < 3000; i++ {
+		ts += uint64(r.Intn(3) * r.Intn(200000))
+		c := []string{"XADD", "ts", "MAXLEN", "~", "150", fmt.Sprintf("%d-%d", ts, i*r.Intn(70000))}
+		for p := r.Intn(4); p >= 0; p-- {
+			c = append(c, strconv.Itoa(r.Intn(3)), strconv.Itoa(r.Intn(1<<uint(r.Intn(40)))-r.Intn(9000)))
+		}
+		if r.Intn(10) == 0 {
+			c = append(c, "text", strings.Repeat("t", r.Intn(200)))
+		}
+		cmds = append(cmds, c)
+		if i%40 == 0 {
+			cmds = append(cmds, []string{"XINFO", "STREAM", "ts"})
+		}
+	}
 	// Deleted entries still count towards a node's 100 entries.
 	for i := 0; i < 2000; i++ {
 		id++
