@@ -211,10 +211,11 @@ func (c *checker) log(ks string, n uint64, newest bool, covFile uint64, covOff i
 	}
 	defer f.Close()
 	rr := NewRecordReader(f, path, 0)
+	cr := newCmdReader(rr)
 	records := 0
 	boundary := covOff == 0
 	for {
-		_, err := rr.Next()
+		cmds, err := cr.Next()
 		if err == io.EOF {
 			break
 		}
@@ -224,7 +225,7 @@ func (c *checker) log(ks string, n uint64, newest bool, covFile uint64, covOff i
 				c.problem("corrupt %s at offset %d: torn record in a log that is not the newest", path, torn.Offset)
 				return
 			}
-			c.problem("%s: torn tail at offset %d: %d bytes after the last good record (%d records before it)",
+			c.problem("%s: torn tail at offset %d: %d bytes after the last good record (%d commands before it)",
 				path, torn.Offset, torn.Size-torn.Offset, records)
 			if c.fix {
 				c.repair(torn)
@@ -235,7 +236,7 @@ func (c *checker) log(ks string, n uint64, newest bool, covFile uint64, covOff i
 			c.problem("%s", describe(err))
 			return
 		}
-		records++
+		records += len(cmds)
 		if rr.Offset() == covOff {
 			boundary = true
 		}
@@ -251,7 +252,7 @@ func (c *checker) log(ks string, n uint64, newest bool, covFile uint64, covOff i
 	case n == covFile:
 		note = fmt.Sprintf(", included in the base snapshot up to offset %d", covOff)
 	}
-	c.say("%s: ok (%d records, %d bytes%s)", path, records, rr.Offset(), note)
+	c.say("%s: ok (%d commands, %d bytes%s)", path, records, rr.Offset(), note)
 }
 
 // repair copies a log with a torn tail to <file>.broken and truncates it.

@@ -43,7 +43,7 @@ func TestCheckClean(t *testing.T) {
 	if err != nil || !clean {
 		t.Fatalf("clean dir reported unclean: %v\n%s", err, strings.Join(lines, "\n"))
 	}
-	for _, want := range []string{"ks.manifest: ok", "ks.db: ok (", "ks.2.aof: ok (5 records", "ks.3.aof: ok (5 records", ": clean"} {
+	for _, want := range []string{"ks.manifest: ok", "ks.db: ok (", "ks.2.aof: ok (5 commands", "ks.3.aof: ok (5 commands", ": clean"} {
 		if !hasLine(lines, want) {
 			t.Fatalf("report lacks %q:\n%s", want, strings.Join(lines, "\n"))
 		}

@@ -370,7 +370,8 @@ func (s *Store) loadBase(l Loader, p *progress) error {
 }
 
 // replay applies the records of log n from byte from. Only the newest log
-// may end in a torn record; it is cut off there.
+// may end in a torn record (or an unfinished MULTI group); it is cut off
+// there.
 func (s *Store) replay(n uint64, from int64, newest bool, l Loader, p *progress) error {
 	path := s.path(AOFName(s.name, n))
 	f, err := os.Open(path)
@@ -385,10 +386,11 @@ func (s *Store) replay(n uint64, from int64, newest bool, l Loader, p *progress)
 	if s.opts.MaxRecordSize > 0 {
 		rr.SetMaxRecordSize(s.opts.MaxRecordSize)
 	}
+	cr := newCmdReader(rr)
 	base := p.done - from
 	for {
-		at := rr.Offset()
-		argv, err := rr.Next()
+		at := cr.Offset()
+		cmds, err := cr.Next()
 		if err == io.EOF {
 			return nil
 		}
@@ -402,11 +404,13 @@ func (s *Store) replay(n uint64, from int64, newest bool, l Loader, p *progress)
 		if err != nil {
 			return err
 		}
-		if err := l.Apply(argv); err != nil {
-			return fmt.Errorf("replaying %s at offset %d: %w", path, at, err)
+		for _, argv := range cmds {
+			if err := l.Apply(argv); err != nil {
+				return fmt.Errorf("replaying %s at offset %d: %w", path, at, err)
+			}
+			s.load.Records++
 		}
-		s.load.Records++
-		p.set(base + rr.Offset())
+		p.set(base + cr.Offset())
 	}
 }
 
