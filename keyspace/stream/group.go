@@ -476,37 +476,37 @@ func (s *Stream) AutoClaim(g *Group, consumer string, start ID, minIdle, count i
 	}
 	attempts := count * 10
 	var res AutoClaimResult
-	var c *Consumer
-	var todo []ID
-	// Collect first: the walk must not see the tree change under it.
-	g.pel.Ascend(start, func(id ID, _ *nack) bool {
+	// Decide while walking, change the PEL afterwards: the walk must not
+	// see the tree change under it.
+	type step struct {
+		id   ID
+		gone bool // the entry was deleted: drop it from the PEL
+	}
+	var steps []step
+	g.pel.Ascend(start, func(id ID, n *nack) bool {
 		if attempts == 0 || count == 0 {
 			res.Next = id
 			return false
 		}
 		attempts--
-		todo = append(todo, id)
-		if !s.Exists(id) {
-			count--
+		switch {
+		case !s.Exists(id):
+			steps = append(steps, step{id, true})
+		case minIdle > 0 && now-n.deliveryTime < minIdle:
 			return true
-		}
-		n, _ := g.pel.Get(id)
-		if minIdle > 0 && now-n.deliveryTime < minIdle {
-			return true
+		default:
+			steps = append(steps, step{id, false})
 		}
 		count--
 		return true
 	})
-	for _, id := range todo {
-		n, _ := g.pel.Get(id)
-		e, exists := s.Get(id)
-		if !exists {
-			g.pel.Delete(id)
-			n.consumer.pel.Delete(id)
-			res.Deleted = append(res.Deleted, id)
-			continue
-		}
-		if minIdle > 0 && now-n.deliveryTime < minIdle {
+	var c *Consumer
+	for _, st := range steps {
+		n, _ := g.pel.Get(st.id)
+		if st.gone {
+			g.pel.Delete(st.id)
+			n.consumer.pel.Delete(st.id)
+			res.Deleted = append(res.Deleted, st.id)
 			continue
 		}
 		if c == nil {
@@ -516,7 +516,8 @@ func (s *Stream) AutoClaim(g *Group, consumer string, start ID, minIdle, count i
 		if !justID {
 			n.deliveryCount++
 		}
-		s.assign(n, c, id)
+		s.assign(n, c, st.id)
+		e, _ := s.Get(st.id)
 		if justID {
 			e.Fields = nil
 		}
