@@ -1,6 +1,9 @@
 package stream
 
-import "sort"
+import (
+	"math"
+	"sort"
+)
 
 // Group is a consumer group.
 type Group struct {
@@ -471,9 +474,7 @@ type AutoClaimResult struct {
 // 10*count entries, as in Redis.
 func (s *Stream) AutoClaim(g *Group, consumer string, start ID, minIdle, count int64, justID bool, now int64) AutoClaimResult {
 	minIdle = max(minIdle, 0)
-	if count <= 0 {
-		count = 1
-	}
+	count = min(max(count, 1), math.MaxInt64/10)
 	attempts := count * 10
 	var res AutoClaimResult
 	// Decide while walking, change the PEL afterwards: the walk must not
