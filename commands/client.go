@@ -102,6 +102,7 @@ func (c *Client) LookupRead(key []byte) *keyspace.Entry {
 	e := c.DB.Lookup(key, c.now)
 	if e == nil {
 		c.e.stats.KeyspaceMisses.Add(1)
+		c.Notify(notifyKeyMiss, "keymiss", key)
 		return nil
 	}
 	c.e.stats.KeyspaceHits.Add(1)

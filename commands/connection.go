@@ -31,6 +31,10 @@ var connectionCommands = []*Spec{
 		{Name: "no-touch", Run: cmdClientNoTouch, Arity: 3, Flags: FlagNoScript | FlagLoading | FlagStale},
 		{Name: "reply", Run: cmdClientReply},
 		{Name: "unblock", Run: cmdClientUnblock},
+		{Name: "tracking", Run: cmdClientTracking},
+		{Name: "caching", Run: cmdClientCaching},
+		{Name: "getredir", Run: cmdClientGetredir},
+		{Name: "trackinginfo", Run: cmdClientTrackinginfo},
 		{Name: "help", Run: cmdClientHelp},
 	}},
 }

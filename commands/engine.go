@@ -53,6 +53,7 @@ type Engine struct {
 	blocking   blockRegistry
 	watches    watchRegistry
 	pubsub     pubsubRegistry
+	tracking   trackingRegistry
 	scripts    scriptRegistry
 	evict      evictionState
 	paused     pauseState
@@ -107,6 +108,7 @@ func NewEngine(cfg *config.Config, log *slog.Logger) *Engine {
 	}
 	e.Store.OnExpire = e.keyExpired
 	e.Store.OnDelete = e.keyDeleted
+	e.Store.OnAdd = e.keyAdded
 	e.Store.NewAccess = e.newAccess
 	e.lastSave.Store(time.Now().Unix())
 	return e
@@ -159,6 +161,7 @@ func (e *Engine) freeClientLocked(c *Client) {
 	}
 	e.watches.unwatchAll(c)
 	e.pubsub.unsubscribeAll(c)
+	e.resetTracking(c)
 	e.removeMonitor(c)
 }
 
@@ -305,6 +308,7 @@ func (e *Engine) call(c *Client, spec *Spec, args [][]byte) {
 	c.rewritten = nil
 	e.slowlogRecord(c, spec, args, dur)
 	c.cmd, c.args = prevCmd, prevArgs
+	e.trackingAfterCall(c, spec, args)
 }
 
 // runHandler runs the handler, turning a panic into an error reply: a bug
@@ -382,6 +386,7 @@ func (e *Engine) keyExpired(db *keyspace.DB, key string) {
 	e.propagateDirect(db, [][]byte{[]byte("DEL"), kb})
 	e.notifyKeyspace(db, notifyExpired, "expired", kb)
 	e.watches.touch(db, key)
+	e.trackingInvalidate(nil, db, kb)
 }
 
 // keyDeleted is called for every key removed from a keyspace.

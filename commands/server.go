@@ -93,8 +93,10 @@ func cmdFlushDB(c *Client, args [][]byte) {
 	if !parseFlushMode(c, args) {
 		return
 	}
-	n := c.DB.Flush()
+	// Watchers are marked while the keys are still there: only a watched
+	// key that existed makes EXEC fail.
 	c.e.watches.touchDB(c.DB)
+	n := c.DB.Flush()
 	c.e.trackingFlush(c)
 	c.Dirty(n + 1)
 	c.OK()
@@ -104,11 +106,11 @@ func cmdFlushAll(c *Client, args [][]byte) {
 	if !parseFlushMode(c, args) {
 		return
 	}
+	c.e.watches.touchDB(nil)
 	n := 0
 	for _, db := range c.e.Store.All() {
 		n += db.Flush()
 	}
-	c.e.watches.touchDB(nil)
 	c.e.trackingFlush(c)
 	c.Dirty(n + 1)
 	c.OK()
@@ -132,9 +134,8 @@ func cmdSwapDB(c *Client, args [][]byte) {
 	}
 	da, dbb := c.e.Store.Numbered(int(a)), c.e.Store.Numbered(int(b))
 	if da != dbb {
+		c.e.watches.touchSwap(da, dbb)
 		c.e.Store.Swap(da, dbb)
-		c.e.watches.touchDB(da)
-		c.e.watches.touchDB(dbb)
 		c.e.blocking.signalDB(da)
 		c.e.blocking.signalDB(dbb)
 	}

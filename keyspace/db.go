@@ -41,6 +41,9 @@ type Store struct {
 	// OnDelete is called for every key removed or overwritten with a new
 	// value, so the caller can drop auxiliary state (e.g. blocked waiters).
 	OnDelete func(db *DB, key string)
+	// OnAdd is called for every key created (Redis's dbAdd), so the
+	// caller can send the "new" keyspace notification.
+	OnAdd func(db *DB, key string)
 	// NoLazyExpire keeps expired keys visible (used while loading data, as
 	// Redis does not expire keys during AOF replay).
 	NoLazyExpire bool
@@ -171,6 +174,9 @@ func (db *DB) Add(key string, v Value) *Entry {
 	}
 	db.dict[key] = e
 	db.keys = append(db.keys, e)
+	if db.store.OnAdd != nil {
+		db.store.OnAdd(db, key)
+	}
 	return e
 }
 
