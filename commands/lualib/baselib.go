@@ -3,6 +3,8 @@ package lualib
 import (
 	"math"
 	"runtime/metrics"
+	"strconv"
+	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 )
@@ -53,6 +55,13 @@ func (s *State) openBase() {
 		"unpack":         s.unpack,
 		"collectgarbage": s.collectGarbage,
 		"gcinfo":         gcInfo,
+		"error":          baseError,
+		"select":         baseSelect,
+		"type":           baseType,
+		"rawequal":       baseRawEqual,
+		"loadstring":     baseLoadString,
+		"load":           baseLoad,
+		"pcall":          redisPCall,
 	}
 	for name, fn := range funcs {
 		g.RawSetString(name, L.NewFunction(fn))
@@ -331,4 +340,222 @@ func (s *State) collectGarbage(L *lua.LState) int {
 func gcInfo(L *lua.LState) int {
 	L.Push(lua.LNumber(math.Floor(heapKB())))
 	return 1
+}
+
+// whereLevel is luaL_where(L, level): the position of the function level
+// steps up the stack when it is Lua code.
+func whereLevel(L *lua.LState, level int) string {
+	dbg, ok := L.GetStack(level)
+	if !ok {
+		return ""
+	}
+	if _, err := L.GetInfo("Sl", dbg, lua.LNil); err != nil || dbg.What == "G" || dbg.CurrentLine <= 0 {
+		return ""
+	}
+	return shortSource(dbg.Source) + ":" + strconv.Itoa(dbg.CurrentLine) + ": "
+}
+
+// baseError is Lua 5.1's error: string messages get the position of the
+// given level (1, the caller, by default).
+func baseError(L *lua.LState) int {
+	level := optInt(L, 2, 1)
+	v := L.Get(1)
+	if s, ok := toLString(v); ok && level > 0 {
+		v = lua.LString(whereLevel(L, level) + s)
+	}
+	L.Error(v, 0)
+	return 0
+}
+
+func baseSelect(L *lua.LState) int {
+	n := L.GetTop()
+	if s, ok := L.Get(1).(lua.LString); ok && len(s) > 0 && s[0] == '#' {
+		L.Push(lua.LNumber(n - 1))
+		return 1
+	}
+	i := checkInt(L, 1)
+	if i < 0 {
+		i = n + i
+	} else if i > n {
+		i = n
+	}
+	if i < 1 {
+		argError(L, 1, "index out of range")
+	}
+	return n - i
+}
+
+func baseType(L *lua.LState) int {
+	L.Push(lua.LString(checkAny(L, 1).Type().String()))
+	return 1
+}
+
+func baseRawEqual(L *lua.LState) int {
+	a := checkAny(L, 1)
+	b := checkAny(L, 2)
+	L.Push(lua.LBool(a == b))
+	return 1
+}
+
+// chunkID is luaO_chunkid: how Lua names a chunk in messages. gopher-lua
+// prints chunk names as given, so chunks are named this way when loaded.
+func chunkID(source string) string {
+	const idSize = 60
+	source = cString(source)
+	switch {
+	case strings.HasPrefix(source, "="):
+		s := source[1:]
+		if len(s) > idSize-1 {
+			s = s[:idSize-1]
+		}
+		return s
+	case strings.HasPrefix(source, "@"):
+		s := source[1:]
+		max := idSize - len(" '...' ") - 1
+		if len(s) > max {
+			return "..." + s[len(s)-max:]
+		}
+		return s
+	}
+	n := strings.IndexAny(source, "\n\r")
+	if n < 0 {
+		n = len(source)
+	}
+	max := idSize - len(" [string \"...\"] ") - 1
+	if n > max {
+		n = max
+	}
+	if n < len(source) {
+		return `[string "` + source[:n] + `..."]`
+	}
+	return `[string "` + source + `"]`
+}
+
+// compile loads code as a function of the sandbox, returning nil and the
+// message on a syntax error as load and loadstring do.
+func compile(L *lua.LState, code, chunkname string) int {
+	fn, err := L.Load(strings.NewReader(code), chunkID(chunkname))
+	if err != nil {
+		L.Push(lua.LNil)
+		L.Push(lua.LString(err.Error()))
+		return 2
+	}
+	L.Push(fn)
+	return 1
+}
+
+func baseLoadString(L *lua.LState) int {
+	code := checkString(L, 1)
+	name := code
+	if L.Get(2) != lua.LNil {
+		name = checkString(L, 2)
+	}
+	return compile(L, code, name)
+}
+
+// baseLoad reads the chunk from a function returning pieces until it
+// returns nil or an empty string.
+func baseLoad(L *lua.LState) int {
+	name := "=(load)"
+	if L.Get(2) != lua.LNil {
+		name = checkString(L, 2)
+	}
+	reader := checkFunction(L, 1)
+	var code strings.Builder
+	for {
+		L.Push(reader)
+		L.Call(0, 1)
+		piece := L.Get(-1)
+		L.Pop(1)
+		if piece == lua.LNil {
+			break
+		}
+		s, ok := toLString(piece)
+		if !ok {
+			L.Push(lua.LNil)
+			L.Push(lua.LString("reader function must return a string"))
+			return 2
+		}
+		if s == "" {
+			break
+		}
+		code.WriteString(s)
+	}
+	return compile(L, code.String(), name)
+}
+
+// openCoroutine replaces coroutine.wrap: Lua 5.1 prefixes the position of
+// the caller to a string error coming out of the coroutine.
+func (s *State) openCoroutine() {
+	co := s.globals.RawGetString("coroutine").(*lua.LTable)
+	create := co.RawGetString("create")
+	resume := co.RawGetString("resume")
+	co.RawSetString("wrap", s.L.NewFunction(func(L *lua.LState) int {
+		checkFunction(L, 1)
+		L.Push(create)
+		L.Push(L.Get(1))
+		L.Call(1, 1)
+		thread := L.Get(-1)
+		L.Push(L.NewFunction(func(L *lua.LState) int {
+			nargs := L.GetTop()
+			base := nargs
+			L.Push(resume)
+			L.Push(thread)
+			for i := 1; i <= nargs; i++ {
+				L.Push(L.Get(i))
+			}
+			L.Call(nargs+1, lua.MultRet)
+			if !lua.LVAsBool(L.Get(base + 1)) {
+				errv := L.Get(base + 2)
+				if msg, ok := toLString(errv); ok {
+					errv = lua.LString(where(L) + msg)
+				}
+				L.Error(errv, 0)
+			}
+			return L.GetTop() - base - 1
+		}))
+		return 1
+	}))
+}
+
+// redisPCall is the pcall Redis 7 installs (luaRedisPcall): errors raised
+// as tables with an "err" string come back as that string. A table
+// without one comes back followed by the nil the C code leaves behind.
+func redisPCall(L *lua.LState) int {
+	argc := L.GetTop()
+	if argc == 0 {
+		// The C code ends up calling its own placeholder boolean.
+		L.Push(lua.LFalse)
+		L.Push(lua.LString("attempt to call a boolean value"))
+		return 2
+	}
+	if fn := L.Get(1); fn.Type() != lua.LTFunction && L.GetMetaField(fn, "__call") == lua.LNil {
+		L.SetTop(0)
+		L.Push(lua.LFalse)
+		L.Push(lua.LString("attempt to call a " + fn.Type().String() + " value"))
+		return 2
+	}
+	err := L.PCall(argc-1, lua.MultRet, nil)
+	if err == nil {
+		L.Insert(lua.LTrue, 1)
+		return L.GetTop()
+	}
+	var obj lua.LValue = lua.LString(err.Error())
+	if apiErr, ok := err.(*lua.ApiError); ok {
+		obj = apiErr.Object
+	}
+	L.SetTop(0)
+	L.Push(lua.LFalse)
+	if t, ok := obj.(*lua.LTable); ok {
+		field := L.GetField(t, "err")
+		if _, ok := toLString(field); ok {
+			L.Push(field)
+		} else {
+			L.Push(t)
+			L.Push(field)
+		}
+		return L.GetTop()
+	}
+	L.Push(obj)
+	return 2
 }

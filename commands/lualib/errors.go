@@ -14,19 +14,7 @@ import (
 // where returns the "chunk:line: " prefix luaL_where(L, 1) would give: the
 // position of the code that called the running Go function, or "" when
 // that caller is not Lua code (for instance pcall).
-func where(L *lua.LState) string {
-	dbg, ok := L.GetStack(1)
-	if !ok {
-		return ""
-	}
-	if _, err := L.GetInfo("Sl", dbg, lua.LNil); err != nil {
-		return ""
-	}
-	if dbg.What == "G" || dbg.CurrentLine <= 0 {
-		return ""
-	}
-	return shortSource(dbg.Source) + ":" + fmt.Sprint(dbg.CurrentLine) + ": "
-}
+func where(L *lua.LState) string { return whereLevel(L, 1) }
 
 // shortSource turns a chunk name into the form Lua prints in messages:
 // "@file" and "=name" lose their marker.

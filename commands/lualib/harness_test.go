@@ -161,8 +161,11 @@ func runOurs(s *State, script string) string {
 	if err := L.PCall(0, 1, nil); err != nil {
 		var apiErr *lua.ApiError
 		if errors.As(err, &apiErr) {
-			if str, ok := apiErr.Object.(lua.LString); ok {
-				return "ERR:" + string(str)
+			switch obj := apiErr.Object.(type) {
+			case lua.LString:
+				return "ERR:" + string(obj)
+			case *lua.LTable:
+				return render(obj)
 			}
 			return "ERR:" + apiErr.Object.String()
 		}

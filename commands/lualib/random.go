@@ -53,9 +53,3 @@ func (s *State) mathRandomSeed(L *lua.LState) int {
 	s.rand.seed(int32(checkInt(L, 1)))
 	return 0
 }
-
-func (s *State) openMath() {
-	m := s.globals.RawGetString("math").(*lua.LTable)
-	m.RawSetString("random", s.L.NewFunction(s.mathRandom))
-	m.RawSetString("randomseed", s.L.NewFunction(s.mathRandomSeed))
-}

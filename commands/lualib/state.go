@@ -125,7 +125,6 @@ func (s *State) openLibraries() {
 	}{
 		{lua.BaseLibName, lua.OpenBase},
 		{lua.StringLibName, lua.OpenString},
-		{lua.MathLibName, lua.OpenMath},
 		{lua.CoroutineLibName, lua.OpenCoroutine},
 	} {
 		L.Push(L.NewFunction(open.fn))
@@ -146,23 +145,14 @@ func (s *State) openLibraries() {
 	s.openBase()
 	g.RawSetString("table", newTableLib(L, s))
 	s.openString()
-	s.openMath()
+	g.RawSetString("math", newMathLib(L, s))
+	s.openCoroutine()
 
 	env := s.env()
 	g.RawSetString("cjson", newCjsonLib(L, env))
 	g.RawSetString("struct", newStructLib(L))
 	g.RawSetString("cmsgpack", newMsgpackLib(L, env.resolve))
 	g.RawSetString("bit", newBitLib(L))
-}
-
-// openString gives strings a metatable of their own: gopher-lua uses the
-// string table itself, which would expose "__index" as string.__index.
-func (s *State) openString() {
-	str := s.globals.RawGetString("string").(*lua.LTable)
-	str.RawSetString("__index", lua.LNil)
-	mt := s.L.NewTable()
-	mt.RawSetString("__index", str)
-	s.L.SetMetatable(lua.LString(""), mt)
 }
 
 // protectGlobals makes the globals read-only and undefined globals an
