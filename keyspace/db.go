@@ -13,8 +13,9 @@ type Entry struct {
 	// Access is the LRU clock (seconds) or, under an LFU policy, the
 	// LFU counter and decay time, as Redis keeps them in robj.lru.
 	Access uint32
-	idx    int32 // position in DB.keys
-	vidx   int32 // position in DB.volatile, -1 when the key has no TTL
+	idx    int32  // position in DB.keys
+	snap   uint32 // epoch of the last snapshot that captured (or excluded) it
+	vidx   int32  // position in DB.volatile, -1 when the key has no TTL
 }
 
 // DB is one keyspace: a key → entry map plus two dense slices that give
@@ -47,6 +48,8 @@ type Store struct {
 	// NoLazyExpire keeps expired keys visible (used while loading data, as
 	// Redis does not expire keys during AOF replay).
 	NoLazyExpire bool
+	snap         *snapshotState
+	epoch        uint32
 	// NewAccess gives a new key its initial access stamp (the LRU clock or
 	// the initial LFU counter), as Redis's createObject sets robj.lru.
 	NewAccess func() uint32
@@ -110,6 +113,8 @@ func (s *Store) ByName(name string, create bool) *DB {
 // Swap exchanges the contents of two keyspaces, as SWAPDB does: clients
 // that selected a and b keep their selection and see the other's data.
 func (s *Store) Swap(a, b *DB) {
+	a.captureAll()
+	b.captureAll()
 	a.dict, b.dict = b.dict, a.dict
 	a.keys, b.keys = b.keys, a.keys
 	a.volatile, b.volatile = b.volatile, a.volatile
@@ -122,7 +127,13 @@ func (db *DB) Len() int { return len(db.dict) }
 func (db *DB) Expires() int { return len(db.volatile) }
 
 // Peek returns the entry without checking expiry or touching access time.
-func (db *DB) Peek(key []byte) *Entry { return db.dict[string(key)] }
+func (db *DB) Peek(key []byte) *Entry {
+	e := db.dict[string(key)]
+	if e != nil {
+		db.capture(e)
+	}
+	return e
+}
 
 // Lookup returns the live entry for key, removing it first if it expired.
 func (db *DB) Lookup(key []byte, now int64) *Entry {
@@ -130,6 +141,7 @@ func (db *DB) Lookup(key []byte, now int64) *Entry {
 	if e == nil {
 		return nil
 	}
+	db.capture(e)
 	if e.Expire != 0 && e.Expire <= now && db.store.expireAllowed() {
 		db.expire(e)
 		return nil
@@ -154,6 +166,7 @@ func (db *DB) expire(e *Entry) {
 // entry. keepTTL keeps an existing expiry (SET KEEPTTL).
 func (db *DB) Set(key []byte, v Value, keepTTL bool) *Entry {
 	if e := db.dict[string(key)]; e != nil {
+		db.capture(e)
 		if db.store.OnDelete != nil && e.Value.Kind() != v.Kind() {
 			db.store.OnDelete(db, e.Key)
 		}
@@ -169,6 +182,9 @@ func (db *DB) Set(key []byte, v Value, keepTTL bool) *Entry {
 // Add inserts a new key, which must not exist.
 func (db *DB) Add(key string, v Value) *Entry {
 	e := &Entry{Key: key, Value: v, idx: int32(len(db.keys)), vidx: -1}
+	if s := db.store.snap; s != nil {
+		e.snap = s.epoch // created after the snapshot began: not part of it
+	}
 	if db.store.NewAccess != nil {
 		e.Access = db.store.NewAccess()
 	}
@@ -195,6 +211,7 @@ func (db *DB) Delete(key []byte, now int64) bool {
 func (db *DB) Remove(e *Entry) { db.remove(e) }
 
 func (db *DB) remove(e *Entry) {
+	db.capture(e)
 	delete(db.dict, e.Key)
 	last := db.keys[len(db.keys)-1]
 	db.keys[e.idx] = last
@@ -211,6 +228,7 @@ func (db *DB) remove(e *Entry) {
 func (db *DB) SetExpire(e *Entry, ms int64) { db.setExpire(e, ms) }
 
 func (db *DB) setExpire(e *Entry, ms int64) {
+	db.capture(e)
 	e.Expire = ms
 	switch {
 	case ms != 0 && e.vidx < 0:
@@ -241,6 +259,7 @@ func (db *DB) Rename(e *Entry, newKey []byte, now int64) *Entry {
 
 // Flush removes every key and returns how many there were.
 func (db *DB) Flush() int {
+	db.captureAll()
 	n := len(db.dict)
 	if db.store.OnDelete != nil {
 		for _, e := range db.keys {
