@@ -34,6 +34,7 @@ type Client struct {
 	lastInteraction time.Time
 	lastCmd         *Spec
 	now             int64 // Unix ms when the current command started
+	callStart       time.Time
 	cmd             *Spec
 	args            [][]byte
 	rewritten       [][]byte

@@ -48,6 +48,8 @@ type Engine struct {
 	execDepth   int
 	// Dirty counts changes since the last save (rdb_changes_since_last_save).
 	Dirty int64
+	// nowSec is the Unix time of the current command, for access stamps.
+	nowSec int64
 
 	stats      Stats
 	blocking   blockRegistry
@@ -179,7 +181,12 @@ func (e *Engine) Exec(c *Client, args [][]byte) {
 		return
 	}
 	e.stats.Commands.Add(1)
-	c.lastInteraction = time.Now()
+	// One clock read per command: it dates the command (expiry, LRU) and
+	// starts its duration, measured on the cheap monotonic clock.
+	now := time.Now()
+	c.lastInteraction = now
+	c.callStart = now
+	e.nowSec = now.Unix()
 	spec := Lookup(args[0])
 	if spec == nil {
 		e.reject(c, nil, errUnknownCommand(args))
@@ -278,7 +285,11 @@ func (e *Engine) reject(c *Client, spec *Spec, msg string) {
 // command stats, propagation of writes. It is also how MULTI/EXEC and
 // scripts run the commands they contain.
 func (e *Engine) call(c *Client, spec *Spec, args [][]byte) {
-	start := time.Now()
+	start := c.callStart
+	if start.IsZero() || e.execDepth > 0 {
+		start = time.Now()
+	}
+	c.callStart = time.Time{}
 	c.now = start.UnixMilli()
 	prevCmd, prevArgs := c.cmd, c.args
 	c.cmd, c.args = spec, args

@@ -16,14 +16,17 @@ func (e *Engine) checkOOM(c *Client, spec *Spec) string { return "" }
 
 // touchAccess updates a key's LRU clock or LFU counter on access.
 func (e *Engine) touchAccess(ent *keyspace.Entry) {
-	ent.Access = uint32(time.Now().Unix())
+	ent.Access = uint32(e.nowSec)
 }
 
 // newAccess is the access stamp of a newly created key: the LRU clock in
 // seconds or, under an LFU policy, Redis's layout of the decay time in
 // minutes (16 bits) above the initial counter LFU_INIT_VAL (5).
 func (e *Engine) newAccess() uint32 {
-	now := time.Now().Unix()
+	now := e.nowSec
+	if now == 0 {
+		now = time.Now().Unix()
+	}
 	if strings.HasSuffix(e.Cfg.MaxMemoryPolicy, "-lfu") {
 		return uint32(now/60&0xffff)<<8 | 5
 	}
