@@ -142,3 +142,17 @@ func Names() []string {
 	}
 	return out
 }
+
+// ByGroup lists command names by their documentation group ("string",
+// "list", "server" …), for the README's command list.
+func ByGroup() map[string][]string {
+	out := map[string][]string{}
+	for _, s := range sortedSpecs() {
+		g := "other"
+		if n := s.docsNode().field("group"); n != nil && n.str != "" {
+			g = n.str
+		}
+		out[g] = append(out[g], s.Name)
+	}
+	return out
+}
