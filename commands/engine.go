@@ -277,6 +277,9 @@ func (e *Engine) reject(c *Client, spec *Spec, msg string) {
 	if c.multi != nil {
 		c.multi.dirty = true
 	}
+	if spec != nil && spec.Name == "exec" {
+		msg = c.execAbort(msg)
+	}
 	c.Error(msg)
 	e.countError(msg)
 }

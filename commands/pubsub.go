@@ -466,6 +466,10 @@ func (e *Engine) pubsubShardChannelCount() int { return len(e.pubsub.shard) }
 
 // channelsMatching lists the channels of m matching the optional pattern.
 func channelsMatching(c *Client, m map[string][]*Client, args [][]byte) {
+	if len(args) > 3 {
+		c.Error(errSubcommandSyntax(args))
+		return
+	}
 	var pat []byte
 	if len(args) > 2 {
 		pat = args[2]
@@ -477,6 +481,12 @@ func channelsMatching(c *Client, m map[string][]*Client, args [][]byte) {
 		}
 	}
 	c.StringArray(names)
+}
+
+// errSubcommandSyntax is Redis's addReplySubcommandSyntaxError.
+func errSubcommandSyntax(args [][]byte) string {
+	return "ERR unknown subcommand or wrong number of arguments for '" + trunc(args[1], 128) +
+		"'. Try " + strings.ToUpper(string(args[0])) + " HELP."
 }
 
 func numsub(c *Client, m map[string][]*Client, args [][]byte) {

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"strings"
 	"time"
 
 	"sundial/keyspace"
@@ -234,6 +235,13 @@ func cmdDiscard(c *Client, args [][]byte) {
 func (c *Client) discardTransaction() {
 	c.multi = nil
 	c.e.watches.unwatchAll(c)
+}
+
+// execAbort ends the transaction of a client whose EXEC was refused before
+// running (arity, OOM …) and returns the refusal as Redis words it.
+func (c *Client) execAbort(msg string) string {
+	c.discardTransaction()
+	return "EXECABORT Transaction discarded because of: " + strings.TrimPrefix(msg, "ERR ")
 }
 
 func cmdExec(c *Client, args [][]byte) {
