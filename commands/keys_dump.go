@@ -15,6 +15,12 @@ import (
 // 2-byte RDB version (little endian), then the CRC64 (Jones polynomial, as
 // Redis's crc64.c) of everything before it, little endian. The value
 // itself is sundial's own: one kind byte, then the value's AppendBinary.
+// The kind byte is offset past Redis's RDB type numbers, so a payload
+// from Redis is refused ("Bad data format") rather than misread, and
+// Redis refuses ours the same way.
+
+// dumpKindBase is added to a value's Kind to form its kind byte.
+const dumpKindBase = 0x80
 
 // dumpRDBVersion is the RDB version of Redis 7.0, written into payloads
 // and the highest one RESTORE accepts.
@@ -32,7 +38,7 @@ func redisCRC64(crc uint64, p []byte) uint64 {
 
 // dumpPayload serialises v into a DUMP payload.
 func dumpPayload(v keyspace.Value) []byte {
-	b := []byte{byte(v.Kind())}
+	b := []byte{dumpKindBase + byte(v.Kind())}
 	b = v.AppendBinary(b)
 	b = binary.LittleEndian.AppendUint16(b, dumpRDBVersion)
 	return binary.LittleEndian.AppendUint64(b, redisCRC64(0, b))
@@ -56,10 +62,10 @@ func verifyDumpPayload(p []byte) ([]byte, bool) {
 
 // decodeDumpValue rebuilds the value of a verified payload.
 func decodeDumpValue(body []byte) (keyspace.Value, bool) {
-	if len(body) == 0 {
+	if len(body) == 0 || body[0] < dumpKindBase {
 		return nil, false
 	}
-	v, err := keyspace.DecodeValue(keyspace.Kind(body[0]), body[1:])
+	v, err := keyspace.DecodeValue(keyspace.Kind(body[0]-dumpKindBase), body[1:])
 	return v, err == nil && v != nil
 }
 
