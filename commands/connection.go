@@ -255,26 +255,35 @@ func cmdClientSetinfo(c *Client, args [][]byte) {
 // infoLine formats a client as CLIENT LIST prints it.
 func (e *Engine) clientInfoLine(x *Client, now time.Time) string {
 	flags := ""
+	if x.subscribed() {
+		flags += "P"
+	}
 	if x.multi != nil {
 		flags += "x"
 	}
 	if x.block != nil {
 		flags += "b"
 	}
-	if x.subscribed() {
-		flags += "P"
-	}
-	if x.tracking != nil {
+	if t := x.tracking; t != nil {
 		flags += "t"
+		if t.brokenRedir {
+			flags += "R"
+		}
+		if t.bcast {
+			flags += "B"
+		}
+	}
+	if x.watchDirty {
+		flags += "d"
+	}
+	if x.closeAfter {
+		flags += "c"
 	}
 	if x.noEvict {
 		flags += "e"
 	}
 	if x.noTouch {
 		flags += "T"
-	}
-	if x.closeAfter {
-		flags += "c"
 	}
 	if flags == "" {
 		flags = "N"

@@ -7,20 +7,20 @@ import (
 // Keyspace notification classes (notify-keyspace-events flags). Commands
 // pass one class with each event; K and E choose the channels.
 const (
-	notifyGeneric = 1 << iota // g
-	notifyString              // $
-	notifyList                // l
-	notifySet                 // s
-	notifyHash                // h
-	notifyZSet                // z
-	notifyExpired             // x
-	notifyEvicted             // e
-	notifyStream              // t
-	notifyKeyMiss             // m
-	notifyNew                 // n
-	notifyModule              // d
-	notifyOnKeyspace          // K: __keyspace@<db>__:<key> <event>
-	notifyOnKeyevent          // E: __keyevent@<db>__:<event> <key>
+	notifyGeneric    = 1 << iota // g
+	notifyString                 // $
+	notifyList                   // l
+	notifySet                    // s
+	notifyHash                   // h
+	notifyZSet                   // z
+	notifyExpired                // x
+	notifyEvicted                // e
+	notifyStream                 // t
+	notifyKeyMiss                // m
+	notifyNew                    // n
+	notifyModule                 // d
+	notifyOnKeyspace             // K: __keyspace@<db>__:<key> <event>
+	notifyOnKeyevent             // E: __keyevent@<db>__:<event> <key>
 
 	// notifyAll is what A stands for: every class but m and n.
 	notifyAll = notifyGeneric | notifyString | notifyList | notifySet | notifyHash |
