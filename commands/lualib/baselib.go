@@ -60,8 +60,9 @@ func (s *State) openBase() {
 		"type":           baseType,
 		"rawequal":       baseRawEqual,
 		"loadstring":     baseLoadString,
-		"load":           baseLoad,
-		"pcall":          redisPCall,
+		"load":           s.baseLoad,
+		"xpcall":         s.xpcall(g.RawGetString("xpcall").(*lua.LFunction).GFunction),
+		"pcall":          s.redisPCall,
 	}
 	for name, fn := range funcs {
 		g.RawSetString(name, L.NewFunction(fn))
@@ -176,9 +177,7 @@ func (s *State) setMetatable(L *lua.LState) int {
 func (s *State) toString(L *lua.LState) int {
 	v := checkAny(L, 1)
 	if mm := L.GetMetaField(v, "__tostring"); mm != lua.LNil {
-		L.Push(mm)
-		L.Push(v)
-		L.Call(1, 1)
+		s.callC(L, 1, mm, v)
 		return 1
 	}
 	switch x := v.(type) {
@@ -342,6 +341,22 @@ func gcInfo(L *lua.LState) int {
 	return 1
 }
 
+// xpcall wraps gopher-lua's xpcall in the nested call count; past the
+// limit the handler gets Lua's message.
+func (s *State) xpcall(impl lua.LGFunction) lua.LGFunction {
+	return func(L *lua.LState) int {
+		if !s.enterC() {
+			handler := L.Get(2)
+			L.SetTop(0)
+			L.Push(lua.LFalse)
+			s.callC(L, 1, handler, lua.LString(msgCStackOverflow))
+			return 2
+		}
+		defer s.leaveC()
+		return impl(L)
+	}
+}
+
 // whereLevel is luaL_where(L, level): the position of the function level
 // steps up the stack when it is Lua code.
 func whereLevel(L *lua.LState, level int) string {
@@ -455,7 +470,7 @@ func baseLoadString(L *lua.LState) int {
 
 // baseLoad reads the chunk from a function returning pieces until it
 // returns nil or an empty string.
-func baseLoad(L *lua.LState) int {
+func (s *State) baseLoad(L *lua.LState) int {
 	name := "=(load)"
 	if L.Get(2) != lua.LNil {
 		name = checkString(L, 2)
@@ -463,8 +478,7 @@ func baseLoad(L *lua.LState) int {
 	reader := checkFunction(L, 1)
 	var code strings.Builder
 	for {
-		L.Push(reader)
-		L.Call(0, 1)
+		s.callC(L, 1, reader)
 		piece := L.Get(-1)
 		L.Pop(1)
 		if piece == lua.LNil {
@@ -489,7 +503,18 @@ func baseLoad(L *lua.LState) int {
 func (s *State) openCoroutine() {
 	co := s.globals.RawGetString("coroutine").(*lua.LTable)
 	create := co.RawGetString("create")
-	resume := co.RawGetString("resume")
+	rawResume := co.RawGetString("resume").(*lua.LFunction).GFunction
+	resume := s.L.NewFunction(func(L *lua.LState) int {
+		if !s.enterC() {
+			L.SetTop(0)
+			L.Push(lua.LFalse)
+			L.Push(lua.LString(msgCStackOverflow))
+			return 2
+		}
+		defer s.leaveC()
+		return rawResume(L)
+	})
+	co.RawSetString("resume", resume)
 	co.RawSetString("wrap", s.L.NewFunction(func(L *lua.LState) int {
 		checkFunction(L, 1)
 		L.Push(create)
@@ -521,7 +546,7 @@ func (s *State) openCoroutine() {
 // redisPCall is the pcall Redis 7 installs (luaRedisPcall): errors raised
 // as tables with an "err" string come back as that string. A table
 // without one comes back followed by the nil the C code leaves behind.
-func redisPCall(L *lua.LState) int {
+func (s *State) redisPCall(L *lua.LState) int {
 	argc := L.GetTop()
 	if argc == 0 {
 		// The C code ends up calling its own placeholder boolean.
@@ -535,7 +560,14 @@ func redisPCall(L *lua.LState) int {
 		L.Push(lua.LString("attempt to call a " + fn.Type().String() + " value"))
 		return 2
 	}
+	if !s.enterC() {
+		L.SetTop(0)
+		L.Push(lua.LFalse)
+		L.Push(lua.LString(msgCStackOverflow))
+		return 2
+	}
 	err := L.PCall(argc-1, lua.MultRet, nil)
+	s.leaveC()
 	if err == nil {
 		L.Insert(lua.LTrue, 1)
 		return L.GetTop()
@@ -558,4 +590,39 @@ func redisPCall(L *lua.LState) int {
 	}
 	L.Push(obj)
 	return 2
+}
+
+// Lua 5.1 stops C code from nesting Lua calls deeper than LUAI_MAXCCALLS
+// (200), counting the call Redis makes into the script. gopher-lua has no
+// such limit on its Go stack, so the functions here that call back into
+// Lua keep the count.
+const (
+	luaMaxCCalls      = 200
+	msgCStackOverflow = "C stack overflow"
+)
+
+// enterC notes one more nested call from Go into Lua; false means the
+// limit is reached and nothing was counted.
+func (s *State) enterC() bool {
+	if s.cCalls+2 >= luaMaxCCalls {
+		return false
+	}
+	s.cCalls++
+	return true
+}
+
+func (s *State) leaveC() { s.cCalls-- }
+
+// callC runs fn(args) for a Go function that is not protected (sort
+// comparators, foreach callbacks ...), failing as Lua does past the limit.
+func (s *State) callC(L *lua.LState, nret int, fn lua.LValue, args ...lua.LValue) {
+	if !s.enterC() {
+		raisePlain(L, msgCStackOverflow)
+	}
+	defer s.leaveC()
+	L.Push(fn)
+	for _, a := range args {
+		L.Push(a)
+	}
+	L.Call(len(args), nret)
 }

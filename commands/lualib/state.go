@@ -28,6 +28,7 @@ type State struct {
 	null    *lua.LUserData
 	rand    lrand48
 	gc      gcSettings
+	cCalls  int // nested calls from Go functions back into Lua
 }
 
 // libEnv is what the library constructors need from their State.
@@ -66,9 +67,11 @@ const (
 func NewState(setup func(L *lua.LState, redis *lua.LTable)) *State {
 	L := lua.NewState(lua.Options{
 		SkipOpenLibs: true,
-		// Lua 5.1 allows about 200 nested C calls and 20000 Lua ones;
-		// the stacks grow on demand.
-		CallStackSize:       20000,
+		// Lua 5.1 allows 20000 nested Lua calls, but gopher-lua builds a
+		// traceback for every caught error in time quadratic in the
+		// depth (seconds at 20000), so scripts get 4000. The stacks grow
+		// on demand.
+		CallStackSize:       4000,
 		MinimizeStackMemory: true,
 		RegistrySize:        1024,
 		RegistryMaxSize:     1 << 20,
@@ -105,6 +108,12 @@ func (s *State) Null() lua.LValue { return s.null }
 // ARGV before each EVAL.
 func (s *State) SetGlobal(name string, v lua.LValue) {
 	s.globals.RawSetString(name, v)
+}
+
+// Global reads a global without the error Redis raises for undefined
+// ones (the globals' __index would raise it outside any script call).
+func (s *State) Global(name string) lua.LValue {
+	return s.globals.RawGetString(name)
 }
 
 // ReadOnly returns a read-only view of t, protecting every table reachable

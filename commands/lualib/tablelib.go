@@ -56,12 +56,9 @@ func (tl tableLib) rawSet(L *lua.LState, t *lua.LTable, i int, v lua.LValue) {
 	t.RawSetInt(i, v)
 }
 
-// call runs f(a, b) and returns its single result.
-func call(L *lua.LState, f lua.LValue, a, b lua.LValue) lua.LValue {
-	L.Push(f)
-	L.Push(a)
-	L.Push(b)
-	L.Call(2, 1)
+// call runs f(a, b) and returns its single result, left on the stack.
+func (tl tableLib) call(L *lua.LState, f lua.LValue, a, b lua.LValue) lua.LValue {
+	tl.s.callC(L, 1, f, a, b)
 	return L.Get(-1)
 }
 
@@ -69,7 +66,7 @@ func (tl tableLib) foreachi(L *lua.LState) int {
 	t, n := tl.getn(L, 1)
 	f := checkFunction(L, 2)
 	for i := 1; i <= n; i++ {
-		if r := call(L, f, lua.LNumber(i), tl.rawGet(t, i)); r != lua.LNil {
+		if r := tl.call(L, f, lua.LNumber(i), tl.rawGet(t, i)); r != lua.LNil {
 			return 1
 		}
 		L.Pop(1)
@@ -81,7 +78,7 @@ func (tl tableLib) foreach(L *lua.LState) int {
 	t := tl.s.resolve(checkTable(L, 1))
 	f := checkFunction(L, 2)
 	for k, v := t.Next(lua.LNil); k != lua.LNil; k, v = t.Next(k) {
-		if r := call(L, f, k, v); r != lua.LNil {
+		if r := tl.call(L, f, k, v); r != lua.LNil {
 			return 1
 		}
 		L.Pop(1)
@@ -195,9 +192,9 @@ func (s *sorter) set(i int, v lua.LValue) { s.tl.rawSet(s.L, s.t, i, v) }
 
 func (s *sorter) lt(a, b lua.LValue) bool {
 	if s.less == lua.LNil {
-		return lessThan(s.L, a, b)
+		return lessThan(s.tl.s, s.L, a, b)
 	}
-	r := call(s.L, s.less, a, b)
+	r := s.tl.call(s.L, s.less, a, b)
 	s.L.Pop(1)
 	return lua.LVAsBool(r)
 }
@@ -295,7 +292,7 @@ func newTableLib(L *lua.LState, s *State) *lua.LTable {
 // lessThan is lua_lessthan as called from C: numbers and strings compare
 // directly, other values through a shared __lt, and the error carries no
 // position.
-func lessThan(L *lua.LState, a, b lua.LValue) bool {
+func lessThan(s *State, L *lua.LState, a, b lua.LValue) bool {
 	if a.Type() == b.Type() {
 		switch x := a.(type) {
 		case lua.LNumber:
@@ -305,7 +302,8 @@ func lessThan(L *lua.LState, a, b lua.LValue) bool {
 		}
 		mm := L.GetMetaField(a, "__lt")
 		if mm != lua.LNil && mm == L.GetMetaField(b, "__lt") {
-			r := call(L, mm, a, b)
+			s.callC(L, 1, mm, a, b)
+			r := L.Get(-1)
 			L.Pop(1)
 			return lua.LVAsBool(r)
 		}
