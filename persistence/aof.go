@@ -61,7 +61,7 @@ const spareLimit = 4 << 20
 // fdatasync, then releases every WaitDurable caller up to the last sequence
 // number it took. Concurrent writers therefore share fsyncs (group commit).
 type AOF struct {
-	policy FsyncPolicy
+	policy atomic.Int32 // FsyncPolicy; CONFIG SET appendfsync changes it at runtime
 	// openNext creates the file that follows file number cur and makes it
 	// part of the durable file set; nil for a standalone AOF.
 	openNext func(cur uint64, curSize int64) (*os.File, uint64, error)
@@ -134,13 +134,13 @@ func OpenAOF(path string, policy FsyncPolicy) (*AOF, error) {
 func startAOF(f *os.File, num uint64, size int64, policy FsyncPolicy,
 	openNext func(uint64, int64) (*os.File, uint64, error)) *AOF {
 	a := &AOF{
-		policy:   policy,
 		openNext: openNext,
 		f:        f,
 		kick:     make(chan struct{}, 1),
 		done:     make(chan struct{}),
 	}
 	a.cond.L = &a.mu
+	a.policy.Store(int32(policy))
 	a.fileSize.Store(size)
 	a.fileNum.Store(num)
 	go a.run()
@@ -181,12 +181,12 @@ func (a *AOF) wake() {
 // and returns at once otherwise. It returns the write or fsync error that
 // kept the record from disk, or ErrClosed if the AOF closed first.
 func (a *AOF) WaitDurable(seq uint64) error {
-	if a.policy != FsyncAlways {
+	if a.Policy() != FsyncAlways {
 		return nil
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	for a.durable < seq {
+	for a.durable < seq && a.Policy() == FsyncAlways {
 		if err := a.failureLocked(); err != nil {
 			return err
 		}
@@ -196,6 +196,29 @@ func (a *AOF) WaitDurable(seq uint64) error {
 		a.cond.Wait()
 	}
 	return nil
+}
+
+// Policy returns the fsync policy in force.
+func (a *AOF) Policy() FsyncPolicy { return FsyncPolicy(a.policy.Load()) }
+
+// SetPolicy changes the fsync policy (CONFIG SET appendfsync). Switching to
+// always makes the next batch fsync everything still unsynced; switching
+// away releases the callers waiting in WaitDurable.
+func (a *AOF) SetPolicy(p FsyncPolicy) {
+	if FsyncPolicy(a.policy.Swap(int32(p))) == p {
+		return
+	}
+	a.mu.Lock()
+	a.cond.Broadcast()
+	a.mu.Unlock()
+	a.wake()
+}
+
+// DurableSeq returns the last sequence number known to be on disk.
+func (a *AOF) DurableSeq() uint64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.durable
 }
 
 func (a *AOF) failureLocked() error {
@@ -293,7 +316,7 @@ func (a *AOF) Stats() AOFStats {
 		Fsyncs:        a.fsyncs.Load(),
 		LastWriteOK:   err == nil,
 		LastWriteErr:  err,
-		Policy:        a.policy,
+		Policy:        a.Policy(),
 		DurableSeq:    a.durable,
 		AppendedSeq:   a.seq,
 		WrittenSeq:    a.written,
@@ -352,7 +375,8 @@ func (a *AOF) cycle(tick bool) bool {
 	a.writeErr = nil
 	a.mu.Unlock()
 
-	if a.unsynced && (a.policy == FsyncAlways || closing || (tick && a.policy == FsyncEverySec)) {
+	policy := a.Policy()
+	if a.unsynced && (policy == FsyncAlways || closing || (tick && policy == FsyncEverySec)) {
 		a.sync() // a failure is recorded as sticky and reported to waiters
 	}
 

@@ -563,6 +563,25 @@ func (s *Store) WaitDurable(seq uint64) error {
 	return s.aof.WaitDurable(seq)
 }
 
+// SetFsync changes the appendfsync policy at runtime.
+func (s *Store) SetFsync(p FsyncPolicy) {
+	s.mu.Lock()
+	s.opts.Fsync = p
+	s.mu.Unlock()
+	if s.aof != nil {
+		s.aof.SetPolicy(p)
+	}
+}
+
+// DurableSeq returns the last sequence number of Append or AppendMulti
+// known to be on disk (0 with AppendOnly off).
+func (s *Store) DurableSeq() uint64 {
+	if s.aof == nil {
+		return 0
+	}
+	return s.aof.DurableSeq()
+}
+
 // Flush writes and fsyncs everything appended so far.
 func (s *Store) Flush() error {
 	if s.aof == nil {
@@ -593,6 +612,7 @@ type Stats struct {
 	AOF                 AOFStats
 	CurrentSize         int64 // aof_current_size: base snapshot + logs
 	BaseSize            int64 // aof_base_size: CurrentSize after the last rewrite or load
+	SnapshotSize        int64 // bytes of the base snapshot (0 without one)
 	RewriteInProgress   bool
 	LastRewriteOK       bool // aof_last_bgrewrite_status
 	LastRewriteErr      error
@@ -620,6 +640,7 @@ func (s *Store) Stats() Stats {
 		AOF:                 as,
 		CurrentSize:         s.currentSizeLocked(),
 		BaseSize:            s.rewriteBaseSize,
+		SnapshotSize:        s.baseFileSize,
 		RewriteInProgress:   s.rewriting,
 		LastRewriteOK:       s.lastRewriteOK,
 		LastRewriteErr:      s.lastRewriteErr,
