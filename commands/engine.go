@@ -29,6 +29,11 @@ type Engine struct {
 	Propagate func(db *keyspace.DB, argv [][]byte) uint64
 	// WaitDurable blocks until the write with that sequence is durable.
 	WaitDurable func(seq uint64)
+	// SplitWrite, if set, sees each write right after it ran and may record
+	// it differently through emit, returning true if it did: the file
+	// backend turns writes that change other keyspaces (MOVE, COPY … DB,
+	// SWAPDB, FLUSHALL) into records for each keyspace's own log.
+	SplitWrite func(db *keyspace.DB, argv [][]byte, emit func(db *keyspace.DB, argv [][]byte)) bool
 	// Persist is the persistence backend's command surface (SAVE, BGSAVE,
 	// BGREWRITEAOF, INFO persistence); nil for the memory backend.
 	Persist Persister
@@ -353,6 +358,9 @@ func (e *Engine) afterCall(c *Client) {
 // propagate records one write's propagation form.
 func (e *Engine) propagate(db *keyspace.DB, argv [][]byte) {
 	if e.Propagate == nil {
+		return
+	}
+	if e.SplitWrite != nil && e.SplitWrite(db, argv, e.propagate) {
 		return
 	}
 	cp := make([][]byte, len(argv))
