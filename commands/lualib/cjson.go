@@ -167,6 +167,11 @@ func (e *jsonEncoder) appendArray(t *lua.LTable, n int64, depth int) {
 		if i > 1 {
 			e.buf = append(e.buf, ',')
 		}
+		// A sparse array with the ratio check disabled turns one key into
+		// as many nulls as its index: stop before the server runs out.
+		if int64(len(e.buf)) > maxStringBytes {
+			raise(e.L, "not enough memory")
+		}
 		e.height++
 		e.appendData(t.RawGet(lua.LNumber(i)), depth)
 		e.height--

@@ -1,7 +1,8 @@
 // Package lualib is the Lua 5.1 environment scripts run in (EVAL, FCALL),
 // reproducing the one Redis 7.0 builds: the base, table, string, math and
 // coroutine libraries without file or OS access, the cjson, cmsgpack, bit
-// and struct libraries, Redis's math.random, and read-only globals.
+// and struct libraries, Redis's pcall and math.random, and read-only
+// globals.
 //
 // Redis marks every table reachable from the globals read-only and makes
 // reading an undefined global an error. gopher-lua tables have no
@@ -10,6 +11,22 @@
 // table functions that reach past metamethods (rawset, setmetatable,
 // next, table.insert ...) know the proxies. Scripts never see a real
 // protected table.
+//
+// Using a State: load script bodies with the chunk name "user_script" so
+// that positions read "user_script:1:" as in Redis; set KEYS and ARGV
+// with SetGlobal before each EVAL; read globals from Go with Global (an
+// undefined name read through L would raise the sandbox error). Errors
+// come out of PCall as *lua.ApiError whose Object is the message string
+// ("user_script:1: ..." for errors raised at a script line) or the table
+// a script raised (Redis's {err=...} convention).
+//
+// What this package cannot change, because it lives in gopher-lua's
+// compiler and virtual machine: the wording of runtime errors the VM
+// raises itself ("attempt to index ..." reads differently), syntax error
+// messages, the formatting of numbers by the .. operator (Go's shortest
+// form instead of "%.14g"), and the iteration order of hash keys (so
+// cjson and cmsgpack write multi-key objects in insertion order rather
+// than Lua 5.1's hash order).
 package lualib
 
 import (

@@ -205,3 +205,19 @@ func TestFormatNumber(t *testing.T) {
 		}
 	}
 }
+
+func TestHugeOutputsFailInsteadOfExhaustingMemory(t *testing.T) {
+	defer func(old int64) { maxStringBytes = old }(maxStringBytes)
+	maxStringBytes = 1 << 20
+	s := NewState(nil)
+	defer s.Close()
+	for _, script := range []string{
+		`local c = cjson.new() c.encode_sparse_array(false, 0) return c.encode({[2^31 - 1] = 1})`,
+		`return string.rep('x', 2^30)`,
+		`local t = {} for i = 1, 1000 do t[i] = 'x' end return table.concat(t, string.rep('y', 10000))`,
+	} {
+		if got := run(t, s, script); got != "ERR:user_script:1: not enough memory" {
+			t.Errorf("%s: got %.80s", script, got)
+		}
+	}
+}

@@ -12,9 +12,11 @@ import (
 // 5.1's argument checks (so that numbers become strings with "%.14g" and
 // errors read as in Redis), and Lua 5.1's string.format and string.char.
 
-// maxStringBytes bounds what string.rep may build; past it Lua would run
-// out of memory, and a server must not try.
-const maxStringBytes = 512 << 20
+// maxStringBytes bounds the strings string.rep, table.concat and
+// cjson.encode build from small inputs; past it Lua would run out of
+// memory, and a server must not try. It matches Redis's largest bulk
+// string (proto-max-bulk-len). Tests lower it.
+var maxStringBytes int64 = 512 << 20
 
 // argument kinds for stringArgs
 const (

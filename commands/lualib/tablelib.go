@@ -169,6 +169,9 @@ func (tl tableLib) concat(L *lua.LState) int {
 	for ; i < last; i++ {
 		field(i)
 		buf = append(buf, sep...)
+		if int64(len(buf)) > maxStringBytes {
+			raise(L, "not enough memory")
+		}
 	}
 	if i == last {
 		field(i)
