@@ -3,7 +3,6 @@ package commands
 import (
 	"math"
 	"math/bits"
-	"strings"
 
 	"sundial/keyspace"
 )
@@ -133,7 +132,7 @@ func bitRange(start, end, total int64) (int64, int64) {
 
 // bitUnitArg parses BITCOUNT/BITPOS's BYTE|BIT argument.
 func bitUnitArg(c *Client, arg []byte) (isBit, ok bool) {
-	switch strings.ToLower(string(arg)) {
+	switch argKeyword(arg) {
 	case "bit":
 		return true, true
 	case "byte":
@@ -316,7 +315,7 @@ func findBit(p []byte, first, last int64, bit byte) int64 {
 }
 
 func cmdBitOp(c *Client, args [][]byte) {
-	op := strings.ToLower(string(args[1]))
+	op := argKeyword(args[1])
 	switch op {
 	case "and", "or", "xor", "not":
 	default:
@@ -440,7 +439,7 @@ func bitfieldGeneric(c *Client, args [][]byte, readonlyCmd bool) {
 	for j := 2; j < len(args); j++ {
 		rem := len(args) - j - 1
 		var op byte
-		switch sub := strings.ToLower(string(args[j])); {
+		switch sub := argKeyword(args[j]); {
 		case sub == "get" && rem >= 2:
 			op = 'g'
 		case sub == "set" && rem >= 3:
@@ -449,7 +448,7 @@ func bitfieldGeneric(c *Client, args [][]byte, readonlyCmd bool) {
 			op = 'i'
 		case sub == "overflow" && rem >= 1:
 			j++
-			switch strings.ToLower(string(args[j])) {
+			switch argKeyword(args[j]) {
 			case "wrap":
 				overflow = bfWrap
 			case "sat":

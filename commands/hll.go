@@ -3,7 +3,6 @@ package commands
 import (
 	"encoding/binary"
 	"strconv"
-	"strings"
 
 	"sundial/keyspace"
 	"sundial/keyspace/hll"
@@ -190,7 +189,7 @@ func hllFirstCorrupt(dst *keyspace.String, srcs [][]byte) error {
 }
 
 func cmdPFDebug(c *Client, args [][]byte) {
-	sub := strings.ToLower(string(args[1]))
+	sub := argKeyword(args[1])
 	e := c.Lookup(args[2])
 	if e == nil {
 		c.Error("ERR The specified key does not exist")

@@ -47,6 +47,10 @@ const (
 	errBusyKey    = "BUSYKEY Target key name already exists."
 )
 
+// argKeyword is an option argument as Redis's strcasecmp sees it: lower
+// case, up to its first NUL byte.
+func argKeyword(b []byte) string { return strings.ToLower(argCString(b)) }
+
 // keyBytes views a key string as bytes without copying; the result must
 // only be read.
 func keyBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
@@ -184,7 +188,7 @@ func cmdScan(c *Client, args [][]byte) {
 	count := int64(10)
 	var pattern, typ []byte
 	for i := 2; i < len(args); i += 2 {
-		opt := strings.ToLower(string(args[i]))
+		opt := argKeyword(args[i])
 		if i+1 >= len(args) {
 			c.Error(errSyntax)
 			return
@@ -227,7 +231,7 @@ func cmdScan(c *Client, args [][]byte) {
 		if pattern != nil && !GlobMatch(pattern, keyBytes(e.Key), false) {
 			continue
 		}
-		if typ != nil && !strings.EqualFold(string(typ), e.Value.Kind().String()) {
+		if typ != nil && !strings.EqualFold(argCString(typ), e.Value.Kind().String()) {
 			continue
 		}
 		if e.Expired(c.now) {
@@ -339,7 +343,7 @@ func cmdCopy(c *Client, args [][]byte) {
 	dst := c.DB
 	replace := false
 	for i := 3; i < len(args); i++ {
-		switch strings.ToLower(string(args[i])) {
+		switch argKeyword(args[i]) {
 		case "replace":
 			replace = true
 		case "db":

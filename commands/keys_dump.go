@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"hash/crc64"
 	"strconv"
-	"strings"
 	"time"
 
 	"sundial/keyspace"
@@ -84,7 +83,7 @@ func cmdRestore(c *Client, args [][]byte) {
 	idle, freq := int64(-1), int64(-1)
 	for j := 4; j < len(args); j++ {
 		more := len(args) - j - 1
-		switch opt := strings.ToLower(string(args[j])); {
+		switch opt := argKeyword(args[j]); {
 		case opt == "replace":
 			replace = true
 		case opt == "absttl":

@@ -3,7 +3,6 @@ package commands
 import (
 	"math"
 	"strconv"
-	"strings"
 
 	"sundial/keyspace"
 )
@@ -32,7 +31,7 @@ func cmdPExpireAt(c *Client, args [][]byte) { expireGeneric(c, args, 0, false) }
 func parseExpireFlags(c *Client, args [][]byte) (int, bool) {
 	flags := 0
 	for _, a := range args {
-		switch strings.ToLower(string(a)) {
+		switch argKeyword(a) {
 		case "nx":
 			flags |= expireNX
 		case "xx":

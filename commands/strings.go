@@ -143,8 +143,14 @@ func parseStringOptions(c *Client, args [][]byte, isSet bool) (flags int, expire
 }
 
 // strArgIs reports whether an argument is a lower-case keyword, ignoring
-// ASCII case.
+// ASCII case and, as Redis's C comparisons do, anything from a NUL byte.
 func strArgIs(b []byte, s string) bool {
+	for i, ch := range b {
+		if ch == 0 {
+			b = b[:i]
+			break
+		}
+	}
 	if len(b) != len(s) {
 		return false
 	}

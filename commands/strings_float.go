@@ -2,6 +2,7 @@ package commands
 
 import (
 	"math/big"
+	"strings"
 )
 
 // INCRBYFLOAT computes in C's long double, which on the x86-64 machines
@@ -37,14 +38,6 @@ func parseLongDouble(b []byte) (*longDouble, bool) {
 	if len(b) == 0 || len(b) >= x87MaxChars || x87IsSpace(b[0]) {
 		return nil, false
 	}
-	// strtold stops at a NUL byte, and Redis only checks that the parse
-	// reached the end of the C string.
-	for i, ch := range b {
-		if ch == 0 {
-			b = b[:i]
-			break
-		}
-	}
 	neg := false
 	if len(b) > 0 && (b[0] == '+' || b[0] == '-') {
 		neg = b[0] == '-'
@@ -54,7 +47,7 @@ func parseLongDouble(b []byte) (*longDouble, bool) {
 	switch {
 	case len(b) == 0:
 		return nil, false
-	case strArgIs(b, "inf") || strArgIs(b, "infinity"):
+	case x87IsInf(b):
 		v := &longDouble{inf: 1}
 		if neg {
 			v.inf = -1
@@ -86,6 +79,12 @@ func parseLongDouble(b []byte) (*longDouble, bool) {
 		v.f.Neg(&v.f)
 	}
 	return v, true
+}
+
+// x87IsInf reports whether b spells inf or infinity, in any case.
+func x87IsInf(b []byte) bool {
+	s := strings.ToLower(string(b))
+	return s == "inf" || s == "infinity"
 }
 
 func x87IsSpace(ch byte) bool {

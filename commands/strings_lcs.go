@@ -1,10 +1,6 @@
 package commands
 
-import (
-	"strings"
-
-	"sundial/keyspace"
-)
+import "sundial/keyspace"
 
 // LCS key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN]: the longest
 // common subsequence by the classic dynamic programming table, walked
@@ -27,7 +23,7 @@ func cmdLCS(c *Client, args [][]byte) {
 	var getLen, getIdx, withMatchLen bool
 	var minMatchLen int64
 	for j := 3; j < len(args); j++ {
-		switch opt := strings.ToLower(string(args[j])); {
+		switch opt := argKeyword(args[j]); {
 		case opt == "idx":
 			getIdx = true
 		case opt == "len":

@@ -79,6 +79,12 @@ func TestDiffBitmaps(t *testing.T) {
 		C("bitfield on string", "SET k hello", "BITFIELD k INCRBY u8 0 1 GET u8 8", "GET k", "OBJECT ENCODING k"),
 		C("bitfield keeps ttl", "SET k hello EX 100", "BITFIELD k SET u8 0 65", "TTL k", "GET k"),
 		C("bitfield lowercase", "bitfield k set u8 0 200 get u8 0 incrby u8 0 100 overflow fail incrby u8 0 100"),
+		C("bitpos end beyond", `SET k "\x00\x00\x01"`, "BITPOS k 1 0 100", "BITPOS k 0 2 100", "BITPOS k 0 2 100 BIT", "BITPOS k 1 -1 100"),
+		C("bitcount bit negative", `SET k "\x0f\xf0"`, "BITCOUNT k -4 -1 BIT", "BITCOUNT k -12 -5 BIT", "BITCOUNT k -1 -4 BIT", "BITCOUNT k -100 -1 BIT"),
+		C("bitfield set get same op", "BITFIELD k SET u8 0 10 GET u8 0 SET u8 0 20 GET u8 0 INCRBY u8 0 -30 GET u8 0"),
+		C("bitfield signed wrap", "BITFIELD k SET i4 0 7 INCRBY i4 0 1 INCRBY i4 0 -9 SET i4 0 -8 INCRBY i4 0 -1"),
+		C("bitop with empty string", `SET a ""`, `SET b "\x0f"`, "BITOP AND d a b", "GET d", "BITOP OR d a", "EXISTS d"),
+		C("setbit large offset", "SETBIT k 80000 1", "STRLEN k", "BITCOUNT k", "BITPOS k 1", "GETBIT k 80000"),
 		C("bitmaps in multi", "MULTI", "SETBIT k 3 1", "BITCOUNT k", "BITFIELD k INCRBY u4 0 3", "BITPOS k 1", "EXEC"),
 	})
 }
