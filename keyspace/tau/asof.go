@@ -1,10 +1,6 @@
 package tau
 
-import (
-	"cmp"
-	"math/bits"
-	"slices"
-)
+import "math/bits"
 
 // rangeAt is Range at a past version m (0 <= m < n-1).
 //
@@ -20,21 +16,20 @@ import (
 // one Tau that touch are joined.
 func (s *Schedule) rangeAt(start, end uint64, m, limit int, fn func(from, to uint64, data []byte) bool) {
 	w0 := max(0, m-s.window()+1)
-	var recentBuf [2*maxWindow + 1]piece
-	var streams [2 + len(s.levels)]stream
+	var recent recentSweep
+	recent.init(s, start, end, w0, m)
+	var streams [1 + versionLevels]stream
 	ns := 0
-
-	streams[ns] = stream{kind: recentStream, list: s.paintRecent(start, end, w0, m, recentBuf[:0])}
-	ns++
 	if w0 > 0 {
 		lastOld := uint32(w0 - 1)
 		streams[ns] = stream{kind: paintStream, tree: &s.paint, hiMax: lastOld, loMax: lowMask}
 		ns++
-		for l := range s.levels {
-			if s.levels[l] == 0 {
+		h := s.hist
+		for l := 0; h != nil && l < versionLevels; l++ {
+			if h.levels[l] == 0 {
 				continue
 			}
-			tr := s.nodes[nodeKey(l, uint32(m))]
+			tr := h.node(l, uint32(m))
 			if tr == nil {
 				continue
 			}
@@ -56,6 +51,7 @@ func (s *Schedule) rangeAt(start, end uint64, m, limit int, fn func(from, to uin
 		streams[i].start(s, start)
 	}
 
+	rcur, rok := recent.next()
 	var pend piece
 	has := false
 	for {
@@ -65,11 +61,20 @@ func (s *Schedule) rangeAt(start, end uint64, m, limit int, fn func(from, to uin
 				best = i
 			}
 		}
-		if best < 0 || streams[best].cur.from >= end {
+		var p piece
+		switch {
+		case rok && (best < 0 || rcur.from < streams[best].cur.from):
+			p = rcur
+			rcur, rok = recent.next()
+		case best >= 0:
+			p = streams[best].cur
+			streams[best].advance(s)
+		default:
+			p.from = end // all sets exhausted
+		}
+		if p.from >= end {
 			break
 		}
-		p := streams[best].cur
-		streams[best].advance(s)
 		p.from = max(p.from, start)
 		p.to = min(p.to, end)
 		if p.from >= p.to {
@@ -95,31 +100,24 @@ func (s *Schedule) rangeAt(start, end uint64, m, limit int, fn func(from, to uin
 }
 
 const (
-	recentStream = iota
-	paintStream
+	paintStream = iota
 	keptStream
 )
 
-// stream yields, in order of start, the pieces of one of rangeAt's sets.
+// stream yields, in order of start, the pieces of live or kept rectangles
+// for rangeAt.
 type stream struct {
 	kind         int
 	tree         *btree
 	c            cursor
 	hiMax, loMax uint32 // filter on the entries' summaries
 	lastOld      uint32 // kept rectangles must show a Tau <= lastOld
-	list         []piece
-	i            int
 	cur          piece
 	ok           bool
 }
 
 // start positions the stream at its first piece ending after t.
 func (st *stream) start(s *Schedule, t uint64) {
-	if st.kind == recentStream {
-		st.i = 0
-		st.load(s)
-		return
-	}
 	if !st.c.seekLE(st.tree, t) && !st.c.seekGE(st.tree, t) {
 		st.ok = false
 		return
@@ -132,9 +130,7 @@ func (st *stream) start(s *Schedule, t uint64) {
 }
 
 func (st *stream) advance(s *Schedule) {
-	if st.kind == recentStream {
-		st.i++
-	} else if !st.c.next() {
+	if !st.c.next() {
 		st.ok = false
 		return
 	}
@@ -144,11 +140,6 @@ func (st *stream) advance(s *Schedule) {
 // load makes the current or next passing entry the stream's piece.
 func (st *stream) load(s *Schedule) {
 	switch st.kind {
-	case recentStream:
-		st.ok = st.i < len(st.list)
-		if st.ok {
-			st.cur = st.list[st.i]
-		}
 	case paintStream:
 		if st.ok = st.c.seekWhere(st.tree, st.hiMax, st.loMax); !st.ok {
 			return
@@ -165,8 +156,8 @@ func (st *stream) load(s *Schedule) {
 				return
 			}
 			r := st.c.val()
-			if born := s.rec.born[r]; born <= st.lastOld {
-				st.cur = piece{from: st.c.key(), to: s.rec.to[r], tau: born}
+			if born := st.tree.rec.born[r]; born <= st.lastOld {
+				st.cur = piece{from: st.c.key(), to: st.tree.rec.to[r], tau: born}
 				return
 			}
 			if !st.c.next() {
@@ -177,55 +168,92 @@ func (st *stream) load(s *Schedule) {
 	}
 }
 
-// paintRecent appends to out the timeline over [start, end) that Taus
-// w0..m alone paint, in order, gaps left out. It sweeps their clipped
-// endpoints in order keeping the set of Taus in effect as a bitset, whose
-// highest bit is the latest: O(W log W).
-func (s *Schedule) paintRecent(start, end uint64, w0, m int, out []piece) []piece {
-	type event struct {
-		at  uint64
-		bit int // Tau w0+bit; negative (-1-bit) for its end
-	}
-	var evBuf [2 * maxWindow]event
-	ev := evBuf[:0]
+// recentSweep yields, in order, the timeline that Taus w0..m alone paint
+// over [start, end): a sweep over their clipped endpoints, kept in a
+// min-heap, with the set of Taus in effect as a bitset whose highest bit is
+// the latest. Lazy, so a Range with a small LIMIT pays O(W) to set up and
+// O(log W) per endpoint it passes, not a sort of all of them. Pieces of one
+// Tau may come cut at endpoints of others; rangeAt joins them.
+type recentSweep struct {
+	w0   int
+	pos  uint64
+	on   [maxWindow / 64]uint64
+	n    int // events in heap
+	heap [2 * maxWindow]event
+}
+
+// event is a Tau's start (bit >= 0) or end (bit < 0, Tau -1-bit) in the
+// sweep; bit counts from w0.
+type event struct {
+	at  uint64
+	bit int
+}
+
+func (r *recentSweep) init(s *Schedule, start, end uint64, w0, m int) {
+	r.w0, r.pos = w0, start
 	for i := w0; i <= m; i++ {
 		c, j := s.col(uint32(i))
 		v, e := max(c.valid[j], start), min(c.expiry[j], end)
-		if v < e {
-			ev = append(ev, event{v, i - w0}, event{e, -1 - (i - w0)})
+		if v >= e {
+			continue
 		}
+		if b := i - w0; v == start {
+			r.on[b/64] |= 1 << (b % 64)
+		} else {
+			r.heap[r.n] = event{v, b}
+			r.n++
+		}
+		r.heap[r.n] = event{e, -1 - (i - w0)}
+		r.n++
 	}
-	slices.SortFunc(ev, func(a, b event) int { return cmp.Compare(a.at, b.at) })
-	var on [maxWindow / 64]uint64
-	for k := 0; k < len(ev); {
-		at := ev[k].at
-		for ; k < len(ev) && ev[k].at == at; k++ {
-			if b := ev[k].bit; b >= 0 {
-				on[b/64] |= 1 << (b % 64)
-			} else {
-				b = -1 - b
-				on[b/64] &^= 1 << (b % 64)
-			}
-		}
-		if k == len(ev) {
-			break
-		}
+	for k := r.n/2 - 1; k >= 0; k-- {
+		r.down(k)
+	}
+}
+
+func (r *recentSweep) next() (piece, bool) {
+	for r.n > 0 {
 		latest := -1
-		for w := len(on) - 1; w >= 0; w-- {
-			if on[w] != 0 {
-				latest = w*64 + bits.Len64(on[w]) - 1
+		for w := len(r.on) - 1; w >= 0; w-- {
+			if r.on[w] != 0 {
+				latest = w*64 + bits.Len64(r.on[w]) - 1
 				break
 			}
 		}
-		if latest < 0 {
-			continue
+		from, at := r.pos, r.heap[0].at
+		for r.n > 0 && r.heap[0].at == at {
+			if b := r.heap[0].bit; b >= 0 {
+				r.on[b/64] |= 1 << (b % 64)
+			} else {
+				b = -1 - b
+				r.on[b/64] &^= 1 << (b % 64)
+			}
+			r.n--
+			r.heap[0] = r.heap[r.n]
+			r.down(0)
 		}
-		tau, next := uint32(w0+latest), ev[k].at
-		if n := len(out); n > 0 && out[n-1].tau == tau && out[n-1].to == at {
-			out[n-1].to = next
-		} else {
-			out = append(out, piece{from: at, to: next, tau: tau})
+		r.pos = at
+		if latest >= 0 && from < at {
+			return piece{from: from, to: at, tau: uint32(r.w0 + latest)}, true
 		}
 	}
-	return out
+	return piece{}, false
+}
+
+func (r *recentSweep) down(k int) {
+	h := r.heap[:r.n]
+	for {
+		c := 2*k + 1
+		if c >= len(h) {
+			return
+		}
+		if c+1 < len(h) && h[c+1].at < h[c].at {
+			c++
+		}
+		if h[k].at <= h[c].at {
+			return
+		}
+		h[k], h[c] = h[c], h[k]
+		k = c
+	}
 }

@@ -350,40 +350,54 @@ func checkHistoryIndex(t *testing.T, s *Schedule, m *model) {
 	if s.painted {
 		checkTree(t, &s.paint)
 	}
+	if s.hist == nil {
+		return
+	}
+	h := s.hist
 	total := 0
-	for key, tr := range s.nodes {
-		checkTree(t, tr)
-		l := int(key >> 32)
-		var c cursor
-		for ok := c.seekGE(tr, 0); ok; ok = c.next() {
-			r := c.val()
-			from, to, born, died := c.key(), s.rec.to[r], s.rec.born[r], s.rec.died[r]
-			if gl, gk := nodeOf(born, died-1); gl != l || gk != key {
-				t.Fatalf("rectangle in node %x, belongs in %x", key, gk)
+	for l, level := range h.nodes {
+		for p, tr := range level {
+			if tr == nil {
+				continue
 			}
-			if int(died-born) < s.window() || from >= to {
-				t.Fatalf("bad rectangle [%d,%d)x[%d,%d)", from, to, born, died)
-			}
-			for _, tt := range []uint64{from, to - 1} {
-				for _, v := range []uint32{born, died - 1} {
-					if got := m.at(tt, m.taus[v].tx); got != int(born) {
-						t.Fatalf("rectangle [%d,%d)x[%d,%d): model shows %d at (%d,%d)", from, to, born, died, got, tt, v)
-					}
-				}
-				if got := m.at(tt, m.taus[died].tx); got == int(born) {
-					t.Fatalf("rectangle [%d,%d)x[%d,%d) still shown at its death", from, to, born, died)
-				}
-			}
-			total++
+			total += checkNode(t, s, m, l, p, tr)
 		}
 	}
 	sum := 0
-	for _, c := range s.levels {
+	for _, c := range h.levels {
 		sum += c
 	}
-	if sum != total || total != len(s.rec.to) {
-		t.Fatalf("level counts %d, trees hold %d, records %d", sum, total, len(s.rec.to))
+	if sum != total || total != len(h.rec.to) {
+		t.Fatalf("level counts %d, trees hold %d, records %d", sum, total, len(h.rec.to))
 	}
+}
+
+func checkNode(t *testing.T, s *Schedule, m *model, l, p int, tr *btree) int {
+	checkTree(t, tr)
+	total := 0
+	var c cursor
+	for ok := c.seekGE(tr, 0); ok; ok = c.next() {
+		r := c.val()
+		from, to, born, died := c.key(), tr.rec.to[r], tr.rec.born[r], tr.rec.died[r]
+		if gl, gp := nodeOf(born, died-1); gl != l || gp != p {
+			t.Fatalf("rectangle in node %d/%d, belongs in %d/%d", l, p, gl, gp)
+		}
+		if int(died-born) < s.window() || from >= to {
+			t.Fatalf("bad rectangle [%d,%d)x[%d,%d)", from, to, born, died)
+		}
+		for _, tt := range []uint64{from, to - 1} {
+			for _, v := range []uint32{born, died - 1} {
+				if got := m.at(tt, m.taus[v].tx); got != int(born) {
+					t.Fatalf("rectangle [%d,%d)x[%d,%d): model shows %d at (%d,%d)", from, to, born, died, got, tt, v)
+				}
+			}
+			if got := m.at(tt, m.taus[died].tx); got == int(born) {
+				t.Fatalf("rectangle [%d,%d)x[%d,%d) still shown at its death", from, to, born, died)
+			}
+		}
+		total++
+	}
+	return total
 }
 
 func TestRandomAgainstModel(t *testing.T) {

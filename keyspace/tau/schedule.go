@@ -57,7 +57,6 @@ package tau
 import (
 	"errors"
 	"math"
-	"math/bits"
 	"slices"
 	"unsafe"
 )
@@ -101,13 +100,6 @@ type chunk struct {
 	buf               []byte
 }
 
-// records are the kept history rectangles, by id.
-type records struct {
-	to   []uint64
-	born []uint32
-	died []uint32
-}
-
 // Schedule is a tau value. The zero value is an empty schedule ready to use.
 type Schedule struct {
 	chunks    []*chunk
@@ -118,10 +110,8 @@ type Schedule struct {
 	paint   btree // current timeline: piece start -> Tau index
 	painted bool  // paint initialised
 
-	rec      records
-	nodes    map[uint64]*btree // version tree node (level<<32 | prefix) -> its rectangles
-	levels   [33]int           // kept rectangles per level
-	recBytes int               // bytes held by the trees in nodes
+	hist    *history // kept rectangles; nil until the first
+	chunkTx []uint64 // tx of each chunk's first Tau, for ASOF lookups
 
 	colBytes int      // bytes held by chunks and their arenas
 	scratch  []uint64 // reused by Append
@@ -199,7 +189,8 @@ func (s *Schedule) Append(tx, valid, expiry uint64, data []byte) error {
 func (s *Schedule) push(tx, valid, expiry uint64, data []byte) {
 	if s.n&chunkMask == 0 {
 		s.chunks = append(s.chunks, &chunk{})
-		s.colBytes += int(unsafe.Sizeof(chunk{})) + 8
+		s.chunkTx = append(s.chunkTx, tx)
+		s.colBytes += int(unsafe.Sizeof(chunk{}))
 	}
 	c := s.chunks[len(s.chunks)-1]
 	before := chunkBytes(c)
@@ -269,7 +260,10 @@ func (s *Schedule) paintOver(v, e uint64, j uint32) {
 			to = e
 		}
 		if from < to && int(j-x) >= s.window() {
-			s.keep(from, to, x, j)
+			if s.hist == nil {
+				s.hist = &history{}
+			}
+			s.hist.keep(from, to, x, j)
 		}
 		if f >= v {
 			dead = append(dead, f)
@@ -283,41 +277,6 @@ func (s *Schedule) paintOver(v, e uint64, j uint32) {
 	if hasCont {
 		p.insert(e, cont)
 	}
-}
-
-// keep stores the history rectangle [from, to) × [born, died).
-func (s *Schedule) keep(from, to uint64, born, died uint32) {
-	id := uint32(len(s.rec.to))
-	s.rec.to = append(s.rec.to, to)
-	s.rec.born = append(s.rec.born, born)
-	s.rec.died = append(s.rec.died, died)
-	l, key := nodeOf(born, died-1)
-	if s.nodes == nil {
-		s.nodes = make(map[uint64]*btree)
-	}
-	t := s.nodes[key]
-	if t == nil {
-		nt := newBtree(&s.rec)
-		t = &nt
-		s.nodes[key] = t
-		s.recBytes += t.bytes + int(unsafe.Sizeof(btree{})) + 16
-	}
-	before := t.bytes
-	t.insert(from, id)
-	s.recBytes += t.bytes - before
-	s.levels[l]++
-}
-
-// nodeOf returns the version tree node holding a rectangle alive at
-// versions a..b (a < b): the highest bit in which they differ, and the
-// prefix above it.
-func nodeOf(a, b uint32) (int, uint64) {
-	l := bits.Len32(a^b) - 1
-	return l, nodeKey(l, a)
-}
-
-func nodeKey(l int, version uint32) uint64 {
-	return uint64(l)<<32 | uint64(version>>(l+1))
 }
 
 // current returns the Tau in effect at t now.
@@ -360,16 +319,26 @@ func (s *Schedule) version(asof uint64) int {
 	if asof >= s.tx(uint32(s.n-1)) {
 		return s.n - 1
 	}
-	lo, hi := 0, s.n // first index with tx > asof
+	// The last chunk starting at or before asof, then the last Tau in it.
+	ci := upperBound(s.chunkTx, asof) - 1
+	if ci < 0 {
+		return -1
+	}
+	return ci<<chunkBits + upperBound(s.chunks[ci].tx, asof) - 1
+}
+
+// upperBound returns the first index i with a[i] > k.
+func upperBound(a []uint64, k uint64) int {
+	lo, hi := 0, len(a)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if s.tx(uint32(m)) <= asof {
+		if a[m] <= k {
 			lo = m + 1
 		} else {
 			hi = m
 		}
 	}
-	return lo - 1
+	return lo
 }
 
 // locate returns the Tau in effect at valid time t at version m (counting
@@ -399,7 +368,10 @@ func (s *Schedule) locateBelow(t uint64, m int) (uint32, bool) {
 	}
 	// The answer lies more than window versions back, so the rectangle
 	// showing it at t lived at least that long and was kept.
-	return s.findKept(t, uint32(m))
+	if s.hist == nil {
+		return 0, false
+	}
+	return s.hist.find(t, uint32(m))
 }
 
 // scanBack returns the last of Taus lo..hi that contains t.
@@ -414,25 +386,6 @@ func (s *Schedule) scanBack(t uint64, hi, lo int) (uint32, bool) {
 			}
 		}
 		i = base - 1
-	}
-	return 0, false
-}
-
-// findKept finds the kept rectangle containing (t, m).
-func (s *Schedule) findKept(t uint64, m uint32) (uint32, bool) {
-	var c cursor
-	for l := range s.levels {
-		if s.levels[l] == 0 {
-			continue
-		}
-		tr := s.nodes[nodeKey(l, m)]
-		if tr == nil || !c.seekLE(tr, t) {
-			continue
-		}
-		r := c.val()
-		if t < s.rec.to[r] && s.rec.born[r] <= m && m < s.rec.died[r] {
-			return s.rec.born[r], true
-		}
 	}
 	return 0, false
 }
@@ -561,9 +514,10 @@ func (s *Schedule) MemoryUsage() int {
 	if s.painted {
 		b += s.paint.bytes
 	}
-	b += cap(s.rec.to)*8 + (cap(s.rec.born)+cap(s.rec.died))*4
-	b += s.recBytes + len(s.nodes)*24 // map buckets, roughly
-	return b
+	if s.hist != nil {
+		b += s.hist.memoryUsage()
+	}
+	return b + cap(s.chunkTx)*8
 }
 
 // Clone returns a copy that shares no mutable state with s: appending to
@@ -574,8 +528,6 @@ func (s *Schedule) Clone() *Schedule {
 		minValid:  s.minValid,
 		maxExpiry: s.maxExpiry,
 		painted:   s.painted,
-		levels:    s.levels,
-		recBytes:  s.recBytes,
 		colBytes:  s.colBytes,
 		win:       s.win,
 	}
@@ -586,22 +538,13 @@ func (s *Schedule) Clone() *Schedule {
 		c.chunks[k-1] = cloneChunk(last)
 		c.colBytes += chunkBytes(c.chunks[k-1]) - chunkBytes(last)
 	}
-	// Capping the shared record columns makes the clone's appends reallocate.
-	c.rec = records{
-		to:   s.rec.to[:len(s.rec.to):len(s.rec.to)],
-		born: s.rec.born[:len(s.rec.born):len(s.rec.born)],
-		died: s.rec.died[:len(s.rec.died):len(s.rec.died)],
-	}
 	if s.painted {
 		c.paint = s.paint.clone(nil)
 	}
-	if s.nodes != nil {
-		c.nodes = make(map[uint64]*btree, len(s.nodes))
-		for k, t := range s.nodes {
-			nt := t.clone(&c.rec)
-			c.nodes[k] = &nt
-		}
+	if s.hist != nil {
+		c.hist = s.hist.clone()
 	}
+	c.chunkTx = slices.Clip(slices.Clone(s.chunkTx))
 	return c
 }
 
