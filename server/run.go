@@ -120,15 +120,3 @@ func Run(cfg *config.Config) error {
 	stopBackend()
 	return err
 }
-
-// OpenBackend prepares the storage backend selected by cfg.Backend and
-// returns a function that releases it.
-func OpenBackend(s *Server) (func(), error) {
-	switch s.Cfg.Backend {
-	case "memory":
-		return func() {}, nil
-	default:
-		s.Log.Warn("file backend: persistence is not wired yet; running in memory")
-		return func() {}, nil
-	}
-}
