@@ -3,6 +3,7 @@ package server_test
 import (
 	"testing"
 
+	"sundial/config"
 	"sundial/internal/testserver"
 )
 
@@ -146,4 +147,46 @@ func TestDiffKeys(t *testing.T) {
 		C("nul bytes in arguments", "SET k v", `SCAN "0\x00x"`, `EXPIRE k 10 "nx\x00x"`, `BITFIELD q GET "i8\x00x" 0`, `SETBIT q "1\x00" 1`, "EXISTS q"),
 		C("keys in multi", "MULTI", "SET a 1", "EXPIRE a 100", "TTL a", "RENAME a b", "TYPE b", "EXEC"),
 	})
+}
+
+// MOVE and COPY … DB take a named keyspace as well as a number.
+func TestKeysNamedKeyspaces(t *testing.T) {
+	c, err := testserver.Dial(sundial.Addr, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	steps := []struct{ cmd, want string }{
+		{"SELECT 11", "+OK\r\n"},
+		{"FLUSHDB", "+OK\r\n"},
+		{"SET a 1", "+OK\r\n"},
+		{"EXPIRE a 1000", ":1\r\n"},
+		{"MOVE a keys_named", ":1\r\n"},
+		{"EXISTS a", ":0\r\n"},
+		{"SET b 2", "+OK\r\n"},
+		{"COPY b b DB keys_named", ":1\r\n"},
+		{"COPY b b DB keys_named", ":0\r\n"},
+		{"MOVE a bad.name", "-ERR invalid DB index\r\n"},
+		{"SELECT keys_named", "+OK\r\n"},
+		{"GET a", "$1\r\n1\r\n"},
+		{"TTL a", ":1000\r\n"},
+		{"GET b", "$1\r\n2\r\n"},
+		{"MOVE a keys_named", "-ERR source and destination objects are the same\r\n"},
+		{"MOVE a 11", ":1\r\n"},
+		{"COPY b c DB 11", ":1\r\n"},
+		{"FLUSHDB", "+OK\r\n"},
+		{"SELECT 11", "+OK\r\n"},
+		{"MGET a c", "*2\r\n$1\r\n1\r\n$1\r\n2\r\n"},
+		{"FLUSHDB", "+OK\r\n"},
+	}
+	for _, s := range steps {
+		args, _ := config.SplitArgs(s.cmd)
+		got, err := c.Do(args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != s.want {
+			t.Fatalf("%s: got %q, want %q", s.cmd, got, s.want)
+		}
+	}
 }

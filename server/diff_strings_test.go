@@ -1,6 +1,9 @@
 package server_test
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -190,4 +193,59 @@ func TestDiffStrings(t *testing.T) {
 		C("strlen after setbit", "SETBIT k 17 1", "STRLEN k", "GET k"),
 		C("strings in multi", "MULTI", "SET k 1", "INCR k", "INCRBYFLOAT k 1.5", "GET k", "EXEC"),
 	})
+}
+
+// INCRBYFLOAT on many random operands gives exactly Redis's result: the
+// x87 long double parsing, addition and "%.17Lf" formatting are emulated
+// bit for bit.
+func TestIncrByFloatRandom(t *testing.T) {
+	testserver.SkipOrFail(t, redis)
+	sc, err := testserver.Dial(sundial.Addr, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sc.Close()
+	rc, err := testserver.Dial(redis.Addr, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	rng := rand.New(rand.NewPCG(1, 2))
+	operand := func() string {
+		switch rng.IntN(6) {
+		case 0: // short decimals, the common case
+			return strconv.FormatFloat((rng.Float64()-0.5)*1000, 'f', rng.IntN(6), 64)
+		case 1: // many digits
+			return strconv.FormatFloat(rng.NormFloat64()*1e6, 'f', 10+rng.IntN(15), 64)
+		case 2: // exponents across the long double range
+			return fmt.Sprintf("%de%d", rng.IntN(2000)-1000, rng.IntN(9800)-4900)
+		case 3: // integers near 2^63 and 2^64
+			return strconv.FormatUint(rng.Uint64()>>uint(rng.IntN(3)), 10)
+		case 4: // hexadecimal
+			return fmt.Sprintf("0x%x.%xp%d", rng.Uint32(), rng.Uint32()&0xfff, rng.IntN(200)-100)
+		default: // tiny values that stress rounding at 17 decimals
+			return fmt.Sprintf("%d.%018d", rng.IntN(3), rng.Uint64()%1e18)
+		}
+	}
+	for i := 0; i < 400; i++ {
+		key := "f" + strconv.Itoa(i%7)
+		if i%20 == 0 {
+			start := operand()
+			for _, c := range []*testserver.Conn{sc, rc} {
+				c.Do("SET", key, start)
+			}
+		}
+		op := operand()
+		got, err := sc.Do("INCRBYFLOAT", key, op)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := rc.Do("INCRBYFLOAT", key, op)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Fatalf("INCRBYFLOAT %s %s:\nsundial: %q\nredis:   %q", key, op, got, want)
+		}
+	}
 }
