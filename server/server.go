@@ -5,10 +5,12 @@ package server
 
 import (
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -30,6 +32,7 @@ type Server struct {
 	wg        sync.WaitGroup
 	done      chan struct{}
 	closing   bool
+	serving   bool
 	shutdown  chan shutdownRequest
 	// IsLoopback decides whether a remote address counts as local for
 	// protected mode (tests replace it).
@@ -107,7 +110,7 @@ func (s *Server) listenOn(addrs []string, port int, tc *tls.Config) error {
 		if tc != nil {
 			ln = tls.NewListener(ln, tc)
 		}
-		s.listeners = append(s.listeners, ln)
+		s.UseListener(ln)
 	}
 	return nil
 }
@@ -130,15 +133,27 @@ func (s *Server) ListenerAddrs() []net.Addr {
 }
 
 // UseListener adds an already open listener (tests).
-func (s *Server) UseListener(ln net.Listener) { s.listeners = append(s.listeners, ln) }
+// A listener added while serving starts accepting at once.
+func (s *Server) UseListener(ln net.Listener) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.listeners = append(s.listeners, ln)
+	if s.serving {
+		s.wg.Add(1)
+		go s.acceptLoop(ln)
+	}
+}
 
 // Serve accepts connections until Shutdown, runs the periodic tasks, and
 // returns once every connection is closed.
 func (s *Server) Serve() error {
+	s.mu.Lock()
+	s.serving = true
 	for _, ln := range s.listeners {
 		s.wg.Add(1)
 		go s.acceptLoop(ln)
 	}
+	s.mu.Unlock()
 	go s.cron()
 	req := <-s.shutdown
 	err := s.stop(req.save)
@@ -286,11 +301,34 @@ func (s *Server) cron() {
 	}
 }
 
-// TLSConfig builds the TLS configuration from tls-* directives.
+// TLSConfig builds the TLS configuration from the tls-* directives:
+// the server certificate, and with tls-ca-cert-file the CA that client
+// certificates must chain to (tls-auth-clients yes: required, optional:
+// verified when presented, no: not requested).
 func TLSConfig(cfg *config.Config) (*tls.Config, error) {
 	cert, err := tls.LoadX509KeyPair(cfg.TLSCertFile, cfg.TLSKeyFile)
 	if err != nil {
-		return nil, fmt.Errorf("tls: %w", err)
+		return nil, fmt.Errorf("tls: loading tls-cert-file/tls-key-file: %w", err)
 	}
-	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, nil
+	tc := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	if cfg.TLSCACertFile != "" {
+		pem, err := os.ReadFile(cfg.TLSCACertFile)
+		if err != nil {
+			return nil, fmt.Errorf("tls: reading tls-ca-cert-file: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("tls: no certificate found in %s", cfg.TLSCACertFile)
+		}
+		tc.ClientCAs = pool
+	}
+	switch cfg.TLSAuthClients {
+	case "yes":
+		if tc.ClientCAs != nil {
+			tc.ClientAuth = tls.RequireAndVerifyClientCert
+		}
+	case "optional":
+		tc.ClientAuth = tls.VerifyClientCertIfGiven
+	}
+	return tc, nil
 }
