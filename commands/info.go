@@ -225,8 +225,13 @@ func infoStats(e *Engine, b *strings.Builder) {
 	field(b, "keyspace_misses", s.KeyspaceMisses.Load())
 	field(b, "pubsub_channels", e.pubsubChannelCount())
 	field(b, "pubsub_patterns", e.pubsubPatternCount())
+	field(b, "pubsubshard_channels", e.pubsubShardChannelCount())
 	field(b, "latest_fork_usec", 0)
 	field(b, "total_forks", 0)
+	tkeys, titems, tprefixes := e.TrackingStats()
+	field(b, "tracking_total_keys", tkeys)
+	field(b, "tracking_total_items", titems)
+	field(b, "tracking_total_prefixes", tprefixes)
 	field(b, "total_error_replies", s.TotalErrorReplies.Load())
 	field(b, "sundial_panics", s.Panics.Load())
 }

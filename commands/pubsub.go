@@ -106,7 +106,7 @@ type pubsubRegistry struct {
 	notifyBits     int
 
 	// Scratch buffers for message encoding and notification channels.
-	msg    [2][]byte
+	msg    []byte
 	chanB  []byte
 	eventB []byte
 }
@@ -314,25 +314,23 @@ func (e *Engine) publish(channel, msg []byte, shard bool) int {
 	return n
 }
 
-// encode prepares a message in both protocols: [kind, pattern?, channel,
-// msg], an array in RESP2 and a push in RESP3.
+// encode prepares a message, [kind, pattern?, channel, msg], as a RESP2
+// array; RESP3 subscribers get the same bytes as a push (only the type
+// byte differs).
 func (r *pubsubRegistry) encode(kind string, pat, channel, msg []byte) {
 	n := int64(3)
 	if pat != nil {
 		n = 4
 	}
-	for i, prefix := range [2]byte{'*', '>'} {
-		b := append(r.msg[i][:0], prefix)
-		b = strconv.AppendInt(b, n, 10)
-		b = append(b, '\r', '\n')
-		b = appendBulk(b, []byte(kind))
-		if pat != nil {
-			b = appendBulk(b, pat)
-		}
-		b = appendBulk(b, channel)
-		b = appendBulk(b, msg)
-		r.msg[i] = b
+	b := append(r.msg[:0], '*')
+	b = strconv.AppendInt(b, n, 10)
+	b = append(b, '\r', '\n')
+	b = appendBulk(b, []byte(kind))
+	if pat != nil {
+		b = appendBulk(b, pat)
 	}
+	b = appendBulk(b, channel)
+	r.msg = appendBulk(b, msg)
 }
 
 func appendBulk(b, s []byte) []byte {
@@ -348,11 +346,12 @@ func (e *Engine) deliver(t *Client) {
 	if t.closed || t.killed || t.replyMode == replyOff {
 		return
 	}
+	msg := e.pubsub.msg
 	if t.Proto > 2 {
-		t.B = append(t.B, e.pubsub.msg[1]...)
-	} else {
-		t.B = append(t.B, e.pubsub.msg[0]...)
+		t.B = append(t.B, '>')
+		msg = msg[1:]
 	}
+	t.B = append(t.B, msg...)
 	e.pushed(t)
 }
 
