@@ -28,27 +28,31 @@
 //
 // # Costs
 //
-// n is the number of Taus, k the number of results, W = the window (128).
+// n is the number of Taus, k the number of results, W the window (128), h
+// the number of version tree levels holding rectangles (at most 33, about
+// log2(n/W) in practice).
 //
-//   - Append: amortised O(log n) (every append adds at most two painting
-//     entries and three history rectangles, and removes what it covers).
+//   - Append: amortised O(log n). It inserts at most two painting entries
+//     and removes those it covers; each removed entry or trimmed neighbour
+//     becomes at most one rectangle, so at most 3n rectangles ever exist.
 //   - At: O(log n).
-//   - AtAsOf: O(log n + W) when the answer is visible now or among the W Taus
-//     before the ASOF version, else O(log² n): one search per level of the
-//     version tree that holds rectangles.
-//   - AtAll: O(log n) for the first result plus, per further result, O(W) or
-//     O(log² n) when the next one lies more than W appends further back.
-//   - Range: O(log n + k). With ASOF: O(log² n + W² + r·(log n + h)), where r
-//     is the number of stored pieces in the result (r = k unless later Taus cut
-//     a result's Tau into several pieces) and h ≤ 32 the number of version
-//     tree levels in use.
-//   - History: O(k) in append order; with a valid-time range, O(n) (a scan
-//     of the valid/expiry columns).
+//   - AtAsOf: O(log n + W) when the answer is in effect now or is one of the
+//     W Taus up to the ASOF version; otherwise O(W + h·log n) (one search per
+//     level in use, in the node on the version's path).
+//   - AtAll: the first result as AtAsOf, then each further one O(W) or, when
+//     it lies more than W appends before the previous one, O(W + h·log n):
+//     at most O(log n + k·(W + h·log n)), much less when results are dense.
+//   - Range: O(log n + k). With ASOF: O(W + h·log n) to start, then
+//     O(h + log n) per piece merged (amortised over skipped entries). Pieces
+//     merged equal k unless Taus appended after the ASOF version cut a
+//     result's Tau into several pieces, which are joined again.
+//   - History: O(k) in append order; with a valid-time range O(n), a scan of
+//     the valid/expiry columns.
 //
-// Memory: 32 bytes of columns per Tau plus its data, plus 12 bytes per
-// painting entry (at most 2n, few when Taus overlap heavily) and about 40 per
-// kept history rectangle (at most 3n, few unless Taus are painted over long
-// after they were appended).
+// Memory: 32 bytes of columns per Tau plus its data, about 16 per painting
+// entry (at most 2n; few when Taus overlap heavily, about n for back-to-back
+// readings) and about 36 per kept rectangle (few when Taus overlap heavily,
+// about two per correction of data more than W appends old).
 //
 // A Schedule is not safe for concurrent use by writers; any number of readers
 // may share it when nobody appends.
@@ -272,7 +276,9 @@ func (s *Schedule) paintOver(v, e uint64, j uint32) {
 	for _, f := range dead {
 		p.delete(f)
 	}
-	s.scratch = dead[:0]
+	if cap(dead) <= 1024 {
+		s.scratch = dead[:0] // keep a small buffer, not one a huge append grew
+	}
 	p.insert(v, j)
 	if hasCont {
 		p.insert(e, cont)
