@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"hash/crc64"
 	"strconv"
-	"time"
 
 	"sundial/keyspace"
 )
@@ -177,7 +176,7 @@ func cmdRestore(c *Client, args [][]byte) {
 // restoreAccess applies RESTORE's IDLETIME or FREQ, each only under the
 // eviction policy family that tracks it (Redis's objectSetLRUOrLFU).
 func (c *Client) restoreAccess(e *keyspace.Entry, idle, freq int64) {
-	now := time.Now().Unix()
+	now := c.now / 1000
 	switch {
 	case c.e.lfuPolicy() && freq >= 0:
 		e.Access = uint32(now/60&0xffff)<<8 | uint32(freq)

@@ -2,7 +2,6 @@ package commands
 
 import (
 	"strings"
-	"time"
 
 	"sundial/keyspace"
 )
@@ -61,7 +60,7 @@ func cmdObjectIdletime(c *Client, args [][]byte) {
 		c.Error("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
 		return
 	}
-	idle := time.Now().Unix() - int64(e.Access)
+	idle := c.now/1000 - int64(e.Access)
 	if idle < 0 {
 		idle = 0
 	}
@@ -77,7 +76,7 @@ func cmdObjectFreq(c *Client, args [][]byte) {
 		c.Error("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
 		return
 	}
-	c.Int(int64(lfuDecayed(e.Access, time.Now().Unix(), c.e.Cfg.LFUDecayTime)))
+	c.Int(int64(lfuDecayed(e.Access, c.now/1000, c.e.Cfg.LFUDecayTime)))
 }
 
 // lfuDecayed is Redis's LFUDecrAndReturn over its access layout: the

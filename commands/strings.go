@@ -71,7 +71,12 @@ func cmdGet(c *Client, args [][]byte) { getStringGeneric(c, args[1]) }
 // reclaimed first, the TTL is cleared unless keepTTL, and watchers are
 // signalled.
 func setStringKey(c *Client, key []byte, v *keyspace.String, keepTTL bool) *keyspace.Entry {
-	old := c.Lookup(key)
+	return storeString(c, key, c.Lookup(key), v, keepTTL)
+}
+
+// storeString is setStringKey for a caller that already looked key up
+// (old is nil when it does not exist).
+func storeString(c *Client, key []byte, old *keyspace.Entry, v *keyspace.String, keepTTL bool) *keyspace.Entry {
 	e := c.DB.Set(key, v, keepTTL)
 	// The new value is a new object: under LRU its access time is now,
 	// under LFU it inherits the old counter.
@@ -201,7 +206,8 @@ func setStringGeneric(c *Client, flags int, key, val, expire []byte, intReplies 
 	if flags&strGet != 0 && !getStringGeneric(c, key) {
 		return
 	}
-	found := c.Lookup(key) != nil
+	old := c.Lookup(key)
+	found := old != nil
 	if flags&strNX != 0 && found || flags&strXX != 0 && !found {
 		if flags&strGet == 0 {
 			if intReplies {
@@ -212,7 +218,7 @@ func setStringGeneric(c *Client, flags int, key, val, expire []byte, intReplies 
 		}
 		return
 	}
-	e := setStringKey(c, key, keyspace.NewString(val), flags&strKeepTTL != 0)
+	e := storeString(c, key, old, keyspace.NewString(val), flags&strKeepTTL != 0)
 	c.Dirty(1)
 	c.Notify(notifyString, "set", key)
 	if expire != nil {
