@@ -74,6 +74,13 @@ func TestDiffNotify(t *testing.T) {
 			"B=1: DEL a",
 			"B=1: EXEC",
 			"A?"),
+		notifySession("bitmaps", "KEA",
+			"SETBIT b 7 1", "SETBIT b 100 0", "GETBIT b 7", "BITCOUNT b",
+			"SET x ab", "BITOP AND d b x", "BITOP OR d nokey1 nokey2", "BITOP NOT d2 x",
+			"BITFIELD f SET u8 0 255", "BITFIELD f GET u8 0", "BITFIELD f INCRBY u8 0 1 OVERFLOW FAIL INCRBY u8 0 1",
+			"BITFIELD_RO f GET u8 0"),
+		notifySession("hyperloglog", "KEA",
+			"PFADD h a b c", "PFADD h a", "PFADD h2", "PFCOUNT h", "PFCOUNT h h2", "PFMERGE h3 h h2", "PFMERGE h3"),
 		notifySession("flush emits nothing", "KEA", "SET k v", "FLUSHDB", "SET k v", "FLUSHALL"),
 	})
 }
