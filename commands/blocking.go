@@ -16,6 +16,9 @@ type blockState struct {
 	// onTimeout writes the reply for a timeout (usually a null array).
 	onTimeout func(c *Client)
 	wake      chan struct{}
+	// readyKey is the key being served while retry runs: Redis serves a
+	// waiter from the key that was signalled, not from its first key.
+	readyKey string
 }
 
 type blockKey struct {
@@ -88,12 +91,22 @@ func (r *blockRegistry) serveReady(e *Engine) {
 			if w.block == nil {
 				continue
 			}
+			w.block.readyKey = bk.key
 			if e.tryServe(w) {
 				e.flushPropagation(w)
 			}
 		}
 	}
 	r.ready = r.ready[:0]
+}
+
+// ReadyKey is, while a retry runs, the signalled key it is called for;
+// a retry serves from that key, as Redis does.
+func (c *Client) ReadyKey() string {
+	if c.block == nil {
+		return ""
+	}
+	return c.block.readyKey
 }
 
 // tryServe runs a waiter's retry as a call of its own command.
