@@ -234,7 +234,7 @@ func (e *Engine) trackingSend(tc *Client, payload []byte, kind int) {
 		if r == nil || r.closed {
 			tc.tracking.brokenRedir = true
 			// Only a RESP3 connection can be told out of band.
-			if tc.Proto > 2 {
+			if tc.Proto > 2 && tc.replyMode != replyOff {
 				tc.Push(2)
 				tc.BulkString("tracking-redir-broken")
 				tc.Int(id)
@@ -243,6 +243,9 @@ func (e *Engine) trackingSend(tc *Client, payload []byte, kind int) {
 			return
 		}
 		to, redirected = r, true
+	}
+	if to.replyMode == replyOff {
+		return // CLIENT REPLY OFF silences pushes too
 	}
 	switch {
 	case to.Proto > 2:
