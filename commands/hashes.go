@@ -1,4 +1,748 @@
 package commands
 
+import (
+	"math"
+	"math/big"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+
+	"sundial/keyspace"
+)
+
 // hashCommands is this family's part of the command table.
-var hashCommands = []*Spec{}
+var hashCommands = []*Spec{
+	{Name: "hset", Run: cmdHSet},
+	{Name: "hmset", Run: cmdHSet},
+	{Name: "hsetnx", Run: cmdHSetNX},
+	{Name: "hget", Run: cmdHGet},
+	{Name: "hmget", Run: cmdHMGet},
+	{Name: "hgetall", Run: cmdHGetAll},
+	{Name: "hkeys", Run: cmdHKeys},
+	{Name: "hvals", Run: cmdHVals},
+	{Name: "hdel", Run: cmdHDel},
+	{Name: "hexists", Run: cmdHExists},
+	{Name: "hlen", Run: cmdHLen},
+	{Name: "hstrlen", Run: cmdHStrLen},
+	{Name: "hincrby", Run: cmdHIncrBy},
+	{Name: "hincrbyfloat", Run: cmdHIncrByFloat},
+	{Name: "hrandfield", Run: cmdHRandField},
+	{Name: "hscan", Run: cmdHScan},
+}
+
+// Hash-specific errors, as Redis 7.0 words them.
+const (
+	errHashNotInt       = "ERR hash value is not an integer"
+	errHashNotFloat     = "ERR hash value is not a float"
+	errNaNOrInfinity    = "ERR value is NaN or Infinity"
+	errIncrNaNOrInf     = "ERR increment would produce NaN or Infinity"
+	errValueOutOfRange  = "ERR value is out of range"
+	errMustBePositive   = "ERR value is out of range, must be positive"
+	errInvalidCursor    = "ERR invalid cursor"
+	errNumkeysPositive  = "ERR numkeys should be greater than 0"
+	errNumkeysTooMany   = "ERR Number of keys can't be greater than number of args"
+	errCountGreaterZero = "ERR count should be greater than 0"
+)
+
+// readHash returns the hash at key for a read command: nil when the key
+// is missing; ok is false when a WRONGTYPE error was written.
+func readHash(c *Client, key []byte) (h *keyspace.Hash, ok bool) {
+	ent := c.LookupRead(key)
+	if ent == nil {
+		return nil, true
+	}
+	h, isHash := ent.Value.(*keyspace.Hash)
+	if !isHash {
+		c.Error(errWrongType)
+		return nil, false
+	}
+	return h, true
+}
+
+// writeHash is readHash for a write command (no hit/miss accounting).
+func writeHash(c *Client, key []byte) (*keyspace.Entry, *keyspace.Hash, bool) {
+	ent := c.Lookup(key)
+	if ent == nil {
+		return nil, nil, true
+	}
+	h, isHash := ent.Value.(*keyspace.Hash)
+	if !isHash {
+		c.Error(errWrongType)
+		return nil, nil, false
+	}
+	return ent, h, true
+}
+
+// hashForWrite returns the hash at key, creating an empty one when the key
+// is missing (Redis's hashTypeLookupWriteOrCreate).
+func hashForWrite(c *Client, key []byte) (*keyspace.Hash, bool) {
+	ent, h, ok := writeHash(c, key)
+	if !ok {
+		return nil, false
+	}
+	if ent == nil {
+		h = keyspace.NewHash()
+		c.DB.Add(string(key), h)
+	}
+	return h, true
+}
+
+// hashSet sets one field and applies Redis's conversion rules.
+func hashSet(c *Client, h *keyspace.Hash, field, value []byte) bool {
+	created := h.Set(field, value)
+	h.Fits(c.e.Cfg.HashMaxListpackEntries, c.e.Cfg.HashMaxListpackValue, len(field), len(value))
+	return created
+}
+
+func cmdHSet(c *Client, args [][]byte) {
+	if len(args)%2 == 1 {
+		c.Error(errArity(c.cmd.FullName))
+		return
+	}
+	h, ok := hashForWrite(c, args[1])
+	if !ok {
+		return
+	}
+	created := 0
+	for i := 2; i < len(args); i += 2 {
+		if hashSet(c, h, args[i], args[i+1]) {
+			created++
+		}
+	}
+	c.Touched(args[1])
+	c.Notify(notifyHash, "hset", args[1])
+	c.Dirty((len(args) - 2) / 2)
+	if c.cmd.Name == "hmset" {
+		c.OK()
+	} else {
+		c.Int(int64(created))
+	}
+}
+
+func cmdHSetNX(c *Client, args [][]byte) {
+	h, ok := hashForWrite(c, args[1])
+	if !ok {
+		return
+	}
+	if h.Has(args[2]) {
+		c.Int(0)
+		return
+	}
+	hashSet(c, h, args[2], args[3])
+	c.Int(1)
+	c.Touched(args[1])
+	c.Notify(notifyHash, "hset", args[1])
+	c.Dirty(1)
+}
+
+func cmdHGet(c *Client, args [][]byte) {
+	h, ok := readHash(c, args[1])
+	if !ok {
+		return
+	}
+	if h == nil {
+		c.Null()
+		return
+	}
+	if v, found := h.Get(args[2]); found {
+		c.BulkString(v)
+	} else {
+		c.Null()
+	}
+}
+
+func cmdHMGet(c *Client, args [][]byte) {
+	h, ok := readHash(c, args[1])
+	if !ok {
+		return
+	}
+	c.Array(len(args) - 2)
+	for _, f := range args[2:] {
+		if h == nil {
+			c.Null()
+		} else if v, found := h.Get(f); found {
+			c.BulkString(v)
+		} else {
+			c.Null()
+		}
+	}
+}
+
+// hashGetAll writes fields and/or values (HGETALL, HKEYS, HVALS).
+func hashGetAll(c *Client, key []byte, fields, values bool) {
+	h, ok := readHash(c, key)
+	if !ok {
+		return
+	}
+	n := 0
+	if h != nil {
+		n = h.Len()
+	}
+	if fields && values {
+		c.Map(n)
+	} else {
+		c.Array(n)
+	}
+	for i := 0; i < n; i++ {
+		f, v := h.At(i)
+		if fields {
+			c.BulkString(f)
+		}
+		if values {
+			c.BulkString(v)
+		}
+	}
+}
+
+func cmdHGetAll(c *Client, args [][]byte) { hashGetAll(c, args[1], true, true) }
+func cmdHKeys(c *Client, args [][]byte)   { hashGetAll(c, args[1], true, false) }
+func cmdHVals(c *Client, args [][]byte)   { hashGetAll(c, args[1], false, true) }
+
+func cmdHDel(c *Client, args [][]byte) {
+	ent, h, ok := writeHash(c, args[1])
+	if !ok {
+		return
+	}
+	if h == nil {
+		c.Int(0)
+		return
+	}
+	deleted := 0
+	removed := false
+	for _, f := range args[2:] {
+		if h.Delete(f) {
+			deleted++
+			if h.Len() == 0 {
+				c.DB.Remove(ent)
+				removed = true
+				break
+			}
+		}
+	}
+	if deleted > 0 {
+		c.Touched(args[1])
+		c.Notify(notifyHash, "hdel", args[1])
+		if removed {
+			c.Notify(notifyGeneric, "del", args[1])
+		}
+		c.Dirty(deleted)
+	}
+	c.Int(int64(deleted))
+}
+
+func cmdHExists(c *Client, args [][]byte) {
+	h, ok := readHash(c, args[1])
+	if !ok {
+		return
+	}
+	if h != nil && h.Has(args[2]) {
+		c.Int(1)
+	} else {
+		c.Int(0)
+	}
+}
+
+func cmdHLen(c *Client, args [][]byte) {
+	h, ok := readHash(c, args[1])
+	if !ok {
+		return
+	}
+	if h == nil {
+		c.Int(0)
+		return
+	}
+	c.Int(int64(h.Len()))
+}
+
+func cmdHStrLen(c *Client, args [][]byte) {
+	h, ok := readHash(c, args[1])
+	if !ok {
+		return
+	}
+	if h == nil {
+		c.Int(0)
+		return
+	}
+	v, _ := h.Get(args[2])
+	c.Int(int64(len(v)))
+}
+
+func cmdHIncrBy(c *Client, args [][]byte) {
+	incr, ok := keyspace.ParseSetInt(args[3])
+	if !ok {
+		c.Error(errNotInt)
+		return
+	}
+	h, ok := hashForWrite(c, args[1])
+	if !ok {
+		return
+	}
+	var cur int64
+	if v, found := h.Get(args[2]); found {
+		if cur, ok = keyspace.ParseSetInt([]byte(v)); !ok {
+			c.Error(errHashNotInt)
+			return
+		}
+	}
+	if incr < 0 && cur < 0 && incr < math.MinInt64-cur || incr > 0 && cur > 0 && incr > math.MaxInt64-cur {
+		c.Error(errOverflow)
+		return
+	}
+	cur += incr
+	nv := strconv.FormatInt(cur, 10)
+	h.SetString(args[2], nv)
+	h.Fits(c.e.Cfg.HashMaxListpackEntries, c.e.Cfg.HashMaxListpackValue, len(args[2]), len(nv))
+	c.Int(cur)
+	c.Touched(args[1])
+	c.Notify(notifyHash, "hincrby", args[1])
+	c.Dirty(1)
+}
+
+func cmdHIncrByFloat(c *Client, args [][]byte) {
+	incr, ok := ldParse(args[3])
+	if !ok {
+		c.Error(errNotFloat)
+		return
+	}
+	if incr.IsInf() {
+		c.Error(errNaNOrInfinity)
+		return
+	}
+	h, ok := hashForWrite(c, args[1])
+	if !ok {
+		return
+	}
+	cur := new(big.Float)
+	if v, found := h.Get(args[2]); found {
+		if cur, ok = ldParse([]byte(v)); !ok {
+			c.Error(errHashNotFloat)
+			return
+		}
+	}
+	sum, ok := ldAdd(cur, incr)
+	if !ok {
+		c.Error(errIncrNaNOrInf)
+		return
+	}
+	nv := ldHuman(sum)
+	h.SetString(args[2], nv)
+	h.Fits(c.e.Cfg.HashMaxListpackEntries, c.e.Cfg.HashMaxListpackValue, len(args[2]), len(nv))
+	c.BulkString(nv)
+	c.Touched(args[1])
+	c.Notify(notifyHash, "hincrbyfloat", args[1])
+	c.Dirty(1)
+	// Replicas and the AOF get the result, not the float arithmetic.
+	c.Rewrite([]byte("HSET"), args[1], args[2], []byte(nv))
+}
+
+func cmdHRandField(c *Client, args [][]byte) {
+	if len(args) == 2 {
+		h, ok := readHash(c, args[1])
+		if !ok {
+			return
+		}
+		if h == nil {
+			c.Null()
+			return
+		}
+		f, _ := h.At(h.Random())
+		c.BulkString(f)
+		return
+	}
+	count, ok := rangeArgOrReply(c, args[2], -math.MaxInt64, math.MaxInt64, "")
+	if !ok {
+		return
+	}
+	withValues := false
+	if len(args) > 4 || len(args) == 4 && !strings.EqualFold(string(args[3]), "withvalues") {
+		c.Error(errSyntax)
+		return
+	} else if len(args) == 4 {
+		withValues = true
+		if count < -math.MaxInt64/2 || count > math.MaxInt64/2 {
+			c.Error(errValueOutOfRange)
+			return
+		}
+	}
+	h, ok := readHash(c, args[1])
+	if !ok {
+		return
+	}
+	if h == nil || count == 0 {
+		c.Array(0)
+		return
+	}
+	hashRandFields(c, h, count, withValues)
+}
+
+// hashRandFields is HRANDFIELD with a count: a negative count samples with
+// repeats, a positive one distinct fields.
+func hashRandFields(c *Client, h *keyspace.Hash, count int64, withValues bool) {
+	pair := func(i int) {
+		f, v := h.At(i)
+		if withValues && c.Proto >= 3 {
+			c.Array(2)
+		}
+		c.BulkString(f)
+		if withValues {
+			c.BulkString(v)
+		}
+	}
+	header := func(n int) {
+		if withValues && c.Proto < 3 {
+			c.Array(2 * n)
+		} else {
+			c.Array(n)
+		}
+	}
+	size := h.Len()
+	if count < 0 || count == 1 {
+		n := int(min(-count, math.MaxInt32))
+		if count == 1 {
+			n = 1
+		}
+		header(n)
+		for ; n > 0; n-- {
+			pair(h.Random())
+		}
+		return
+	}
+	if count >= int64(size) {
+		header(size)
+		for i := 0; i < size; i++ {
+			pair(i)
+		}
+		return
+	}
+	picks := randomDistinct(size, int(count))
+	header(len(picks))
+	for _, i := range picks {
+		pair(i)
+	}
+}
+
+// randomDistinct returns k distinct positions below n (0 < k < n) in
+// random order: by a partial shuffle when k is a large part of n, else by
+// rejection sampling, as Redis switches strategies.
+func randomDistinct(n, k int) []int {
+	if k*3 > n {
+		perm := make([]int, n)
+		for i := range perm {
+			perm[i] = i
+		}
+		for i := 0; i < k; i++ {
+			j := i + rand.IntN(n-i)
+			perm[i], perm[j] = perm[j], perm[i]
+		}
+		return perm[:k]
+	}
+	seen := make(map[int]struct{}, k)
+	out := make([]int, 0, k)
+	for len(out) < k {
+		i := rand.IntN(n)
+		if _, dup := seen[i]; !dup {
+			seen[i] = struct{}{}
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func cmdHScan(c *Client, args [][]byte) {
+	cursor, ok := collScanCursor(c, args[2])
+	if !ok {
+		return
+	}
+	h, ok := readHash(c, args[1])
+	if !ok {
+		return
+	}
+	if h == nil {
+		c.Raw([]byte("*2\r\n$1\r\n0\r\n*0\r\n"))
+		return
+	}
+	opts, ok := collScanOptions(c, args[3:])
+	if !ok {
+		return
+	}
+	var out []string
+	next := h.Scan(cursor, int(opts.count), func(f, v string) {
+		if opts.match(f) {
+			out = append(out, f, v)
+		}
+	})
+	c.Array(2)
+	c.BulkString(strconv.FormatUint(next, 10))
+	c.StringArray(out)
+}
+
+// collScanOptions are HSCAN/SSCAN's COUNT and MATCH.
+type collScanOpts struct {
+	count   int64
+	pattern []byte
+}
+
+func (o *collScanOpts) match(s string) bool {
+	return o.pattern == nil || GlobMatch(o.pattern, []byte(s), false)
+}
+
+// collScanOptions parses COUNT and MATCH as Redis's scanGenericCommand.
+func collScanOptions(c *Client, args [][]byte) (collScanOpts, bool) {
+	o := collScanOpts{count: 10}
+	for i := 0; i < len(args); i += 2 {
+		opt := string(args[i])
+		switch {
+		case strings.EqualFold(opt, "count") && i+1 < len(args):
+			n, ok := intArgOrReply(c, args[i+1], "")
+			if !ok {
+				return o, false
+			}
+			if n < 1 {
+				c.Error(errSyntax)
+				return o, false
+			}
+			o.count = n
+		case strings.EqualFold(opt, "match") && i+1 < len(args):
+			o.pattern = args[i+1]
+			if len(o.pattern) == 1 && o.pattern[0] == '*' {
+				o.pattern = nil
+			}
+		default:
+			c.Error(errSyntax)
+			return o, false
+		}
+	}
+	return o, true
+}
+
+// collScanCursor parses a cursor as Redis does with strtoul: an optional
+// sign (a minus negates modulo 2^64), decimal digits, nothing else; the
+// empty string is cursor 0.
+func collScanCursor(c *Client, b []byte) (uint64, bool) {
+	s := b
+	neg := false
+	if len(s) > 0 && (s[0] == '+' || s[0] == '-') {
+		neg = s[0] == '-'
+		s = s[1:]
+		if len(s) == 0 {
+			c.Error(errInvalidCursor)
+			return 0, false
+		}
+	}
+	var n uint64
+	for _, ch := range s {
+		if ch < '0' || ch > '9' {
+			c.Error(errInvalidCursor)
+			return 0, false
+		}
+		d := uint64(ch - '0')
+		if n > (math.MaxUint64-d)/10 {
+			c.Error(errInvalidCursor)
+			return 0, false
+		}
+		n = n*10 + d
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
+// intArgOrReply parses an integer argument as Redis's
+// getLongFromObjectOrReply: strict base-10 int64, else msg (or the
+// generic not-an-integer error) is written.
+func intArgOrReply(c *Client, b []byte, msg string) (int64, bool) {
+	n, ok := keyspace.ParseSetInt(b)
+	if !ok {
+		if msg == "" {
+			msg = errNotInt
+		}
+		c.Error(msg)
+	}
+	return n, ok
+}
+
+// rangeArgOrReply is Redis's getRangeLongFromObjectOrReply: an integer in
+// [lo, hi], msg (when given) for any failure.
+func rangeArgOrReply(c *Client, b []byte, lo, hi int64, msg string) (int64, bool) {
+	n, ok := intArgOrReply(c, b, msg)
+	if !ok {
+		return 0, false
+	}
+	if n < lo || n > hi {
+		if msg == "" {
+			msg = "ERR value is out of range, value must between " +
+				strconv.FormatInt(lo, 10) + " and " + strconv.FormatInt(hi, 10)
+		}
+		c.Error(msg)
+		return 0, false
+	}
+	return n, true
+}
+
+// positiveArgOrReply is Redis's getPositiveLongFromObjectOrReply.
+func positiveArgOrReply(c *Client, b []byte, msg string) (int64, bool) {
+	if msg == "" {
+		msg = errMustBePositive
+	}
+	return rangeArgOrReply(c, b, 0, math.MaxInt64, msg)
+}
+
+// Redis does float increments (HINCRBYFLOAT, INCRBYFLOAT) in C long
+// double, the x87 80-bit format with a 64-bit mantissa, and prints the
+// result with "%.17Lf". The ld* helpers reproduce that with big.Float at
+// 64 bits of precision and the format's exponent range.
+const (
+	ldPrec    = 64
+	ldMaxExp  = 16384  // big.Float exponent (mantissa in [0.5, 1)) of the largest finite
+	ldMinExp  = -16381 // smallest normal
+	ldMinSub  = -16444 // smallest subnormal
+	ldMaxText = 5 * 1024
+)
+
+// ldParse parses b as Redis's string2ld (strtold): decimal or hex
+// floats, inf and infinity; it rejects NaN, surrounding spaces, trailing
+// garbage, and values that overflow or underflow to zero.
+func ldParse(b []byte) (*big.Float, bool) {
+	if len(b) == 0 || len(b) >= ldMaxText {
+		return nil, false
+	}
+	s := string(b)
+	body := s
+	neg := false
+	if body[0] == '+' || body[0] == '-' {
+		neg = body[0] == '-'
+		body = body[1:]
+	}
+	low := strings.ToLower(body)
+	if low == "inf" || low == "infinity" {
+		return new(big.Float).SetInf(neg), true
+	}
+	base := 10
+	if strings.HasPrefix(low, "0x") {
+		base = 0
+		if !ldHexSyntax(low[2:]) {
+			return nil, false
+		}
+	} else if !ldDecimalSyntax(low) {
+		return nil, false
+	}
+	f, _, err := big.ParseFloat(s, base, ldPrec, big.ToNearestEven)
+	if err != nil {
+		return nil, false
+	}
+	return ldRange(f)
+}
+
+// ldRange applies the 80-bit format's limits to f: overflow and
+// underflow to zero fail, subnormals lose precision.
+func ldRange(f *big.Float) (*big.Float, bool) {
+	if f.Sign() == 0 || f.IsInf() {
+		return f, true
+	}
+	exp := f.MantExp(nil)
+	switch {
+	case exp > ldMaxExp || exp < ldMinSub:
+		return nil, false
+	case exp < ldMinExp:
+		f.SetMode(big.ToNearestEven).SetPrec(uint(ldPrec - (ldMinExp - exp))).SetPrec(ldPrec)
+	}
+	return f, true
+}
+
+// ldDecimalSyntax checks digits[.digits][e[+-]digits] with a digit in the
+// mantissa, the decimal form strtold accepts.
+func ldDecimalSyntax(s string) bool {
+	i, digits := 0, 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+		digits++
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+			digits++
+		}
+	}
+	if digits == 0 {
+		return false
+	}
+	if i < len(s) && s[i] == 'e' {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		start := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		if i == start {
+			return false
+		}
+	}
+	return i == len(s)
+}
+
+// ldHexSyntax checks hexdigits[.hexdigits][p[+-]digits] after "0x".
+func ldHexSyntax(s string) bool {
+	isHex := func(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' }
+	i, digits := 0, 0
+	for i < len(s) && isHex(s[i]) {
+		i++
+		digits++
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		for i < len(s) && isHex(s[i]) {
+			i++
+			digits++
+		}
+	}
+	if digits == 0 {
+		return false
+	}
+	if i < len(s) && s[i] == 'p' {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		start := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		if i == start {
+			return false
+		}
+	}
+	return i == len(s)
+}
+
+// ldAdd adds in long double; false when the sum is infinite.
+func ldAdd(x, y *big.Float) (*big.Float, bool) {
+	if x.IsInf() || y.IsInf() {
+		return nil, false
+	}
+	z := new(big.Float).SetPrec(ldPrec).SetMode(big.ToNearestEven).Add(x, y)
+	return ldRange(z)
+}
+
+// ldHuman formats like Redis's ld2string in LD_STR_HUMAN mode: "%.17Lf"
+// without trailing zeros (nor a trailing dot), and "-0" as "0".
+func ldHuman(f *big.Float) string {
+	if f.IsInf() {
+		if f.Signbit() {
+			return "-inf"
+		}
+		return "inf"
+	}
+	s := f.Text('f', 17)
+	if strings.IndexByte(s, '.') >= 0 {
+		s = strings.TrimRight(s, "0")
+		s = strings.TrimSuffix(s, ".")
+	}
+	if s == "-0" {
+		s = "0"
+	}
+	return s
+}
