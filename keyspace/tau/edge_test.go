@@ -25,8 +25,8 @@ func atString(s *Schedule, t uint64) string {
 
 func TestEmptySchedule(t *testing.T) {
 	for _, s := range []*Schedule{New(), {}, New().Clone()} {
-		if s.Len() != 0 {
-			t.Fatalf("Len %d", s.Len())
+		if s.Len() != 0 || s.LastTx() != 0 {
+			t.Fatalf("Len %d LastTx %d", s.Len(), s.LastTx())
 		}
 		for _, tt := range []uint64{0, 1, Inf} {
 			if _, ok := s.At(tt); ok {
@@ -150,7 +150,7 @@ func TestAppendErrors(t *testing.T) {
 			t.Errorf("Append(%d, %d, %d) = %v, want %v", c.tx, c.valid, c.expiry, err, c.err)
 		}
 	}
-	if s.Len() != 1 || atString(s, 5) != "a" || s.Info().LastTx != 10 {
+	if s.Len() != 1 || atString(s, 5) != "a" || s.Info().LastTx != 10 || s.LastTx() != 10 {
 		t.Fatalf("a rejected append changed the schedule")
 	}
 	mustAppend(t, s, 11, 5, 6, "b")

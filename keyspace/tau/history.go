@@ -6,8 +6,11 @@ import (
 )
 
 // history keeps the rectangles [from, to) × [born, died) of valid time ×
-// version that lived for at least the window: pieces of Tau born that were
-// in effect from version born until Tau died painted over them. It is an
+// version that lived for more versions than the window: pieces of Tau born
+// that were in effect from version born until Tau died painted over them.
+// (A query at version m scans Taus m-W+1..m itself; any answer older than
+// that shows through a rectangle born <= m-W that dies after m, so lived
+// more than W versions.) It is an
 // interval tree over versions: a rectangle goes to the node of the highest
 // bit in which born and died-1 differ, so every rectangle of a node was in
 // effect at the same version (the node's middle) and they are disjoint in

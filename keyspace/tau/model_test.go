@@ -382,7 +382,7 @@ func checkNode(t *testing.T, s *Schedule, m *model, l, p int, tr *btree) int {
 		if gl, gp := nodeOf(born, died-1); gl != l || gp != p {
 			t.Fatalf("rectangle in node %d/%d, belongs in %d/%d", l, p, gl, gp)
 		}
-		if int(died-born) < s.window() || from >= to {
+		if int(died-born) <= s.window() || from >= to {
 			t.Fatalf("bad rectangle [%d,%d)x[%d,%d)", from, to, born, died)
 		}
 		for _, tt := range []uint64{from, to - 1} {

@@ -19,7 +19,7 @@
 //   - the history: every piece that an append paints over becomes a rectangle
 //     in (valid time × version) space: [from, to) × [born, died), where born is
 //     the index of the Tau shown and died the index of the Tau that covered it.
-//     Rectangles that lived for at least W = 128 versions are kept in an
+//     Rectangles that lived for more than W = 128 versions are kept in an
 //     interval tree over versions: a rectangle goes to the node of the highest
 //     bit in which born and died-1 differ, so all rectangles of one node were
 //     visible at the same version and are disjoint in valid time (one B+ tree
@@ -54,6 +54,10 @@
 // readings) and about 36 per kept rectangle (few when Taus overlap heavily,
 // about two per correction of data more than W appends old).
 //
+// Data slices handed out by queries alias the schedule's storage: callers
+// must not modify them. Taus are immutable, so the slices stay valid for as
+// long as they are referenced, whatever is appended later.
+//
 // A Schedule is not safe for concurrent use by writers; any number of readers
 // may share it when nobody appends.
 package tau
@@ -75,7 +79,7 @@ const Latest = math.MaxUint64
 const MaxTaus = 1<<30 - 1
 
 // defaultWindow is how many recent Taus a query at a past version scans
-// directly; history rectangles that lived for fewer versions are not kept.
+// directly; history rectangles that lived for no more versions are not kept.
 // A larger window keeps fewer rectangles (memory) at the price of a longer
 // scan (about a nanosecond per Tau, sequential in memory). Tests use
 // smaller windows to exercise the history with small schedules.
@@ -135,6 +139,15 @@ func New() *Schedule { return &Schedule{} }
 // Len returns the number of Taus.
 func (s *Schedule) Len() int { return s.n }
 
+// LastTx returns the tx of the last Tau, or 0 when the schedule is empty.
+// A new Tau needs a greater one.
+func (s *Schedule) LastTx() uint64 {
+	if s.n == 0 {
+		return 0
+	}
+	return s.tx(uint32(s.n - 1))
+}
+
 func (s *Schedule) col(i uint32) (*chunk, uint32) {
 	return s.chunks[i>>chunkBits], i & chunkMask
 }
@@ -168,7 +181,7 @@ func (s *Schedule) Append(tx, valid, expiry uint64, data []byte) error {
 	if expiry <= valid {
 		return ErrInterval
 	}
-	if s.n > 0 && tx <= s.tx(uint32(s.n-1)) {
+	if s.n > 0 && tx <= s.LastTx() {
 		return ErrTxOrder
 	}
 	if s.n >= MaxTaus {
@@ -263,7 +276,7 @@ func (s *Schedule) paintOver(v, e uint64, j uint32) {
 		if to > e {
 			to = e
 		}
-		if from < to && int(j-x) >= s.window() {
+		if from < to && int(j-x) > s.window() {
 			if s.hist == nil {
 				s.hist = &history{}
 			}
@@ -372,8 +385,9 @@ func (s *Schedule) locateBelow(t uint64, m int) (uint32, bool) {
 	if lo == 0 {
 		return 0, false
 	}
-	// The answer lies more than window versions back, so the rectangle
-	// showing it at t lived at least that long and was kept.
+	// The answer lies at or before m-window and was still in effect at m,
+	// so the rectangle showing it at t lived more than window versions and
+	// was kept.
 	if s.hist == nil {
 		return 0, false
 	}
