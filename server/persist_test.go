@@ -536,7 +536,46 @@ func TestPersistRoundTrip(t *testing.T) {
 
 	p = startProc(t, dir, "--appendfsync", "always")
 	compareState(t, "after SIGKILL restart", want, state(t, p.Addr))
+
+	// SHUTDOWN NOSAVE leaves the snapshots alone; the logs keep the write.
+	snap, err := os.ReadFile(filepath.Join(dir, "0.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c = pdial(t, p.Addr)
+	pok(t, c, "SET", "after-nosave", "1")
+	c.Send("SHUTDOWN", "NOSAVE")
+	p.wait(0)
+	if now, _ := os.ReadFile(filepath.Join(dir, "0.db")); !bytes.Equal(now, snap) {
+		t.Fatal("SHUTDOWN NOSAVE rewrote the snapshot")
+	}
+	p = startProc(t, dir)
+	c = pdial(t, p.Addr)
+	if r := pdo(t, c, "GET", "after-nosave"); r != "$1\r\n1\r\n" {
+		t.Fatalf("write before SHUTDOWN NOSAVE: %q", r)
+	}
 	p.term()
+}
+
+// With appendonly no only snapshots keep data: no log is written.
+func TestPersistAppendOnlyNo(t *testing.T) {
+	dir := t.TempDir()
+	s := startFile(t, dir, "appendonly", "no")
+	c := pdial(t, s.Addr)
+	pok(t, c, "SET", "a", "1")
+	pok(t, c, "SELECT", "named")
+	pok(t, c, "SET", "b", "2")
+	if v := infoField(t, c, "aof_enabled"); v != "0" {
+		t.Fatalf("aof_enabled:%s", v)
+	}
+	if logs, _ := filepath.Glob(filepath.Join(dir, "*.aof")); len(logs) > 0 {
+		t.Fatalf("logs written with appendonly no: %v", logs)
+	}
+	want := state(t, s.Addr)
+	stopGraceful(t, s)
+	s = startFile(t, dir, "appendonly", "no")
+	compareState(t, "appendonly no, after a graceful restart", want, state(t, s.Addr))
+	stopGraceful(t, s)
 }
 
 // The same round trip in process, where the race detector watches the
