@@ -81,6 +81,10 @@ func TestDiffNotify(t *testing.T) {
 			"BITFIELD_RO f GET u8 0"),
 		notifySession("hyperloglog", "KEA",
 			"PFADD h a b c", "PFADD h a", "PFADD h2", "PFCOUNT h", "PFCOUNT h h2", "PFMERGE h3 h h2", "PFMERGE h3"),
+		notifySession("hashes", "KEA",
+			"HSET h a 1 b 2", "HSET h a 1", "HMSET h c 3", "HSETNX h a 9", "HSETNX h d 4", "HGET h a", "HGETALL h",
+			"HINCRBY h n 5", "HINCRBYFLOAT h f 1.5", "HDEL h a nope", "HDEL h nope", "HDEL h b c d n f", "HGET h a"),
+		notifySession("hash events by class", "Kh", "HSET h a 1", "HDEL h a", "HSET h a 1", "DEL h"),
 		notifySession("flush emits nothing", "KEA", "SET k v", "FLUSHDB", "SET k v", "FLUSHALL"),
 	})
 }
