@@ -53,21 +53,29 @@ func bitOffsetArg(c *Client, arg []byte, hash bool, width int64) (uint64, bool) 
 // key, created or zero-extended to hold bit maxbit. It replies WRONGTYPE
 // and returns nil for another type.
 func bitStringForWrite(c *Client, key []byte, maxbit uint64) *keyspace.String {
+	s, _ := bitStringForWriteDirty(c, key, maxbit)
+	return s
+}
+
+// bitStringForWriteDirty also reports whether the string was created or
+// grew, which makes SETBIT a change even when the bit keeps its value.
+func bitStringForWriteDirty(c *Client, key []byte, maxbit uint64) (*keyspace.String, bool) {
 	size := int(maxbit>>3) + 1
 	e := c.Lookup(key)
 	if e == nil {
 		s := keyspace.NewRawString(make([]byte, size))
 		c.DB.Add(string(key), s)
-		return s
+		return s, true
 	}
 	s, ok := e.Value.(*keyspace.String)
 	if !ok {
 		c.Error(errWrongType)
-		return nil
+		return nil, false
 	}
+	grew := len(s.B) < size
 	s.B = strGrowZero(s.B, size)
 	s.Raw = true
-	return s
+	return s, grew
 }
 
 func cmdSetBit(c *Client, args [][]byte) {
@@ -80,16 +88,20 @@ func cmdSetBit(c *Client, args [][]byte) {
 		c.Error(errBitValue)
 		return
 	}
-	s := bitStringForWrite(c, args[1], offset)
+	s, dirty := bitStringForWriteDirty(c, args[1], offset)
 	if s == nil {
 		return
 	}
 	byteIdx, shift := offset>>3, 7-offset&7
 	old := s.B[byteIdx] >> shift & 1
-	s.B[byteIdx] = s.B[byteIdx]&^(1<<shift) | byte(on)<<shift
-	c.Touched(args[1])
-	c.Notify(notifyString, "setbit", args[1])
-	c.Dirty(1)
+	// As Redis: only a created or grown string, or a flipped bit, is a
+	// change (notified, propagated, invalidating watchers).
+	if dirty || int64(old) != on {
+		s.B[byteIdx] = s.B[byteIdx]&^(1<<shift) | byte(on)<<shift
+		c.Touched(args[1])
+		c.Notify(notifyString, "setbit", args[1])
+		c.Dirty(1)
+	}
 	c.Int(int64(old))
 }
 

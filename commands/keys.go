@@ -62,6 +62,7 @@ func (c *Client) lookupNoTouch(key []byte) *keyspace.Entry {
 	e := c.Lookup(key)
 	if e == nil {
 		c.e.stats.KeyspaceMisses.Add(1)
+		c.Notify(notifyKeyMiss, "keymiss", key)
 	} else {
 		c.e.stats.KeyspaceHits.Add(1)
 	}
