@@ -16,6 +16,11 @@ type Entry struct {
 	idx    int32  // position in DB.keys
 	snap   uint32 // epoch of the last snapshot that captured (or excluded) it
 	vidx   int32  // position in DB.volatile, -1 when the key has no TTL
+	// mem is what the entry is charged in the store's memory account (in
+	// 8-byte units) and memTouch counts modifications since it was last
+	// measured (memory.go).
+	mem      uint32
+	memTouch uint32
 }
 
 // DB is one keyspace: a key → entry map plus two dense slices that give
@@ -53,6 +58,7 @@ type Store struct {
 	// NewAccess gives a new key its initial access stamp (the LRU clock or
 	// the initial LFU counter), as Redis's createObject sets robj.lru.
 	NewAccess func() uint32
+	mem       memAccount
 }
 
 // NewStore creates a store with n numbered keyspaces named "0".."n-1".
@@ -171,6 +177,7 @@ func (db *DB) Set(key []byte, v Value, keepTTL bool) *Entry {
 			db.store.OnDelete(db, e.Key)
 		}
 		e.Value = v
+		db.store.charge(e)
 		if !keepTTL {
 			db.setExpire(e, 0)
 		}
@@ -190,6 +197,7 @@ func (db *DB) Add(key string, v Value) *Entry {
 	}
 	db.dict[key] = e
 	db.keys = append(db.keys, e)
+	db.store.memAdd(e)
 	if db.store.OnAdd != nil {
 		db.store.OnAdd(db, key)
 	}
@@ -219,6 +227,7 @@ func (db *DB) remove(e *Entry) {
 	db.keys[len(db.keys)-1] = nil
 	db.keys = db.keys[:len(db.keys)-1]
 	db.setExpire(e, 0)
+	db.store.memRemove(e)
 	if db.store.OnDelete != nil {
 		db.store.OnDelete(db, e.Key)
 	}
@@ -234,6 +243,7 @@ func (db *DB) setExpire(e *Entry, ms int64) {
 	case ms != 0 && e.vidx < 0:
 		e.vidx = int32(len(db.volatile))
 		db.volatile = append(db.volatile, e)
+		db.store.memVolatile(1)
 	case ms == 0 && e.vidx >= 0:
 		last := db.volatile[len(db.volatile)-1]
 		db.volatile[e.vidx] = last
@@ -241,6 +251,7 @@ func (db *DB) setExpire(e *Entry, ms int64) {
 		db.volatile[len(db.volatile)-1] = nil
 		db.volatile = db.volatile[:len(db.volatile)-1]
 		e.vidx = -1
+		db.store.memVolatile(-1)
 	}
 }
 
@@ -261,6 +272,7 @@ func (db *DB) Rename(e *Entry, newKey []byte, now int64) *Entry {
 func (db *DB) Flush() int {
 	db.captureAll()
 	n := len(db.dict)
+	db.store.memFlush(db)
 	if db.store.OnDelete != nil {
 		for _, e := range db.keys {
 			db.store.OnDelete(db, e.Key)
