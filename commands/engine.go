@@ -230,6 +230,13 @@ func (e *Engine) Exec(c *Client, args [][]byte) {
 		e.reject(c, spec, errLoading)
 		return
 	}
+	// A script running past busy-reply-threshold lets clients in between
+	// its instructions (scripting_lua.go); they get BUSY for everything
+	// but the allow_busy commands (SCRIPT KILL, SHUTDOWN NOSAVE …).
+	if e.scripts.timedOut && spec.Flags&FlagAllowBusy == 0 {
+		e.reject(c, spec, e.busyError())
+		return
+	}
 	if c.multi != nil && !spec.runsInMulti() {
 		e.queueMulti(c, spec, args)
 		return
@@ -433,7 +440,9 @@ func (e *Engine) countError(msg string) {
 func (e *Engine) ActiveExpire(budget time.Duration) {
 	e.Mu.Lock()
 	defer e.Mu.Unlock()
-	if !e.activeExp || e.Loading.Load() {
+	// Not while a slow script lets clients in: keys must not expire
+	// under it.
+	if !e.activeExp || e.Loading.Load() || e.scripts.timedOut {
 		return
 	}
 	deadline := time.Now().Add(budget)

@@ -166,6 +166,11 @@ func cmdShutdown(c *Client, args [][]byte) {
 			return
 		}
 	}
+	// While a slow script runs only SHUTDOWN NOSAVE may stop the server.
+	if msg := c.e.scriptShutdownCheck(save); msg != "" {
+		c.Error(msg)
+		return
+	}
 	if c.e.Shutdown == nil {
 		c.Error("ERR Errors trying to SHUTDOWN. Check logs.")
 		return
