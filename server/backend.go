@@ -181,7 +181,6 @@ func (b *fileBackend) loadAll() error {
 	e.Propagate = b.propagate
 	e.SplitWrite = b.split
 	b.live = !b.stopping
-	b.hist.lastSaveAt = time.Now()
 	keys := 0
 	for _, db := range e.Store.All() {
 		keys += db.Len()
@@ -434,6 +433,7 @@ func (b *fileBackend) propagate(db *keyspace.DB, argv [][]byte) uint64 {
 		b.writeFailed(err)
 		return b.gseq
 	}
+	b.writeErr = nil
 	b.gseq++
 	b.mark(k, seq)
 	return b.gseq
