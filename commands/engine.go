@@ -69,6 +69,8 @@ type Engine struct {
 	lastSave   atomic.Int64
 	monitors   []*Client
 	errorStats map[string]int64
+	// tau hands out the tau type's transaction times (tau.go).
+	tau tauClock
 }
 
 // Persister is what the persistence backend offers to commands.
@@ -418,8 +420,14 @@ func (e *Engine) keyExpired(db *keyspace.DB, key string) {
 	e.trackingInvalidate(nil, db, kb)
 }
 
-// keyDeleted is called for every key removed from a keyspace.
-func (e *Engine) keyDeleted(db *keyspace.DB, key string) {}
+// keyDeleted is called for every key removed from a keyspace. Clients
+// blocked on it retry, as after Redis's signalDeletedKeyAsReady: an
+// XREADGROUP learns that its stream is gone.
+func (e *Engine) keyDeleted(db *keyspace.DB, key string) {
+	if len(e.blocking.waiters) > 0 {
+		e.blocking.signal(db, []byte(key))
+	}
+}
 
 func (e *Engine) countError(msg string) {
 	e.stats.TotalErrorReplies.Add(1)
@@ -454,6 +462,9 @@ func (e *Engine) ActiveExpire(budget time.Duration) {
 			break
 		}
 	}
+	// Keys that expired may end waits (XREADGROUP on a stream now gone).
+	e.blocking.serveReady(e)
+	e.flushPropagation(nil)
 }
 
 // ReplayClient returns a client for applying persisted writes through the
