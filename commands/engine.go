@@ -69,6 +69,8 @@ type Engine struct {
 	lastSave   atomic.Int64
 	monitors   []*Client
 	errorStats map[string]int64
+	// tau hands out the tau type's transaction times (tau.go).
+	tau tauClock
 }
 
 // Persister is what the persistence backend offers to commands.
