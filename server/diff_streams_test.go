@@ -1,0 +1,167 @@
+package server_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"sundial/internal/testserver"
+)
+
+// X builds a differential case from commands and command lists.
+func X(name string, parts ...any) testserver.Case {
+	var cmds []string
+	for _, p := range parts {
+		switch v := p.(type) {
+		case string:
+			cmds = append(cmds, v)
+		case []string:
+			cmds = append(cmds, v...)
+		default:
+			panic(fmt.Sprintf("X: unexpected %T", p))
+		}
+	}
+	return testserver.Case{Name: name, Cmds: cmds}
+}
+
+// xadds adds entries <i>-1 with field f<i> for i in [from, to).
+func xadds(key string, from, to int) []string {
+	out := make([]string, 0, to-from)
+	for i := from; i < to; i++ {
+		out = append(out, fmt.Sprintf("XADD %s %d-1 f%d v%d", key, i, i, i))
+	}
+	return out
+}
+
+// xaddsClock adds n entries with clock-like IDs (a millisecond time and
+// small sequence numbers) and the given fields, as real producers do.
+func xaddsClock(key string, n int, fields string) []string {
+	out := make([]string, 0, n)
+	ms := int64(1700000000000)
+	for i := 0; i < n; i++ {
+		out = append(out, fmt.Sprintf("XADD %s %d-%d %s", key, ms+int64(i/3), i%3, fields))
+	}
+	return out
+}
+
+// Stream IDs, XADD and its trimming, compared byte for byte with
+// redis-server.
+func TestDiffStreamsAdd(t *testing.T) {
+	big := strings.Repeat("z", 5000)
+	diff(t, []testserver.Case{
+		C("xadd explicit ids", "XADD s 1-1 a 1", "XADD s 1-2 b 2", "XADD s 2-0 c 3", "XLEN s", "XRANGE s - +", "TYPE s", "OBJECT ENCODING s"),
+		C("xadd ms only", "XADD s 5 a 1", "XADD s 5 a 1", "XADD s 6 a 1", "XADD s 5-9 a 1", "XRANGE s - +"),
+		C("xadd ms star", "XADD s 5-* a 1", "XADD s 5-* a 1", "XADD s 4-* a 1", "XADD s 6-* a 1", "XADD s 6-* b 2", "XRANGE s - +"),
+		C("xadd zero id", "XADD s 0-0 a 1", "EXISTS s", "XADD s 0 a 1", "EXISTS s", "XADD s 0-* a 1", "XADD s 0-* a 1", "XRANGE s - +"),
+		C("xadd zero id existing", "XADD s 1-0 a 1", "XADD s 0-0 a 1", "XADD s 0-1 a 1", "XADD s 1-0 a 1", "XADD s 1 a 1", "XADD s 0-* a 1"),
+		C("xadd id not above top", "XADD s 10-5 a 1", "XADD s 10-5 a 1", "XADD s 10-4 a 1", "XADD s 9-9 a 1", "XADD s 10-6 a 1", "XLEN s"),
+		C("xadd invalid ids", "XADD s abc a 1", "XADD s 1-abc a 1", "XADD s -1 a 1", "XADD s 1--1 a 1", `XADD s "" a 1`,
+			`XADD s " 1" a 1`, `XADD s "1 " a 1`, "XADD s 1-2-3 a 1", "XADD s - a 1", "XADD s + a 1", "XADD s ** a 1", "XADD s 1-** a 1", "EXISTS s"),
+		C("xadd lenient id forms", "XADD s +1 a 1", "XADD s 2-+1 a 1", "XADD s 03 a 1", "XADD s 4-01 a 1", `XADD s "  5" a 1`, `XADD s "\t6-1" a 1`, "XRANGE s - +"),
+		C("xadd negative leading zero wraps", "XADD s -01-1 a 1", "XRANGE s - +", "XINFO STREAM s"),
+		C("xadd id overflow", "XADD s 18446744073709551616-0 a 1", "XADD s 1-18446744073709551616 a 1", "XADD s 18446744073709551615-0 a 1", "XRANGE s - +"),
+		C("xadd max id exhausts", "XADD s 18446744073709551615-18446744073709551615 a 1", "XADD s * a 1",
+			"XADD s 18446744073709551615-* a 1", "XADD s 5-0 a 1", "XLEN s", "XINFO STREAM s"),
+		C("xadd max seq star", "XADD s 18446744073709551615-18446744073709551614 a 1", "XADD s 18446744073709551615-* a 1", "XADD s 18446744073709551615-* a 1", "XRANGE s - +"),
+		C("xadd seq wraps to error", "XADD s 5-18446744073709551615 a 1", "XADD s 5-* a 1", "XADD s 6-* a 1", "XRANGE s - +"),
+		C("xadd long id arg", "XADD s "+strings.Repeat("1", 130)+" a 1", "XADD s 1-"+strings.Repeat("0", 126)+" a 1", "XADD s "+strings.Repeat("0", 126)+"1 a 1", "XRANGE s - +"),
+		C("xadd id with nul", `XADD s "7\x00xyz" a 1`, `XADD s "*\x00" a 1`, "XRANGE s - 8"),
+		C("xadd arity", "XADD s", "XADD s *", "XADD s * a", "XADD s * a b c", "XADD s 1-1 a", "XADD s MAXLEN 1 * a", "XADD s NOMKSTREAM * a", "EXISTS s"),
+		C("xadd options without id", "XADD s NOMKSTREAM NOMKSTREAM NOMKSTREAM", "XADD s MAXLEN 1 MAXLEN", "XADD s LIMIT 5 NOMKSTREAM"),
+		C("xadd nomkstream", "XADD s NOMKSTREAM 1-1 a 1", "EXISTS s", "XADD s 1-1 a 1", "XADD s NOMKSTREAM 2-1 b 2", "XADD s nomkstream MAXLEN 1 3-1 c 3", "XRANGE s - +"),
+		C("xadd wrongtype", "SET k v", "XADD k 1-1 a 1", "XADD k NOMKSTREAM 1-1 a 1", "XADD k 0-0 a 1", "XADD k MAXLEN x 1-1 a 1", "GET k"),
+		C("xadd binary and empty", `XADD s 1-1 "" ""`, `XADD s 2-1 "\x00\xff" "\r\n\x00"`, `XADD s 3-1 a "" "" b`, "XRANGE s - +", "XREVRANGE s + -"),
+		C("xadd duplicate fields", "XADD s 1-1 a 1 a 2 a 3", "XRANGE s - +"),
+		C("xadd many fields", "XADD s 1-1 "+strings.Repeat("f v ", 50), "XADD s 2-1 "+strings.Repeat("g w ", 51), "XRANGE s - + COUNT 1", "XLEN s"),
+		C("xadd large values", "XADD s 1-1 a "+big, "XADD s 2-1 b "+big, "XADD s 3-1 c 1", "XLEN s", "XINFO STREAM s"),
+		C("xadd option case", "XADD s MaxLen 1 1-1 a 1", "XADD s maxlen = 1 2-1 a 1", "XADD s NoMkStream MINID 2 3-1 a 1", "XADD s limit 10 maxlen ~ 1 4-1 a 1", "XRANGE s - +"),
+		X("xadd maxlen exact", xadds("s", 1, 8), "XADD s MAXLEN 3 8-1 a 1", "XLEN s", "XRANGE s - +", "XADD s MAXLEN = 2 9-1 a 1", "XRANGE s - +", "XINFO STREAM s"),
+		C("xadd maxlen zero", "XADD s MAXLEN 0 1-1 a 1", "XLEN s", "EXISTS s", "XINFO STREAM s", "XADD s MAXLEN 0 2-1 a 1", "XINFO STREAM s"),
+		X("xadd maxlen approx small", xadds("s", 1, 10), "XADD s MAXLEN ~ 2 10-1 a 1", "XLEN s", "XINFO STREAM s"),
+		X("xadd maxlen approx nodes", xadds("s", 1, 301), "XADD s MAXLEN ~ 150 301-1 a 1", "XLEN s", "XRANGE s - + COUNT 2", "XINFO STREAM s"),
+		X("xadd maxlen approx limit", xadds("s", 1, 401), "XADD s MAXLEN ~ 10 LIMIT 150 401-1 a 1", "XLEN s", "XADD s MAXLEN ~ 10 LIMIT 100 402-1 a 1", "XLEN s", "XADD s MAXLEN ~ 10 LIMIT 0 403-1 a 1", "XLEN s", "XINFO STREAM s"),
+		X("xadd minid exact", xadds("s", 1, 10), "XADD s MINID 5 10-1 a 1", "XRANGE s - +", "XADD s MINID = 7-1 11-1 a 1", "XRANGE s - +", "XADD s MINID 100 12-1 a 1", "XRANGE s - +"),
+		X("xadd minid approx", xadds("s", 1, 250), "XADD s MINID ~ 150 250-1 a 1", "XLEN s", "XRANGE s - + COUNT 1", "XADD s MINID ~ 1000 251-1 a 1", "XLEN s", "XINFO STREAM s"),
+		C("xadd minid invalid", "XADD s MINID abc 1-1 a 1", "XADD s MINID - 1-1 a 1", "XADD s MINID + 1-1 a 1", "XADD s MINID ~ x 1-1 a 1", "EXISTS s"),
+		C("xadd trim both", "XADD s MAXLEN 1 MINID 1 1-1 a 1", "XADD s MINID 1 MAXLEN 1 1-1 a 1", "XADD s MAXLEN 1 MAXLEN 2 1-1 a 1", "EXISTS s"),
+		C("xadd limit errors", "XADD s LIMIT 10 1-1 a 1", "XADD s LIMIT 0 1-1 a 1", "XADD s MAXLEN 5 LIMIT 10 1-1 a 1", "XADD s MAXLEN = 5 LIMIT 10 1-1 a 1",
+			"XADD s MAXLEN ~ 5 LIMIT -1 1-1 a 1", "XADD s MAXLEN ~ 5 LIMIT x 1-1 a 1", "EXISTS s"),
+		C("xadd maxlen errors", "XADD s MAXLEN -1 1-1 a 1", "XADD s MAXLEN x 1-1 a 1", "XADD s MAXLEN 1.5 1-1 a 1", "XADD s MAXLEN ~ * a 1", "XADD s MAXLEN = -3 1-1 a 1", "EXISTS s"),
+		C("xadd maxlen huge", "XADD s MAXLEN 9223372036854775807 1-1 a 1", "XADD s MAXLEN 9223372036854775808 2-1 a 1", "XLEN s"),
+		C("xadd trim errors win over wrongtype", "SET k v", "XADD k MAXLEN -1 1-1 a 1", "XADD k LIMIT 1 1-1 a 1", "XADD k 0-0 a 1", "XADD k abc a 1"),
+		C("xadd trim missing key", "XADD s NOMKSTREAM MAXLEN 0 1-1 a 1", "EXISTS s"),
+		C("xadd after xsetid", "XADD s 1-1 a 1", "XSETID s 10-5", "XADD s 10-5 a 1", "XADD s 10-* a 1", "XADD s 11 a 1", "XRANGE s - +"),
+		X("xadd node limits from config", "CONFIG SET stream-node-max-entries 5", xadds("s", 1, 23), "XINFO STREAM s", "XADD s MAXLEN ~ 7 23-1 a 1", "XLEN s",
+			"CONFIG SET stream-node-max-entries 100"),
+		X("xadd node bytes from config", "CONFIG SET stream-node-max-bytes 200", xadds("s", 1, 40), "XINFO STREAM s", "XTRIM s MAXLEN ~ 12", "XLEN s",
+			"CONFIG SET stream-node-max-bytes 4096"),
+		X("xadd clock ids radix", xaddsClock("s", 400, "temperature 21.5 humidity 40"), "XINFO STREAM s", "XTRIM s MAXLEN ~ 250", "XINFO STREAM s"),
+		X("xadd clock ids mixed fields", xaddsClock("s", 120, "a 1"), xaddsClock("t", 120, "a 1 b 2"), "XINFO STREAM s", "XINFO STREAM t"),
+		C("xadd inside multi", "MULTI", "XADD s 1-1 a 1", "XADD s 1-1 a 1", "XADD s 2-1 b 2", "EXEC", "XRANGE s - +"),
+		C("xadd star reply type", "!XADD s * a 1", "!XADD s * a 1", "XLEN s", "!XADD s MAXLEN 1 * a 1", "XLEN s"),
+	})
+}
+
+// XRANGE, XREVRANGE, XLEN, XDEL, XTRIM and XSETID.
+func TestDiffStreamsRange(t *testing.T) {
+	five := xadds("s", 1, 6)
+	diff(t, []testserver.Case{
+		X("xrange all", five, "XRANGE s - +", "XRANGE s 0 18446744073709551615", "XRANGE s 0-0 +", "XRANGE s - 18446744073709551615-18446744073709551615"),
+		X("xrange bounds", five, "XRANGE s 2 4", "XRANGE s 2-1 4-1", "XRANGE s 2-2 4-0", "XRANGE s 4 2", "XRANGE s 3 3", "XRANGE s 6 +", "XRANGE s - 0"),
+		X("xrange count", five, "XRANGE s - + COUNT 2", "XRANGE s - + COUNT 0", "XRANGE s - + COUNT -1", "XRANGE s - + COUNT 100", "XRANGE s - + count 1",
+			"XRANGE s - + COUNT 9223372036854775807", "XRANGE s - + COUNT 1 COUNT 3"),
+		X("xrange count errors", five, "XRANGE s - + COUNT", "XRANGE s - + COUNT x", "XRANGE s - + LIMIT 1", "XRANGE s - + COUNT 1 x", "XRANGE s - + COUNT 1.0"),
+		X("xrange exclusive", five, "XRANGE s (1-1 +", "XRANGE s - (5-1", "XRANGE s (1-1 (5-1", "XRANGE s (2 +", "XRANGE s - (3", "XRANGE s (3-1 (3-1", "XRANGE s (3-0 (3-2"),
+		X("xrange exclusive errors", five, "XRANGE s ( +", "XRANGE s (- +", "XRANGE s - (+", "XRANGE s (abc +", "XRANGE s (18446744073709551615-18446744073709551615 +",
+			"XRANGE s - (0-0", "XRANGE s - (0", "XRANGE s (18446744073709551615 +"),
+		X("xrange invalid ids", five, "XRANGE s abc +", "XRANGE s - abc", "XRANGE s 1-x +", "XRANGE s -1 +", `XRANGE s "" +`, "XRANGE s -- +"),
+		C("xrange missing key", "XRANGE s - +", "XRANGE s - + COUNT 0", "XREVRANGE s + -", "XRANGE s abc +", "XRANGE s - + COUNT x"),
+		C("xrange wrongtype", "SET k v", "XRANGE k - +", "XREVRANGE k + -", "XRANGE k abc +", "XRANGE k - + COUNT 0", "XLEN k"),
+		X("xrange error order", five, "XRANGE s abc def", "XRANGE s - def COUNT x", "XRANGE s - + COUNT x FOO"),
+		C("xrange arity", "XRANGE s -", "XRANGE s", "XREVRANGE s +", "XLEN", "XLEN a b"),
+		X("xrevrange", five, "XREVRANGE s + -", "XREVRANGE s 4 2", "XREVRANGE s 2 4", "XREVRANGE s + - COUNT 2", "XREVRANGE s (5-1 (1-1", "XREVRANGE s + - COUNT 0", "XREVRANGE s (+ -", "XREVRANGE s + (-"),
+		X("xrange with deletions", xadds("s", 1, 11), "XDEL s 1-1 3-1 5-1 10-1", "XRANGE s - +", "XRANGE s - + COUNT 2", "XREVRANGE s + - COUNT 3", "XRANGE s 3 5", "XRANGE s (2-1 (6-1"),
+		X("xrange many nodes", xadds("s", 1, 350), "XRANGE s 95 105", "XREVRANGE s 205 195", "XRANGE s (99-1 + COUNT 3", "XREVRANGE s (201-1 - COUNT 3", "XLEN s"),
+		X("xrange incomplete ids", "XADD s 1-0 a 1", "XADD s 1-5 a 2", "XADD s 1-18446744073709551615 a 3", "XADD s 2-0 a 4", "XRANGE s 1 1", "XRANGE s 1 (2", "XREVRANGE s 1 1"),
+		C("xlen", "XLEN s", "XADD s 1-1 a 1", "XADD s 2-1 a 1", "XLEN s", "XDEL s 1-1", "XLEN s", "XDEL s 2-1", "XLEN s", "EXISTS s"),
+		X("xdel", five, "XDEL s 2-1", "XDEL s 2-1", "XDEL s 3-1 4-1 9-9", "XDEL s 1-1 1-1", "XRANGE s - +", "XLEN s"),
+		X("xdel all keeps key", five, "XDEL s 1-1 2-1 3-1 4-1 5-1", "EXISTS s", "XLEN s", "XRANGE s - +", "XINFO STREAM s", "XADD s 5-1 a 1", "XADD s 6-1 a 1"),
+		X("xdel first updates first id", five, "XDEL s 1-1", "XINFO STREAM s", "XDEL s 3-1", "XINFO STREAM s", "XDEL s 2-1", "XINFO STREAM s"),
+		X("xdel invalid ids", five, "XDEL s abc", "XDEL s 1-1 abc", "XLEN s", "XDEL s -", "XDEL s +", "XDEL s 2", "XLEN s"),
+		C("xdel missing key", "XDEL s 1-1", "XDEL s abc", "EXISTS s"),
+		C("xdel wrongtype", "SET k v", "XDEL k 1-1", "XDEL k abc"),
+		C("xdel arity", "XDEL s"),
+		X("xdel whole node", xadds("s", 1, 201), "XDEL s "+idList(101, 201), "XINFO STREAM s", "XDEL s "+idList(1, 101), "XINFO STREAM s"),
+		X("xtrim maxlen", five, "XTRIM s MAXLEN 3", "XRANGE s - +", "XTRIM s MAXLEN 3", "XTRIM s MAXLEN = 1", "XRANGE s - +", "XTRIM s MAXLEN 0", "EXISTS s", "XINFO STREAM s"),
+		X("xtrim minid", five, "XTRIM s MINID 3", "XRANGE s - +", "XTRIM s MINID 3-1", "XTRIM s MINID = 4-2", "XRANGE s - +", "XTRIM s MINID 18446744073709551615-18446744073709551615", "XLEN s"),
+		X("xtrim approx", xadds("s", 1, 350), "XTRIM s MAXLEN ~ 300", "XLEN s", "XTRIM s MAXLEN ~ 120", "XLEN s", "XTRIM s MINID ~ 290", "XLEN s", "XRANGE s - + COUNT 1", "XINFO STREAM s"),
+		X("xtrim approx limit", xadds("s", 1, 600), "XTRIM s MAXLEN ~ 0 LIMIT 250", "XLEN s", "XTRIM s MAXLEN ~ 0 LIMIT 99", "XLEN s", "XTRIM s LIMIT 200 MAXLEN ~ 0", "XLEN s", "XTRIM s MINID ~ 1000 LIMIT 0", "XLEN s"),
+		X("xtrim with tombstones", xadds("s", 1, 250), "XDEL s 10-1 20-1 120-1", "XTRIM s MAXLEN 150", "XLEN s", "XRANGE s - + COUNT 3", "XINFO STREAM s", "XTRIM s MINID ~ 240", "XINFO STREAM s"),
+		C("xtrim missing key", "XTRIM s MAXLEN 0", "XTRIM s MINID 5", "XTRIM s FOO 1", "EXISTS s"),
+		C("xtrim wrongtype", "SET k v", "XTRIM k MAXLEN 0", "XTRIM k FOO 1", "XTRIM k MAXLEN -1"),
+		X("xtrim errors", five, "XTRIM s FOO 1", "XTRIM s MAXLEN -1", "XTRIM s MAXLEN x", "XTRIM s MINID x", "XTRIM s LIMIT 10", "XTRIM s LIMIT 0 MAXLEN 1", "XTRIM s MAXLEN 1 LIMIT 10",
+			"XTRIM s MAXLEN 1 MINID 1", "XTRIM s NOMKSTREAM MAXLEN 1", "XTRIM s MAXLEN 1 FOO", "XTRIM s MAXLEN ~", "XLEN s"),
+		C("xtrim arity", "XTRIM s MAXLEN", "XTRIM s", "XTRIM"),
+		X("xsetid", five, "XSETID s 10-0", "XINFO STREAM s", "XADD s 10-0 a 1", "XADD s 10-1 a 1", "XSETID s 10-1", "XSETID s 10-0"),
+		X("xsetid below top", five, "XSETID s 4-1", "XSETID s 5-0", "XSETID s 5-1", "XSETID s 5", "XINFO STREAM s"),
+		X("xsetid empty stream", five, "XDEL s 1-1 2-1 3-1 4-1 5-1", "XSETID s 1-0", "XINFO STREAM s", "XADD s 1-1 a 1", "XADD s 1-0 a 1"),
+		X("xsetid entriesadded", five, "XSETID s 9-0 ENTRIESADDED 100", "XINFO STREAM s", "XSETID s 9-0 ENTRIESADDED 4", "XSETID s 9-0 ENTRIESADDED 5", "XSETID s 9-0 ENTRIESADDED -1", "XSETID s 9-0 ENTRIESADDED x", "XINFO STREAM s"),
+		X("xsetid maxdeletedid", five, "XSETID s 9-0 MAXDELETEDID 8-0", "XINFO STREAM s", "XSETID s 9-0 MAXDELETEDID 9-1", "XSETID s 9-0 MAXDELETEDID abc", "XSETID s 9-0 MAXDELETEDID 0-0", "XINFO STREAM s",
+			"XSETID s 9-0 ENTRIESADDED 10 MAXDELETEDID 2-0", "XINFO STREAM s", "XSETID s 7-0", "XSETID s 5-1", "XINFO STREAM s"),
+		X("xsetid errors", five, "XSETID s abc", "XSETID s -", "XSETID s +", "XSETID s 9-0 FOO", "XSETID s 9-0 ENTRIESADDED", "XSETID s 9-0 MAXDELETEDID", "XSETID s 9-0 ENTRIESADDED 1 FOO 2"),
+		C("xsetid missing key", "XSETID s 1-0", "XSETID s abc", "XSETID s 1-0 ENTRIESADDED -5", "XSETID s 1-0 MAXDELETEDID 2-0", "EXISTS s"),
+		C("xsetid wrongtype", "SET k v", "XSETID k 1-0", "XSETID k abc"),
+		C("xsetid arity", "XSETID s", "XSETID"),
+		X("xsetid then xadd star", five, "XSETID s 18446744073709551615-18446744073709551615", "XADD s * a 1", "XADD s 18446744073709551615-* a 1", "XINFO STREAM s"),
+		X("xsetid ms only", five, "XSETID s 100", "XINFO STREAM s", "XADD s 100-* a 1"),
+	})
+}
+
+// idList is "<from>-1 … <to-1>-1".
+func idList(from, to int) string {
+	parts := make([]string, 0, to-from)
+	for i := from; i < to; i++ {
+		parts = append(parts, fmt.Sprintf("%d-1", i))
+	}
+	return strings.Join(parts, " ")
+}
