@@ -557,7 +557,7 @@ func cmdFunctionDelete(c *Client, args [][]byte) {
 
 func cmdFunctionFlush(c *Client, args [][]byte) {
 	if len(args) > 3 {
-		c.Error("ERR unknown subcommand or wrong number of arguments for 'flush'. Try FUNCTION HELP.")
+		c.Error(errSubcommandSyntax(args))
 		return
 	}
 	if len(args) == 3 && !strings.EqualFold(string(args[2]), "sync") && !strings.EqualFold(string(args[2]), "async") {
@@ -633,7 +633,7 @@ func (s scriptError) Error() string { return string(s) }
 
 func cmdFunctionRestore(c *Client, args [][]byte) {
 	if len(args) > 4 {
-		c.Error("ERR unknown subcommand or wrong number of arguments for 'restore'. Try FUNCTION HELP.")
+		c.Error(errSubcommandSyntax(args))
 		return
 	}
 	policy := "append"
@@ -768,6 +768,7 @@ func cmdFunctionHelp(c *Client, args [][]byte) {
 		"    Return general information on all the libraries:",
 		"    * Library name",
 		"    * The engine used to run the Library",
+		"    * Library description",
 		"    * Functions list",
 		"    * Library code (if WITHCODE is given)",
 		"    It also possible to get only function that matches a pattern using LIBRARYNAME argument.",

@@ -205,6 +205,11 @@ func createScript(c *Client, body []byte) (string, *evalScript) {
 }
 
 func evalGeneric(c *Client, args [][]byte, evalsha, ro bool) {
+	// A SHA1 of the wrong length cannot match: NOSCRIPT at once.
+	if evalsha && len(args[1]) != 40 {
+		c.Error(errNoScript)
+		return
+	}
 	numkeys, ok := parseNumKeys(c, args, errNotInt)
 	if !ok {
 		return
@@ -213,10 +218,6 @@ func evalGeneric(c *Client, args [][]byte, evalsha, ro bool) {
 	var sha string
 	var s *evalScript
 	if evalsha {
-		if len(args[1]) != 40 {
-			c.Error(errNoScript)
-			return
-		}
 		e.evalEngine()
 		sha = strings.ToLower(string(args[1]))
 		if s = e.scripts.scripts[sha]; s == nil {
