@@ -117,7 +117,7 @@ func (m tauModel) history(start, end uint64, hasRange bool, limit int) []mTau {
 
 // ---- the replies SPEC §6 (and tau.go's documented choices) call for ----
 
-func respInt(n int64) string  { return ":" + strconv.FormatInt(n, 10) + "\r\n" }
+func respInt(n int64) string   { return ":" + strconv.FormatInt(n, 10) + "\r\n" }
 func respBulk(s string) string { return "$" + strconv.Itoa(len(s)) + "\r\n" + s + "\r\n" }
 func respArr(items ...string) string {
 	out := "*" + strconv.Itoa(len(items)) + "\r\n"
