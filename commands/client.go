@@ -116,6 +116,7 @@ func (c *Client) LookupRead(key []byte) *keyspace.Entry {
 // Touched signals that key was modified: WATCH invalidation and
 // client-side caching, as Redis's signalModifiedKey.
 func (c *Client) Touched(key []byte) {
+	c.e.keyModified(c, c.DB, key)
 	c.e.watches.touch(c.DB, string(key))
 	c.e.trackingInvalidate(c, c.DB, key)
 }

@@ -357,4 +357,6 @@ func cmdConfigHelp(c *Client, args [][]byte) {
 
 // configChanged applies directives that take effect at once after CONFIG
 // SET (hooks of other families are called from here).
-func (e *Engine) configChanged() {}
+func (e *Engine) configChanged() {
+	e.opsConfigChanged()
+}

@@ -35,6 +35,7 @@ func init() {
 		{"modules", true, true, func(e *Engine, b *strings.Builder) {}},
 		{"commandstats", false, true, infoCommandStats},
 		{"errorstats", true, true, infoErrorStats},
+		{"latencystats", false, true, infoLatencyStats},
 		{"cluster", true, true, func(e *Engine, b *strings.Builder) { b.WriteString("cluster_enabled:0\r\n") }},
 		{"keyspace", true, true, infoKeyspace},
 	}
@@ -156,37 +157,6 @@ func humanBytes(n int64) string {
 	return fmt.Sprintf("%.2fT", f/(1<<40))
 }
 
-func infoMemory(e *Engine, b *strings.Builder) {
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	used := e.UsedMemory()
-	rss := int64(ms.Sys - ms.HeapReleased)
-	field(b, "used_memory", used)
-	field(b, "used_memory_human", humanBytes(used))
-	field(b, "used_memory_rss", rss)
-	field(b, "used_memory_rss_human", humanBytes(rss))
-	field(b, "used_memory_peak", used)
-	field(b, "used_memory_peak_human", humanBytes(used))
-	field(b, "used_memory_heap", ms.HeapInuse)
-	field(b, "maxmemory", e.Cfg.MaxMemory)
-	field(b, "maxmemory_human", humanBytes(e.Cfg.MaxMemory))
-	field(b, "maxmemory_policy", e.Cfg.MaxMemoryPolicy)
-	ratio := 1.0
-	if used > 0 {
-		ratio = float64(rss) / float64(used)
-	}
-	field(b, "mem_fragmentation_ratio", fmt.Sprintf("%.2f", ratio))
-	field(b, "mem_allocator", "go-"+runtime.Version())
-	field(b, "lazyfree_pending_objects", 0)
-}
-
-// UsedMemory is sundial's account of the memory it holds for data.
-func (e *Engine) UsedMemory() int64 {
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	return int64(ms.HeapAlloc)
-}
-
 func infoPersistence(e *Engine, b *strings.Builder) {
 	loading := 0
 	if e.Loading.Load() {
@@ -215,12 +185,19 @@ func infoStats(e *Engine, b *strings.Builder) {
 	s := &e.stats
 	field(b, "total_connections_received", s.Connections.Load())
 	field(b, "total_commands_processed", s.Commands.Load())
-	field(b, "instantaneous_ops_per_sec", 0)
+	r := &e.evict.rates
+	field(b, "instantaneous_ops_per_sec", int64(r.opsPerSec))
 	field(b, "total_net_input_bytes", s.NetInput.Load())
 	field(b, "total_net_output_bytes", s.NetOutput.Load())
+	field(b, "instantaneous_input_kbps", fmt.Sprintf("%.2f", r.inKbps))
+	field(b, "instantaneous_output_kbps", fmt.Sprintf("%.2f", r.outKbps))
 	field(b, "rejected_connections", s.RejectedConns.Load())
 	field(b, "expired_keys", s.ExpiredKeys.Load())
 	field(b, "evicted_keys", s.EvictedKeys.Load())
+	field(b, "evicted_clients", 0)
+	cur, total := e.evictionExceeded()
+	field(b, "total_eviction_exceeded_time", total.Milliseconds())
+	field(b, "current_eviction_exceeded_time", cur.Milliseconds())
 	field(b, "keyspace_hits", s.KeyspaceHits.Load())
 	field(b, "keyspace_misses", s.KeyspaceMisses.Load())
 	field(b, "pubsub_channels", e.pubsubChannelCount())
@@ -331,7 +308,15 @@ func (e *Engine) resetStats() {
 			x.stats.usec.Store(0)
 			x.stats.rejected.Store(0)
 			x.stats.failed.Store(0)
+			if h := x.stats.hist.Load(); h != nil {
+				h.reset()
+			}
 		}
 	}
 	e.errorStats = make(map[string]int64)
+	e.evict.peak = e.UsedMemory()
+	e.evict.exceeded = 0
+	if !e.evict.overSince.IsZero() {
+		e.evict.overSince = time.Now()
+	}
 }

@@ -40,6 +40,7 @@ type Spec struct {
 // cmdStats are the counters of INFO commandstats.
 type cmdStats struct {
 	calls, usec, rejected, failed atomic.Int64
+	hist                          atomic.Pointer[latencyHist] // allocated on first call
 }
 
 // table maps lower-case command names to their specs. It is built in init
@@ -55,6 +56,7 @@ func buildTable() map[string]*Spec {
 		bitmapCommands, hllCommands, hashCommands, listCommands, setCommands,
 		zsetCommands, geoCommands, sortCommands, streamCommands, tauCommands,
 		txCommands, scriptingCommands, pubsubCommands, clusterCommands,
+		opsCommands,
 	}
 	t := make(map[string]*Spec)
 	for _, fam := range families {
