@@ -9,6 +9,7 @@ package commands
 import (
 	"math"
 	"math/rand/v2"
+	"sort"
 	"time"
 
 	"sundial/keyspace"
@@ -559,3 +560,137 @@ func (e *Engine) evictionExceeded() (current, total time.Duration) {
 	}
 	return current, total
 }
+
+// Metrics is a snapshot of what the metrics endpoint exports.
+type Metrics struct {
+	Loading       bool
+	UptimeSeconds int64
+	Commands      []CommandMetrics
+	Errors        []ErrorCount
+	Clients       ClientMetrics
+	Memory        MemoryMetrics
+	Stats         StatMetrics
+	Keyspaces     []KeyspaceMetrics
+	// Persistence holds the INFO persistence fields (nil without a
+	// persistence backend).
+	Persistence [][2]string
+	Latency     []LatencyEvent
+}
+
+// CommandMetrics are one command's counters and latency histogram.
+type CommandMetrics struct {
+	Name                          string
+	Calls, Usec, Rejected, Failed int64
+	// Buckets are cumulative counts of calls shorter than LeSeconds
+	// (powers of two of nanoseconds, 1.024 µs to 1.07 s, which are bucket
+	// boundaries of the histogram, so the counts are exact); Count is
+	// every call the histogram saw.
+	Buckets []HistBucket
+	Count   int64
+}
+
+// HistBucket is one cumulative histogram bucket.
+type HistBucket struct {
+	LeSeconds float64
+	Count     int64
+}
+
+// ErrorCount is how many error replies began with Code.
+type ErrorCount struct {
+	Code  string
+	Count int64
+}
+
+// ClientMetrics count connections.
+type ClientMetrics struct {
+	Connected, Blocked, PubSub, Tracking int
+}
+
+// MemoryMetrics are the figures of INFO memory.
+type MemoryMetrics struct {
+	Used, Peak, Startup, Overhead, Dataset, RSS, MaxMemory int64
+	HeapAlloc, HeapInuse, GoSys, GoMemoryLimit, GCCycles   int64
+	Policy                                                 string
+	EvictionExceededSeconds                                float64
+}
+
+// StatMetrics are the counters of INFO stats.
+type StatMetrics struct {
+	Connections, Rejected, Commands, Expired, Evicted int64
+	Hits, Misses, NetIn, NetOut, ErrorReplies, Dirty  int64
+}
+
+// KeyspaceMetrics count one keyspace's keys.
+type KeyspaceMetrics struct {
+	Name          string
+	Keys, Expires int64
+}
+
+// LatencyEvent is a latency monitor event's latest and worst sample.
+type LatencyEvent struct {
+	Name                  string
+	Time, LatestMs, MaxMs int64
+}
+
+// Metrics gathers the snapshot. It takes Mu.
+func (e *Engine) Metrics() *Metrics {
+	e.Mu.Lock()
+	defer e.Mu.Unlock()
+	m := &Metrics{Loading: e.Loading.Load(), UptimeSeconds: int64(time.Since(e.startTime).Seconds())}
+	eachStatSpec(func(s *Spec) {
+		cm := CommandMetrics{Name: s.FullName, Calls: s.stats.calls.Load(), Usec: s.stats.usec.Load(),
+			Rejected: s.stats.rejected.Load(), Failed: s.stats.failed.Load()}
+		if cm.Calls+cm.Rejected+cm.Failed == 0 {
+			return
+		}
+		if h := s.stats.hist.Load(); h != nil {
+			for k := 10; k <= 30; k++ {
+				ns := int64(1) << k
+				cm.Buckets = append(cm.Buckets, HistBucket{LeSeconds: float64(ns) / 1e9, Count: h.countUpTo(ns)})
+			}
+			cm.Count = h.total.Load()
+		}
+		m.Commands = append(m.Commands, cm)
+	})
+	for code, n := range e.errorStats {
+		m.Errors = append(m.Errors, ErrorCount{code, n})
+	}
+	sort.Slice(m.Errors, func(i, j int) bool { return m.Errors[i].Code < m.Errors[j].Code })
+	for _, c := range e.clients {
+		if c.subscribed() {
+			m.Clients.PubSub++
+		}
+		if c.tracking != nil {
+			m.Clients.Tracking++
+		}
+	}
+	m.Clients.Connected, m.Clients.Blocked = len(e.clients), e.blocking.count
+	r := e.memReport()
+	m.Memory = MemoryMetrics{Used: r.used, Peak: r.peak, Startup: r.startup, Overhead: r.overhead,
+		Dataset: r.dataset, RSS: r.rss, MaxMemory: r.maxmemory, HeapAlloc: r.allocated, HeapInuse: r.active,
+		GoSys: r.goSys, GoMemoryLimit: r.gcLimit, GCCycles: r.gcCycles, Policy: r.policy,
+		EvictionExceededSeconds: r.evictionExceededTotal.Seconds()}
+	s := &e.stats
+	m.Stats = StatMetrics{Connections: s.Connections.Load(), Rejected: s.RejectedConns.Load(),
+		Commands: s.Commands.Load(), Expired: s.ExpiredKeys.Load(), Evicted: s.EvictedKeys.Load(),
+		Hits: s.KeyspaceHits.Load(), Misses: s.KeyspaceMisses.Load(), NetIn: s.NetInput.Load(),
+		NetOut: s.NetOutput.Load(), ErrorReplies: s.TotalErrorReplies.Load(), Dirty: e.Dirty}
+	dbs := e.Store.All()
+	sortDBs(dbs)
+	for _, db := range dbs {
+		if db.Len() > 0 || db.ID >= 0 {
+			m.Keyspaces = append(m.Keyspaces, KeyspaceMetrics{db.Name, int64(db.Len()), int64(db.Expires())})
+		}
+	}
+	if e.Persist != nil {
+		m.Persistence = e.Persist.Info()
+	}
+	for _, ev := range e.evict.latency.snapshot("") {
+		last := ev.samples[len(ev.samples)-1]
+		m.Latency = append(m.Latency, LatencyEvent{ev.name, last.time, last.ms, ev.max})
+	}
+	return m
+}
+
+// Uptime is the time since the engine started.
+func (e *Engine) Uptime() time.Duration { return time.Since(e.startTime) }

@@ -100,6 +100,11 @@ func Run(cfg *config.Config) error {
 	if err != nil {
 		return err
 	}
+	if _, err := StartMetrics(s); err != nil {
+		stopBackend()
+		return err
+	}
+	e.TuneRuntime()
 	if err := s.Listen(); err != nil {
 		stopBackend()
 		return err

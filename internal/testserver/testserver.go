@@ -55,6 +55,10 @@ func Start(directives ...string) (*Sundial, error) {
 	if err != nil {
 		return nil, err
 	}
+	if _, err := server.StartMetrics(s); err != nil {
+		stop()
+		return nil, err
+	}
 	sd := &Sundial{Addr: ln.Addr().String(), Server: s, Engine: e, Cfg: cfg, done: make(chan error, 1)}
 	go func() {
 		err := s.Serve()
