@@ -183,6 +183,11 @@ func (s *Store) Recount() int64 {
 	return s.mem.used
 }
 
+// Holds reports whether e is still the entry of its key in db (an
+// eviction candidate may have been deleted, or replaced by a new key of the
+// same name, since it was sampled).
+func (db *DB) Holds(e *Entry) bool { return db.dict[e.Key] == e }
+
 // EachDB calls fn for every keyspace, numbered first, without allocating.
 func (s *Store) EachDB(fn func(db *DB)) {
 	for _, db := range s.numbered {
