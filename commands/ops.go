@@ -9,6 +9,7 @@ package commands
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"sort"
 	"time"
 
@@ -116,9 +117,11 @@ type evictionState struct {
 	nextDB     int
 	dbs        []*keyspace.DB // scratch list of keyspaces for one round
 	// running is set while the limit is still exceeded after a round ran
-	// out of time: commands are not refused, and the periodic task goes on
-	// evicting (Redis's evictionTimeProc).
+	// out of time: commands are not refused, and a background loop goes on
+	// evicting in short rounds between commands (Redis's
+	// evictionTimeProc); looping says that loop is active.
 	running bool
+	looping bool
 	// overSince is when used memory last went over the limit (zero when
 	// under it); exceeded adds up the time spent over it.
 	overSince time.Time
@@ -249,6 +252,10 @@ func (e *Engine) performEvictions() evictResult {
 		if freed%16 == 0 && time.Since(start) > evictionTimeLimit {
 			ev.running = true
 			e.latencySince("eviction-cycle", start)
+			if !ev.looping {
+				ev.looping = true
+				go e.evictionLoop()
+			}
 			return evictRunning
 		}
 	}
@@ -256,6 +263,23 @@ func (e *Engine) performEvictions() evictResult {
 	e.underLimit()
 	e.latencySince("eviction-cycle", start)
 	return evictOK
+}
+
+// evictionLoop goes on evicting after a round ran out of time, one round
+// at a time with the lock released in between so commands interleave,
+// until memory is under the limit or nothing is left to evict.
+func (e *Engine) evictionLoop() {
+	for {
+		e.Mu.Lock()
+		r := e.performEvictions()
+		if r != evictRunning {
+			e.evict.looping = false
+			e.Mu.Unlock()
+			return
+		}
+		e.Mu.Unlock()
+		runtime.Gosched()
+	}
 }
 
 // underLimit closes a period over the limit.
