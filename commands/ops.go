@@ -370,10 +370,12 @@ func (e *Engine) evictionVictim(pol policy) (*keyspace.DB, *keyspace.Entry) {
 func (e *Engine) poolPopulate(db *keyspace.DB, pol policy) {
 	pool := &e.evict.pool
 	nowSec := time.Now().Unix()
-	samples := e.Cfg.MaxMemorySamples
-	if samples < 1 {
-		samples = 1
+	// As Redis's dictGetSomeKeys, never more samples than keys.
+	avail := db.Len()
+	if !pol.allkeys() {
+		avail = db.Expires()
 	}
+	samples := max(min(e.Cfg.MaxMemorySamples, avail), 1)
 	for i := 0; i < samples; i++ {
 		var ent *keyspace.Entry
 		if pol.allkeys() {

@@ -177,7 +177,7 @@ func cmdSlowlogGet(c *Client, args [][]byte) {
 			count = int64(len(sl.entries))
 		}
 	default:
-		c.Error("ERR unknown subcommand or wrong number of arguments for 'get'. Try SLOWLOG HELP.")
+		c.Error("ERR unknown subcommand or wrong number of arguments for '" + string(args[1]) + "'. Try SLOWLOG HELP.")
 		return
 	}
 	if count > int64(len(sl.entries)) {
