@@ -172,14 +172,13 @@ func (r *blockRegistry) remove(w *Client) {
 func (e *Engine) BlockedClients() int { return e.blocking.count }
 
 // WaitBlocked parks the calling connection goroutine until c is served,
-// times out, is unblocked by CLIENT UNBLOCK or killed. Called without
-// Mu held; returns with Mu held.
+// times out, is unblocked by CLIENT UNBLOCK or killed. Called and returns
+// without Mu held.
 func (e *Engine) WaitBlocked(c *Client, closed <-chan struct{}) {
 	e.Mu.Lock()
 	b := c.block
 	e.Mu.Unlock()
 	if b == nil {
-		e.Mu.Lock()
 		return
 	}
 	var timer <-chan time.Time
@@ -194,6 +193,7 @@ func (e *Engine) WaitBlocked(c *Client, closed <-chan struct{}) {
 	case <-closed:
 	}
 	e.Mu.Lock()
+	defer e.Mu.Unlock()
 	if c.block == b {
 		// Timed out (or the connection went away): answer as a timeout.
 		e.blocking.remove(c)
