@@ -163,14 +163,18 @@ func (e *Engine) checkOOM(c *Client, spec *Spec) string {
 	if e.Cfg.MaxMemory <= 0 || c.replay || e.Loading.Load() {
 		return ""
 	}
+	now := c.callStart
+	if now.IsZero() {
+		now = time.Now()
+	}
 	if e.UsedMemory() <= e.Cfg.MaxMemory && !e.evict.running {
 		if !e.evict.overSince.IsZero() {
-			e.underLimit()
+			e.underLimit(now)
 		}
 		e.evict.scriptOOM = false
 		return ""
 	}
-	oom := e.performEvictions() == evictFail
+	oom := e.performEvictions(now) == evictFail
 	switch spec.Name {
 	case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro", "exec":
 		e.evict.scriptOOM = oom
@@ -217,28 +221,31 @@ const (
 
 // performEvictions is Redis's performEvictions: evict keys chosen by the
 // policy until used memory is under maxmemory, for at most
-// evictionTimeLimit. Called with Mu held.
-func (e *Engine) performEvictions() evictResult {
+// evictionTimeLimit from now (the caller's clock reading: a command's
+// start). Called with Mu held.
+func (e *Engine) performEvictions(now time.Time) evictResult {
 	ev := &e.evict
-	if e.Loading.Load() || e.clientsPaused() {
+	if e.Loading.Load() || e.clientsPaused(now) {
 		return evictOK
 	}
 	limit := e.Cfg.MaxMemory
 	if limit <= 0 || e.UsedMemory() <= limit {
 		ev.running = false
 		if !ev.overSince.IsZero() {
-			e.underLimit()
+			e.underLimit(now)
 		}
 		return evictOK
 	}
 	if ev.overSince.IsZero() {
-		ev.overSince = time.Now()
+		ev.overSince = now
 	}
 	pol := e.policyNow()
 	if pol == polNoEviction {
 		return evictFail
 	}
-	start := time.Now()
+	start := now
+	ev.dbs = ev.dbs[:0]
+	e.Store.EachDB(func(db *keyspace.DB) { ev.dbs = append(ev.dbs, db) })
 	freed := 0
 	for e.UsedMemory() > limit {
 		db, ent := e.evictionVictim(pol)
@@ -260,8 +267,8 @@ func (e *Engine) performEvictions() evictResult {
 		}
 	}
 	ev.running = false
-	e.underLimit()
 	e.latencySince("eviction-cycle", start)
+	e.underLimit(now)
 	return evictOK
 }
 
@@ -271,7 +278,7 @@ func (e *Engine) performEvictions() evictResult {
 func (e *Engine) evictionLoop() {
 	for {
 		e.Mu.Lock()
-		r := e.performEvictions()
+		r := e.performEvictions(time.Now())
 		if r != evictRunning {
 			e.evict.looping = false
 			e.Mu.Unlock()
@@ -283,26 +290,32 @@ func (e *Engine) evictionLoop() {
 }
 
 // underLimit closes a period over the limit.
-func (e *Engine) underLimit() {
+func (e *Engine) underLimit(now time.Time) {
 	ev := &e.evict
 	if !ev.overSince.IsZero() {
-		ev.exceeded += time.Since(ev.overSince)
+		if d := now.Sub(ev.overSince); d > 0 {
+			ev.exceeded += d
+		}
 		ev.overSince = time.Time{}
 	}
 }
 
-func (e *Engine) clientsPaused() bool {
-	return !e.paused.until.IsZero() && time.Now().Before(e.paused.until)
+func (e *Engine) clientsPaused(now time.Time) bool {
+	return !e.paused.until.IsZero() && now.Before(e.paused.until)
 }
 
 // evictKey deletes a key chosen for eviction with everything Redis does
 // around it: the DEL propagated to the AOF, the "evicted" notification,
 // WATCH and client-side caching invalidation.
 func (e *Engine) evictKey(db *keyspace.DB, ent *keyspace.Entry) {
-	start := time.Now()
 	key := ent.Key
-	db.Remove(ent)
-	e.latencySince("eviction-del", start)
+	if e.Cfg.LatencyMonitorThreshold > 0 {
+		start := time.Now()
+		db.Remove(ent)
+		e.latencySince("eviction-del", start)
+	} else {
+		db.Remove(ent)
+	}
 	e.stats.EvictedKeys.Add(1)
 	kb := []byte(key)
 	e.watches.touch(db, key)
@@ -314,8 +327,6 @@ func (e *Engine) evictKey(db *keyspace.DB, ent *keyspace.Entry) {
 // evictionVictim picks the next key to evict, or nil if none qualifies.
 func (e *Engine) evictionVictim(pol policy) (*keyspace.DB, *keyspace.Entry) {
 	ev := &e.evict
-	ev.dbs = ev.dbs[:0]
-	e.Store.EachDB(func(db *keyspace.DB) { ev.dbs = append(ev.dbs, db) })
 	if pol.random() {
 		// One random key, visiting keyspaces in turn as Redis does.
 		for range ev.dbs {
@@ -513,7 +524,7 @@ func (e *Engine) Cron() {
 	now := time.Now()
 	e.Store.RemeasureDirty(now.Add(time.Millisecond))
 	if e.Cfg.MaxMemory > 0 && (e.evict.running || e.UsedMemory() > e.Cfg.MaxMemory) {
-		e.performEvictions()
+		e.performEvictions(now)
 	}
 	e.notePeak()
 	e.evict.latency.threshold.Store(e.Cfg.LatencyMonitorThreshold)
@@ -535,7 +546,7 @@ func (e *Engine) opsConfigChanged() {
 	e.evict.latency.threshold.Store(e.Cfg.LatencyMonitorThreshold)
 	e.policyNow()
 	if e.Cfg.MaxMemory > 0 && e.UsedMemory() > e.Cfg.MaxMemory {
-		e.performEvictions()
+		e.performEvictions(time.Now())
 	}
 	e.tuneRuntime(true)
 }
