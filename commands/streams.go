@@ -1273,53 +1273,69 @@ func (c *Client) xreadSingleHeader(key []byte) {
 	c.Bulk(key)
 }
 
-// xreadRetry serves a blocked XREAD from the first stream whose last ID
-// passed the ID it waits after.
-func xreadRetry(w *Client, keys [][]byte, ids []stream.ID, count int64) bool {
-	for k, key := range keys {
-		ent := w.DB.Lookup(key, w.Now())
-		if ent == nil {
-			continue
+// readyIndex is the position among keys of the key whose signal the
+// waiter is retried for: a blocked read is served from that stream only,
+// as in Redis.
+func readyIndex(w *Client, keys [][]byte) int {
+	rk := w.ReadyKey()
+	for i, k := range keys {
+		if string(k) == rk {
+			return i
 		}
-		s, ok := ent.Value.(*keyspace.Stream)
-		if !ok || !ids[k].Less(s.LastID()) {
-			continue
-		}
-		w.xreadSingleHeader(key)
-		start, _ := ids[k].Next()
-		replyStreamRange(w, s, start, stream.MaxID, clampCount(count), false)
-		return true
 	}
-	return false
+	return -1
 }
 
-// xreadGroupRetry serves a blocked XREADGROUP. A stream deleted (or
-// replaced) while it waits, or its group destroyed, ends the wait with
-// Redis's errors.
+// xreadRetry serves a blocked XREAD when the signalled stream's last ID
+// passed the ID it waits after.
+func xreadRetry(w *Client, keys [][]byte, ids []stream.ID, count int64) bool {
+	k := readyIndex(w, keys)
+	if k < 0 {
+		return false
+	}
+	ent := w.DB.Lookup(keys[k], w.Now())
+	if ent == nil {
+		return false
+	}
+	s, ok := ent.Value.(*keyspace.Stream)
+	if !ok || !ids[k].Less(s.LastID()) {
+		return false
+	}
+	w.xreadSingleHeader(keys[k])
+	start, _ := ids[k].Next()
+	replyStreamRange(w, s, start, stream.MaxID, clampCount(count), false)
+	return true
+}
+
+// xreadGroupRetry serves a blocked XREADGROUP from the signalled stream.
+// A stream deleted (or replaced) while it waits, or its group destroyed,
+// ends the wait with Redis's errors.
 func xreadGroupRetry(w *Client, keys [][]byte, group, consumer []byte, count int64, noAck bool) bool {
-	for _, key := range keys {
-		ent := w.DB.Lookup(key, w.Now())
-		var s *keyspace.Stream
-		if ent != nil {
-			s, _ = ent.Value.(*keyspace.Stream)
-		}
-		if s == nil {
-			w.Error(errBlockedKeyGone)
-			return true
-		}
-		g := s.Group(string(group))
-		if g == nil {
-			w.Error(errBlockedNoGroup)
-			return true
-		}
-		if !g.LastID().Less(s.LastID()) {
-			continue
-		}
-		w.xreadSingleHeader(key)
-		xreadGroupServe(w, s, g, key, group, consumer, false, stream.MaxID, count, noAck)
+	k := readyIndex(w, keys)
+	if k < 0 {
+		return false
+	}
+	key := keys[k]
+	ent := w.DB.Lookup(key, w.Now())
+	var s *keyspace.Stream
+	if ent != nil {
+		s, _ = ent.Value.(*keyspace.Stream)
+	}
+	if s == nil {
+		w.Error(errBlockedKeyGone)
 		return true
 	}
-	return false
+	g := s.Group(string(group))
+	if g == nil {
+		w.Error(errBlockedNoGroup)
+		return true
+	}
+	if !g.LastID().Less(s.LastID()) {
+		return false
+	}
+	w.xreadSingleHeader(key)
+	xreadGroupServe(w, s, g, key, group, consumer, false, stream.MaxID, count, noAck)
+	return true
 }
 
 // cmdXGroup serves XGROUP CREATE, SETID, DESTROY, CREATECONSUMER and
