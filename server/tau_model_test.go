@@ -6,6 +6,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -120,11 +121,12 @@ func (m tauModel) history(start, end uint64, hasRange bool, limit int) []mTau {
 func respInt(n int64) string   { return ":" + strconv.FormatInt(n, 10) + "\r\n" }
 func respBulk(s string) string { return "$" + strconv.Itoa(len(s)) + "\r\n" + s + "\r\n" }
 func respArr(items ...string) string {
-	out := "*" + strconv.Itoa(len(items)) + "\r\n"
+	var b strings.Builder
+	b.WriteString("*" + strconv.Itoa(len(items)) + "\r\n")
 	for _, it := range items {
-		out += it
+		b.WriteString(it)
 	}
-	return out
+	return b.String()
 }
 
 func respNull(proto int) string {
@@ -213,6 +215,9 @@ type tauGen struct {
 	r    *rand.Rand
 	base uint64
 	span uint64
+	// width, when set, bounds the length of query ranges, which keeps the
+	// model's timelines of big schedules cheap.
+	width uint64
 }
 
 func (g tauGen) point() uint64 { return g.base + g.r.Uint64N(g.span) }
@@ -295,7 +300,33 @@ type tauCheck struct {
 	want func(proto int, got string) string
 }
 
+// Many small schedules: times near 0, around 2^63 (where replies switch
+// from integers to strings) and next to 2^64-1.
 func TestTauModel(t *testing.T) {
+	runTauModel(t, 24, 3, 300, func(r *rand.Rand, i int) tauGen {
+		switch i % 3 {
+		case 0:
+			return tauGen{r: r, base: 0, span: 64}
+		case 1:
+			return tauGen{r: r, base: math.MaxInt64 - 32, span: 64}
+		}
+		return tauGen{r: r, base: math.MaxUint64 - 64, span: 64}
+	})
+}
+
+// A few schedules of thousands of heavily overlapping Taus: ASOF then
+// reaches past the window of recent Taus a schedule scans directly (128)
+// into its version tree, and Taus span several storage chunks (512).
+func TestTauModelLarge(t *testing.T) {
+	runTauModel(t, 3, 3, 1200, func(r *rand.Rand, i int) tauGen {
+		return tauGen{r: r, base: uint64(i) << 40, span: 3000, width: 200}
+	})
+}
+
+// runTauModel appends in rounds to nkeys schedules, in a random order
+// across keys, then after each round checks random queries in RESP2 and
+// RESP3 against the model.
+func runTauModel(t *testing.T, nkeys, rounds, appends int, gen func(r *rand.Rand, i int) tauGen) {
 	seed := tauSeed(t)
 	r := rand.New(rand.NewPCG(seed, seed^0x5eed))
 	t.Logf("seed %d (set TAU_SEED to repeat)", seed)
@@ -312,29 +343,18 @@ func TestTauModel(t *testing.T) {
 	}
 	pipeline(t, conns[2], [][]string{{"FLUSHDB"}})
 
-	// Keys of three kinds: small times, times around 2^63 (where replies
-	// switch from integers to strings) and times next to 2^64-1.
-	const nkeys = 24
 	gens := make([]tauGen, nkeys)
 	models := make([]tauModel, nkeys)
 	keys := make([]string, nkeys)
 	for i := range gens {
 		keys[i] = "sched:" + strconv.Itoa(i)
-		switch i % 3 {
-		case 0:
-			gens[i] = tauGen{r, 0, 64}
-		case 1:
-			gens[i] = tauGen{r, math.MaxInt64 - 32, 64}
-		case 2:
-			gens[i] = tauGen{r, math.MaxUint64 - 64, 64}
-		}
+		gens[i] = gen(r, i)
 	}
 
 	var order []int // the key of every append, in the order sent
-	for round := 0; round < 3; round++ {
-		// Appends in a random order across keys.
+	for round := 0; round < rounds; round++ {
 		var cmds [][]string
-		for n := 0; n < 300; n++ {
+		for n := 0; n < appends; n++ {
 			k := r.IntN(nkeys)
 			g := gens[k]
 			v, e := g.interval()
@@ -364,12 +384,17 @@ func TestTauModel(t *testing.T) {
 // must grow strictly in the order the appends were sent, across keys.
 func learnTx(t *testing.T, c *testserver.Conn, keys []string, models []tauModel, order []int) {
 	t.Helper()
-	var cmds [][]string
-	for _, k := range keys {
-		cmds = append(cmds, []string{"TAU.HISTORY", k})
-	}
-	for k, rep := range pipeline(t, c, cmds) {
-		hist := parseHistory(t, rep)
+	for k, key := range keys {
+		// Parsed as it is read: whole histories are big replies.
+		if err := c.Send("TAU.HISTORY", key); err != nil {
+			t.Fatal(err)
+		}
+		c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		v, err := readResp(c.R)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hist := historyOf(t, v)
 		if len(hist) != len(models[k]) {
 			t.Fatalf("%s: history has %d Taus, %d appended", keys[k], len(hist), len(models[k]))
 		}
@@ -443,16 +468,22 @@ func tauQueries(r *rand.Rand, keys []string, gens []tauGen, models []tauModel) [
 			if r.IntN(4) > 0 && s > e {
 				s, e = e, s
 			}
+			if g.width > 0 && s < e && e-s > g.width {
+				e = s + r.Uint64N(g.width)
+			}
 			cmd := []string{"TAU.RANGE", key, u(s, 10), g.arg(e, true)}
 			cmd = append(append(cmd, asofArgs...), limitArgs...)
 			checks = append(checks, tauCheck{cmd, func(int, string) string { return m.replyRange(s, e, asof, limit) }})
 		case 3:
 			cmd := []string{"TAU.HISTORY", key}
-			s, e, hasRange := uint64(0), uint64(0), r.IntN(2) == 0
+			s, e, hasRange := uint64(0), uint64(0), r.IntN(2) == 0 || g.width > 0
 			if hasRange {
 				s, e = point(), point()
 				if r.IntN(4) > 0 && s > e {
 					s, e = e, s
+				}
+				if g.width > 0 && s < e && e-s > g.width {
+					e = s + r.Uint64N(g.width)
 				}
 				cmd = append(cmd, u(s, 10), g.arg(e, true))
 			}

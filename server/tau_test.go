@@ -91,9 +91,19 @@ func respU64(v respVal) (uint64, error) {
 func parseHistory(t testing.TB, raw string) []mTau {
 	t.Helper()
 	v, err := parseResp(raw)
-	if err != nil || v.kind != '*' {
+	if err != nil {
 		t.Fatalf("TAU.HISTORY reply %q: %v", raw, err)
 	}
+	return historyOf(t, v)
+}
+
+// historyOf reads the Taus of a parsed TAU.HISTORY reply.
+func historyOf(t testing.TB, v respVal) []mTau {
+	t.Helper()
+	if v.kind != '*' {
+		t.Fatalf("TAU.HISTORY reply %+v", v)
+	}
+	var err error
 	var out []mTau
 	for _, e := range v.kids {
 		if len(e.kids) != 4 || e.kids[3].kind != '$' {
