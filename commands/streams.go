@@ -64,6 +64,7 @@ const (
 	errXClaimRetry      = "ERR Invalid RETRYCOUNT option argument for XCLAIM"
 	errXAutoClaimIdle   = "ERR Invalid min-idle-time argument for XAUTOCLAIM"
 	errXAutoClaimCount  = "ERR COUNT must be > 0"
+	errXAutoClaimAlloc  = "ERR Insufficient memory, failed allocating transient memory, COUNT too high."
 	errBlockedNoGroup   = "NOGROUP the consumer group this client was blocked on no longer exists"
 	errBlockedKeyGone   = "UNBLOCKED the stream key no longer exists"
 	errEntriesAddedNeg  = "ERR entries_added must be positive"
@@ -73,6 +74,11 @@ const (
 // xreadBlockedDefaultCount caps what a blocked XREAD without COUNT gets
 // when it is served (Redis's XREAD_BLOCKED_DEFAULT_COUNT).
 const xreadBlockedDefaultCount = 1000
+
+// xautoclaimMaxAlloc is the largest XAUTOCLAIM COUNT served: Redis
+// allocates 16 bytes per unit of COUNT first, which fails on 64-bit Linux
+// somewhere past 32 TiB.
+const xautoclaimMaxAlloc = 1 << 41
 
 // xautoclaimAttempts is how many PEL entries XAUTOCLAIM may look at per
 // entry of COUNT.
@@ -952,6 +958,12 @@ func cmdXAutoClaim(c *Client, args [][]byte) {
 	}
 	if g == nil {
 		c.Error(errNoKeyOrGroup(key, group))
+		return
+	}
+	if count > xautoclaimMaxAlloc {
+		// Redis allocates COUNT deleted-ID slots up front and fails for
+		// counts no address space can hold.
+		c.Error(errXAutoClaimAlloc)
 		return
 	}
 	now := c.Now()

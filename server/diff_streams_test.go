@@ -244,3 +244,108 @@ func TestDiffStreamsGroups(t *testing.T) {
 		X("xread binary key", `XADD "k\x00\xff" 1-1 a 1`, `XREAD STREAMS "k\x00\xff" 0`, `XGROUP CREATE "k\x00\xff" "g\x00" 0`, `XREADGROUP GROUP "g\x00" "c\xff" STREAMS "k\x00\xff" >`),
 	})
 }
+
+// XACK, XPENDING, XCLAIM, XAUTOCLAIM and XINFO. Idle times and seen times
+// depend on the clock: those replies are compared by type only, and the
+// cases set delivery times with XCLAIM TIME where they show.
+func TestDiffStreamsPending(t *testing.T) {
+	five := xadds("s", 1, 6)
+	ten := xadds("s", 1, 11)
+	setup := []string{"XGROUP CREATE s g 0", "XREADGROUP GROUP g c1 COUNT 3 STREAMS s >", "XREADGROUP GROUP g c2 STREAMS s >"}
+	diff(t, []testserver.Case{
+		X("xack", five, setup, "XACK s g 1-1", "XACK s g 1-1", "XACK s g 2-1 3-1 9-9", "XACK s g 4-1 4-1", "XPENDING s g", "XACK s nog 5-1", "XACK nokey g 5-1"),
+		X("xack invalid ids", five, setup, "XACK s g abc", "XACK s g 1-1 abc", "XPENDING s g", "XACK s g -", "XACK s g +", "XACK s nog abc", "XACK nokey g abc"),
+		C("xack wrongtype", "SET k v", "XACK k g 1-1", "XACK k g abc"),
+		C("xack arity", "XACK s g", "XACK s"),
+		X("xack ms only", five, setup, "XACK s g 2", "XACK s g 1-1 3", "XPENDING s g"),
+		X("xpending summary", five, "XGROUP CREATE s g 0", "XPENDING s g", setup[1:], "XPENDING s g", "XACK s g 4-1 5-1", "XPENDING s g", "XACK s g 1-1 2-1 3-1", "XPENDING s g"),
+		X("xpending summary consumers order", five, "XGROUP CREATE s g 0", "XREADGROUP GROUP g zed COUNT 1 STREAMS s >", "XREADGROUP GROUP g alice COUNT 2 STREAMS s >",
+			"XREADGROUP GROUP g mike STREAMS s >", "XGROUP CREATECONSUMER s g bob", "XPENDING s g"),
+		X("xpending extended", five, setup, "!XPENDING s g - + 10", "!XPENDING s g - + 2", "!XPENDING s g 2 4 10", "!XPENDING s g - + 10 c1", "XPENDING s g - + 10 nobody",
+			"XPENDING s g - + 0", "XPENDING s g - + -1", "XPENDING s g 9 + 10", "XPENDING s g (5-1 + 10", "XPENDING s g - (1-1 10"),
+		X("xpending idle filter", five, setup, "XPENDING s g IDLE 100000000000 - + 10", "!XPENDING s g IDLE 0 - + 10", "!XPENDING s g IDLE -5 - + 10", "XPENDING s g IDLE 100000000000 - + 10 c1",
+			"XCLAIM s g c3 0 2-1 TIME 1000 JUSTID", "!XPENDING s g IDLE 100000000 - + 10", "XPENDING s g IDLE 100000000000000000 - + 10"),
+		X("xpending errors", five, setup, "XPENDING s g -", "XPENDING s g - +", "XPENDING s g - + 10 c1 x y z", "XPENDING s g IDLE 10 - +", "XPENDING s g IDLE x - + 10",
+			"XPENDING s g - + x", "XPENDING s g abc + 10", "XPENDING s g - abc 10", "XPENDING s g ( + 10", "XPENDING s g (18446744073709551615-18446744073709551615 + 10", "XPENDING s g - (0-0 10",
+			"XPENDING s g IDLE 10 - + 10 c1 extra", "!XPENDING s g - + 10 c1 extra"),
+		X("xpending extra consumer args", five, setup, "XPENDING s g - + 10 nobody extra", "XPENDING s g - + 10 nobody extra more", "XPENDING s g IDLE 100000000000 - + 10 c1"),
+		X("xpending nogroup", five, "XPENDING s g", "XPENDING nokey g", "XPENDING s g - + 10", "XPENDING nokey g - + x", "XPENDING nokey g abc + 10"),
+		C("xpending wrongtype", "SET k v", "XPENDING k g", "XPENDING k g - + 10", "XPENDING k g - + x"),
+		C("xpending arity", "XPENDING s", "XPENDING"),
+		X("xclaim basic", five, setup, "XCLAIM s g c3 0 1-1", "XCLAIM s g c3 0 2-1 3-1 9-9", "XPENDING s g", "XCLAIM s g c1 0 1-1 JUSTID", "XPENDING s g", "XINFO GROUPS s"),
+		X("xclaim min idle", five, setup, "XCLAIM s g c3 100000000 1-1", "XCLAIM s g c3 -5 1-1", "XCLAIM s g c3 3600000 2-1 TIME 1000", "XCLAIM s g c3 0 2-1 TIME 1000",
+			"XCLAIM s g c4 3600000 2-1", "XPENDING s g"),
+		X("xclaim force", five, "XGROUP CREATE s g 0", "XCLAIM s g c 0 1-1", "XCLAIM s g c 0 1-1 FORCE", "XCLAIM s g c 0 9-9 FORCE", "XCLAIM s g c 0 2-1 FORCE JUSTID", "XPENDING s g", "XINFO GROUPS s"),
+		X("xclaim deleted entries", five, setup, "XDEL s 2-1 4-1", "XCLAIM s g c3 0 2-1 3-1 4-1", "XPENDING s g", "XCLAIM s g c3 0 2-1 FORCE", "XPENDING s g"),
+		X("xclaim retrycount", five, setup, "XCLAIM s g c3 0 1-1 RETRYCOUNT 7 JUSTID", "XCLAIM s g c3 0 2-1 RETRYCOUNT -1 JUSTID", "XCLAIM s g c3 0 3-1 RETRYCOUNT 0", "!XPENDING s g - + 10",
+			"XPENDING s g IDLE 100000000000 - + 10"),
+		X("xclaim lastid", five, "XGROUP CREATE s g 0", "XCLAIM s g c 0 1-1 FORCE LASTID 3-1", "XINFO GROUPS s", "XCLAIM s g c 0 9-9 LASTID 4-1", "XINFO GROUPS s", "XCLAIM s g c 0 9-9 LASTID 2-1", "XINFO GROUPS s",
+			"XREADGROUP GROUP g c STREAMS s >"),
+		X("xclaim options", five, setup, "XCLAIM s g c3 0 1-1 IDLE 1000 TIME 5000 RETRYCOUNT 2 FORCE JUSTID LASTID 1-1", "XCLAIM s g c3 0 1-1 idle 10 force justid", "XPENDING s g"),
+		X("xclaim option errors", five, setup, "XCLAIM s g c3 0 1-1 FOO", "XCLAIM s g c3 0 1-1 IDLE", "XCLAIM s g c3 0 1-1 IDLE x", "XCLAIM s g c3 0 1-1 TIME x", "XCLAIM s g c3 0 1-1 RETRYCOUNT x",
+			"XCLAIM s g c3 0 1-1 LASTID x", "XCLAIM s g c3 0 1-1 JUSTID 2-1", "XCLAIM s g c3 x 1-1", "XCLAIM s g c3 0 abc", "XCLAIM s g c3 0 1-1 TIME", "XPENDING s g"),
+		X("xclaim ids then options", five, setup, "XCLAIM s g c3 0 1-1 2 JUSTID", "XCLAIM s g c3 0 - JUSTID", "XCLAIM s g c3 0 JUSTID", "XPENDING s g"),
+		X("xclaim nogroup", five, "XCLAIM s g c 0 1-1", "XCLAIM nokey g c 0 1-1", "XCLAIM s g c x 1-1", "XGROUP CREATE s g 0", "XCLAIM s g c x 1-1"),
+		C("xclaim wrongtype", "SET k v", "XCLAIM k g c 0 1-1", "XCLAIM k g c x abc"),
+		C("xclaim arity", "XCLAIM s g c 0", "XCLAIM s g c"),
+		X("xclaim consumer creation", five, "XGROUP CREATE s g 0", "XCLAIM s g c1 0 9-9", "XINFO GROUPS s", "XCLAIM s g c1 0 1-1", "XINFO GROUPS s", "XCLAIM s g c1 0 1-1 FORCE", "XINFO GROUPS s",
+			"XCLAIM s g c2 100000000 1-1", "XINFO GROUPS s"),
+		X("xclaim duplicate ids", five, setup, "XCLAIM s g c3 0 1-1 1-1 JUSTID", "XDEL s 2-1", "XCLAIM s g c3 0 2-1 2-1 JUSTID", "XPENDING s g"),
+		X("xclaim huge idle", five, setup, "XCLAIM s g c3 0 1-1 IDLE 9223372036854775807 JUSTID", "XCLAIM s g c3 0 1-1 IDLE -9223372036854775808 JUSTID", "XCLAIM s g c3 0 1-1 TIME -1 JUSTID",
+			"XCLAIM s g c3 0 1-1 TIME 9223372036854775807 JUSTID", "XPENDING s g IDLE 100000000000 - + 10"),
+		X("xautoclaim", ten, "XGROUP CREATE s g 0", "XREADGROUP GROUP g c1 STREAMS s >", "XAUTOCLAIM s g c2 0 0 COUNT 3", "XAUTOCLAIM s g c2 0 4-1 COUNT 3 JUSTID", "XAUTOCLAIM s g c2 0 (7-1",
+			"XAUTOCLAIM s g c2 0 0 COUNT 100", "XPENDING s g"),
+		X("xautoclaim deleted", ten, "XGROUP CREATE s g 0", "XREADGROUP GROUP g c1 STREAMS s >", "XDEL s 2-1 3-1 8-1", "XAUTOCLAIM s g c2 0 0 COUNT 2", "XAUTOCLAIM s g c2 0 0 COUNT 5",
+			"XPENDING s g", "XAUTOCLAIM s g c2 0 - JUSTID", "XPENDING s g"),
+		X("xautoclaim min idle", ten, "XGROUP CREATE s g 0", "XREADGROUP GROUP g c1 STREAMS s >", "XAUTOCLAIM s g c2 100000000 0", "XINFO GROUPS s", "XCLAIM s g c1 0 4-1 7-1 TIME 1000 JUSTID",
+			"XAUTOCLAIM s g c2 100000000 0", "XAUTOCLAIM s g c2 100000000 0 COUNT 1", "XINFO GROUPS s"),
+		X("xautoclaim attempts", xadds("s", 1, 40), "XGROUP CREATE s g 0", "XREADGROUP GROUP g c1 STREAMS s >", "XCLAIM s g c1 0 35-1 TIME 1000 JUSTID", "XAUTOCLAIM s g c2 100000000 0 COUNT 1",
+			"XAUTOCLAIM s g c2 100000000 0 COUNT 2", "XAUTOCLAIM s g c2 100000000 0 COUNT 4"),
+		X("xautoclaim empty", five, "XGROUP CREATE s g 0", "XAUTOCLAIM s g c 0 0", "XAUTOCLAIM s g c 0 0 JUSTID", "XINFO GROUPS s"),
+		X("xautoclaim errors", five, "XGROUP CREATE s g 0", "XAUTOCLAIM s g c x 0", "XAUTOCLAIM s g c 0 abc", "XAUTOCLAIM s g c 0 ( ", "XAUTOCLAIM s g c 0 (18446744073709551615-18446744073709551615",
+			"XAUTOCLAIM s g c 0 0 COUNT 0", "XAUTOCLAIM s g c 0 0 COUNT -1", "XAUTOCLAIM s g c 0 0 COUNT x", "XAUTOCLAIM s g c 0 0 COUNT", "XAUTOCLAIM s g c 0 0 FOO", "XAUTOCLAIM s g c 0 0 JUSTID x",
+			"XAUTOCLAIM s g c 0 +"),
+		X("xautoclaim count bounds", five, "XGROUP CREATE s g 0", "XAUTOCLAIM s g c 0 0 COUNT 576460752303423487", "XAUTOCLAIM s g c 0 0 COUNT 576460752303423488",
+			"XAUTOCLAIM s g c 0 0 COUNT 922337203685477580", "XAUTOCLAIM s g c 0 0 COUNT 9223372036854775807", "XAUTOCLAIM s g c 0 0 COUNT 1000000",
+			"XAUTOCLAIM s g c 0 0 COUNT 1000000000000", "XAUTOCLAIM s g c 0 0 COUNT 10000000000000", "XAUTOCLAIM nokey g c 0 0 COUNT 10000000000000"),
+		X("xautoclaim nogroup", five, "XAUTOCLAIM s g c 0 0", "XAUTOCLAIM nokey g c 0 0", "XAUTOCLAIM nokey g c x 0", "XAUTOCLAIM nokey g c 0 0 COUNT 0"),
+		C("xautoclaim wrongtype", "SET k v", "XAUTOCLAIM k g c 0 0", "XAUTOCLAIM k g c x 0"),
+		C("xautoclaim arity", "XAUTOCLAIM s g c 0", "XAUTOCLAIM s g c"),
+		X("xautoclaim case", five, setup, "xautoclaim s g c3 0 0 count 2 justid", "XPENDING s g"),
+	})
+}
+
+// XINFO and the stream as other commands see it.
+func TestDiffStreamsInfo(t *testing.T) {
+	five := xadds("s", 1, 6)
+	diff(t, []testserver.Case{
+		X("xinfo stream", five, "XINFO STREAM s", "XDEL s 1-1 5-1", "XINFO STREAM s", "XGROUP CREATE s g 0", "XGROUP CREATE s h $", "XINFO STREAM s"),
+		C("xinfo stream empty", "XGROUP CREATE s g $ MKSTREAM", "XINFO STREAM s", "XINFO STREAM s FULL", "XADD s 1-1 a 1", "XDEL s 1-1", "XINFO STREAM s", "XINFO STREAM s FULL"),
+		X("xinfo stream full no consumers", five, "XINFO STREAM s FULL", "XGROUP CREATE s g 2-1", "XGROUP CREATE s h 0 ENTRIESREAD 0", "XINFO STREAM s FULL", "XINFO STREAM s FULL COUNT 2",
+			"XINFO STREAM s FULL COUNT 0", "XINFO STREAM s FULL COUNT -3", "XINFO STREAM s full count 1"),
+		X("xinfo stream full with consumers", five, "XGROUP CREATE s g 0", "XREADGROUP GROUP g c COUNT 2 STREAMS s >", "!XINFO STREAM s FULL", "XGROUP DELCONSUMER s g c", "XINFO STREAM s FULL"),
+		X("xinfo stream full count default", xadds("s", 1, 15), "XINFO STREAM s FULL", "XINFO STREAM s FULL COUNT 12"),
+		X("xinfo stream errors", five, "XINFO STREAM s FOO", "XINFO STREAM s FULL COUNT", "XINFO STREAM s FULL COUNT x", "XINFO STREAM s FULL FOO 1", "XINFO STREAM s COUNT 1", "XINFO STREAM s FULL COUNT 1 x",
+			"XINFO STREAM nokey FOO", "XINFO STREAM nokey", "XINFO STREAM"),
+		X("xinfo stream nodes", xadds("s", 1, 1000), "XINFO STREAM s", "XTRIM s MAXLEN ~ 450", "XINFO STREAM s", "XDEL s 500-1 700-1", "XINFO STREAM s"),
+		X("xinfo groups", five, "XINFO GROUPS s", "XGROUP CREATE s b 0", "XGROUP CREATE s a $", "XGROUP CREATE s c 3-1 ENTRIESREAD 3", "XREADGROUP GROUP b x COUNT 2 STREAMS s >", "XINFO GROUPS s"),
+		C("xinfo groups errors", "XINFO GROUPS nokey", "SET k v", "XINFO GROUPS k", "XINFO GROUPS s x", "XINFO GROUPS"),
+		X("xinfo consumers", five, "XGROUP CREATE s g 0", "XINFO CONSUMERS s g", "XREADGROUP GROUP g c2 COUNT 2 STREAMS s >", "XGROUP CREATECONSUMER s g c1", "!XINFO CONSUMERS s g",
+			"XINFO CONSUMERS s nog", "XINFO CONSUMERS nokey g"),
+		C("xinfo consumers errors", "SET k v", "XINFO CONSUMERS k g", "XINFO CONSUMERS s", "XINFO CONSUMERS s g x"),
+		C("xinfo help and errors", "XINFO HELP", "XINFO help", "XINFO FOO", "XINFO FOO s", "XINFO", "XINFO HELP x"),
+		X("stream key commands", five, "TYPE s", "OBJECT ENCODING s", "EXISTS s", "RENAME s t", "XRANGE t - +", "XLEN s", "DEL t", "EXISTS t"),
+		X("stream wrongtype for others", five, "GET s", "LPUSH s a", "HSET s a 1", "SADD s a", "INCR s", "XLEN s"),
+		X("stream copy", five, "XGROUP CREATE s g 0", "XREADGROUP GROUP g c COUNT 2 STREAMS s >", "COPY s t", "XRANGE t - +", "XPENDING t g", "XINFO GROUPS t", "XACK t g 1-1", "XPENDING s g", "XPENDING t g"),
+		X("stream in multi", "MULTI", "XADD s 1-1 a 1", "XGROUP CREATE s g 0", "XREADGROUP GROUP g c STREAMS s >", "XPENDING s g", "XACK s g 1-1", "XINFO GROUPS s", "EXEC"),
+		X("stream watch xadd", five, "WATCH s", "XADD s 6-1 a 1", "MULTI", "PING", "EXEC"),
+		X("stream watch xdel xtrim", five, "WATCH s", "XDEL s 9-9", "MULTI", "PING", "EXEC", "WATCH s", "XTRIM s MAXLEN 100", "MULTI", "PING", "EXEC", "WATCH s", "XDEL s 1-1", "MULTI", "PING", "EXEC"),
+		X("stream watch xsetid", five, "WATCH s", "XSETID s 10-1", "MULTI", "PING", "EXEC"),
+		X("stream watch xgroup", five, "WATCH s", "XGROUP CREATE s g 0", "MULTI", "PING", "EXEC", "WATCH s", "XGROUP SETID s g 2-1", "MULTI", "PING", "EXEC",
+			"WATCH s", "XGROUP CREATECONSUMER s g c", "MULTI", "PING", "EXEC", "WATCH s", "XGROUP DESTROY s g", "MULTI", "PING", "EXEC"),
+		X("stream watch group reads", five, "XGROUP CREATE s g 0", "WATCH s", "XREADGROUP GROUP g c COUNT 1 STREAMS s >", "MULTI", "PING", "EXEC", "WATCH s", "XACK s g 1-1", "MULTI", "PING", "EXEC",
+			"WATCH s", "XCLAIM s g d 0 2-1 FORCE", "MULTI", "PING", "EXEC"),
+		C("stream watch mkstream", "WATCH s", "XGROUP CREATE s g 0 MKSTREAM", "MULTI", "PING", "EXEC"),
+		X("stream expire", five, "PEXPIRE s 100000", "XADD s 6-1 a 1", "TTL s", "XTRIM s MAXLEN 0", "TTL s", "XLEN s"),
+	})
+}
