@@ -71,8 +71,8 @@ type luaFunction struct {
 type libEngine struct {
 	env     *lua.LTable // globals of library code: empty, reads go to envMeta.__index
 	envMeta *lua.LTable
-	globals lua.LValue  // what functions see at run time
-	loadAPI lua.LValue  // what library code sees while it loads
+	globals lua.LValue // what functions see at run time
+	loadAPI lua.LValue // what library code sees while it loads
 	load    *libraryLoad
 }
 

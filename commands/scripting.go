@@ -37,17 +37,15 @@ var scriptingCommands = []*Spec{
 }
 
 const (
-	errNoScript       = "NOSCRIPT No matching script. Please use EVAL."
-	errBusyEval       = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."
-	errBusyFunction   = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
-	errNotBusy        = "NOTBUSY No scripts in execution right now."
-	errUnkillable     = "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command."
-	errWriteFlagRO    = "ERR Can not execute a script with write flag using *_ro command."
-	errScriptOOM      = "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'"
-	errKeysNegative   = "ERR Number of keys can't be negative"
-	errKeysTooMany    = "ERR Number of keys can't be greater than number of args"
-	msgScriptKilled   = "ERR Script killed by user with SCRIPT KILL..."
-	msgFunctionKilled = "ERR Script killed by user with FUNCTION KILL..."
+	errNoScript     = "NOSCRIPT No matching script. Please use EVAL."
+	errBusyEval     = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."
+	errBusyFunction = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
+	errNotBusy      = "NOTBUSY No scripts in execution right now."
+	errUnkillable   = "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command."
+	errWriteFlagRO  = "ERR Can not execute a script with write flag using *_ro command."
+	errScriptOOM    = "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'"
+	errKeysNegative = "ERR Number of keys can't be negative"
+	errKeysTooMany  = "ERR Number of keys can't be greater than number of args"
 )
 
 // scriptFlags are the flags a script declares in its shebang (or a
@@ -88,8 +86,8 @@ type scriptRegistry struct {
 	scripts map[string]*evalScript // lower-case SHA1 -> script
 
 	fn    *luaEngine
-	libs  map[string]*library      // library name -> library
-	funcs map[string]*luaFunction  // lower-case function name -> function
+	libs  map[string]*library     // library name -> library
+	funcs map[string]*luaFunction // lower-case function name -> function
 
 	// run is the script running now (nil when none). timedOut is set
 	// once it ran past busy-reply-threshold: it then lets other clients

@@ -323,12 +323,9 @@ func plainTable(t *lua.LTable) bool {
 	return !ok || mt.RawGetString("__newindex") == lua.LNil
 }
 
-func killMessage(run *scriptRun) string {
-	if run.isEval {
-		return "Script killed by user with SCRIPT KILL..."
-	}
-	return "Script killed by user with FUNCTION KILL..."
-}
+// killMessage is the error a killed script or function ends with (Redis
+// words it the same for both).
+func killMessage(*scriptRun) string { return "Script killed by user with SCRIPT KILL..." }
 
 // toString is Lua's tostring.
 func (eng *luaEngine) toString(v lua.LValue) string {
@@ -470,7 +467,7 @@ func (eng *luaEngine) interrupt() <-chan struct{} {
 	}
 	e.yieldToClients()
 	if run.killed {
-		e.Log.Warn("Lua script killed by user with " + strings.TrimPrefix(killMessage(run), "Script killed by user with "))
+		e.Log.Warn("Lua script killed by user with SCRIPT KILL.")
 		eng.hook.mask = 0
 		return closedChan
 	}
