@@ -1206,41 +1206,49 @@ func (c *Client) xreadStreamHeader(key []byte) {
 }
 
 // xreadGroupServe writes a group read of one stream and propagates its
-// effects as Redis does: an XCLAIM for each entry delivered, and for NOACK
-// the consumer's creation and the group's new last delivered ID. A read of
-// the consumer's history changes delivery counts and times but, as in
-// Redis, is not propagated.
+// effects: an XCLAIM for each entry delivered (with its delivery time and
+// count), for NOACK the consumer's creation, and the group's new last
+// delivered ID and read counter. Redis 7.0 leaves out the last two
+// without NOACK and does not propagate reads of a consumer's history;
+// sundial logs them too, so that a replay rebuilds the read counter and
+// the delivery counts exactly.
 func xreadGroupServe(c *Client, s *keyspace.Stream, g *stream.Group, key, group, consumer []byte,
 	history bool, after stream.ID, count int64, noAck bool) {
 	cons := touchConsumer(c, key, group, g, consumer, noAck)
 	c.Dirty(1)
-	if history {
-		entries := s.ReadHistory(cons, after, clampCount(count), c.Now())
-		c.Array(len(entries))
-		for _, e := range entries {
-			if e.Fields == nil {
-				c.Array(2)
-				replyStreamID(c, e.ID)
-				c.NullArray()
-				continue
-			}
-			replyStreamEntry(c, e)
-		}
-		return
-	}
+	var entries []stream.Entry
 	before := g.LastID()
-	entries := s.ReadGroup(g, cons, clampCount(count), noAck, c.Now())
+	if history {
+		entries = s.ReadHistory(cons, after, clampCount(count), c.Now())
+	} else {
+		entries = s.ReadGroup(g, cons, clampCount(count), noAck, c.Now())
+	}
 	c.Array(len(entries))
 	for _, e := range entries {
+		if e.Fields == nil {
+			// A pending entry deleted from the stream: [id, nil].
+			c.Array(2)
+			replyStreamID(c, e.ID)
+			c.NullArray()
+			continue
+		}
 		replyStreamEntry(c, e)
 	}
 	if !noAck {
 		for _, e := range entries {
-			p, _ := g.PendingEntry(e.ID)
-			c.AlsoPropagate(xclaimArgv(key, group, streamIDArg(e.ID), p, e.ID)...)
+			if p, ok := g.PendingEntry(e.ID); ok && e.Fields != nil {
+				// As in Redis, a new entry's XCLAIM carries the last
+				// delivered ID as it was right after that entry.
+				last := e.ID
+				if history {
+					last = g.LastID()
+				}
+				c.AlsoPropagate(xclaimArgv(key, group, streamIDArg(e.ID), p, last)...)
+				c.Dirty(1)
+			}
 		}
-		c.Dirty(len(entries))
-	} else if g.LastID() != before {
+	}
+	if g.LastID() != before {
 		c.AlsoPropagate(setIDArgv(key, group, g)...)
 	}
 }
