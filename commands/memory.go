@@ -54,7 +54,7 @@ type dbOverhead struct {
 	name          string
 	id            int
 	keys, expires int64
-	main, expire  int64 // bytes of per-key overhead
+	main, expire  int64 // bytes of structure: entries, map, key lists
 }
 
 // memReport gathers the report. Called with Mu held; it reads the Go
@@ -93,8 +93,7 @@ func (e *Engine) memReport() memReport {
 			continue
 		}
 		d := dbOverhead{name: db.Name, id: db.ID, keys: int64(db.Len()), expires: int64(db.Expires())}
-		d.main = d.keys * keyspace.PerKeyOverhead()
-		d.expire = d.expires * keyspace.VolatileOverhead()
+		d.main, d.expire = db.Overhead()
 		r.dbs = append(r.dbs, d)
 		r.keys += d.keys
 		r.expires += d.expires

@@ -34,6 +34,7 @@ type DB struct {
 	keys     []*Entry
 	volatile []*Entry
 	store    *Store
+	mem      dbMem // what the map and key lists are charged (memory.go)
 }
 
 // Store holds every keyspace of a server.
@@ -124,6 +125,7 @@ func (s *Store) Swap(a, b *DB) {
 	a.dict, b.dict = b.dict, a.dict
 	a.keys, b.keys = b.keys, a.keys
 	a.volatile, b.volatile = b.volatile, a.volatile
+	a.mem, b.mem = b.mem, a.mem
 }
 
 // Len is the number of keys, expired-but-not-yet-reclaimed ones included.
@@ -197,7 +199,7 @@ func (db *DB) Add(key string, v Value) *Entry {
 	}
 	db.dict[key] = e
 	db.keys = append(db.keys, e)
-	db.store.memAdd(e)
+	db.memAdd(e)
 	if db.store.OnAdd != nil {
 		db.store.OnAdd(db, key)
 	}
@@ -243,7 +245,7 @@ func (db *DB) setExpire(e *Entry, ms int64) {
 	case ms != 0 && e.vidx < 0:
 		e.vidx = int32(len(db.volatile))
 		db.volatile = append(db.volatile, e)
-		db.store.memVolatile(1)
+		db.memLists()
 	case ms == 0 && e.vidx >= 0:
 		last := db.volatile[len(db.volatile)-1]
 		db.volatile[e.vidx] = last
@@ -251,7 +253,6 @@ func (db *DB) setExpire(e *Entry, ms int64) {
 		db.volatile[len(db.volatile)-1] = nil
 		db.volatile = db.volatile[:len(db.volatile)-1]
 		e.vidx = -1
-		db.store.memVolatile(-1)
 	}
 }
 
@@ -272,7 +273,7 @@ func (db *DB) Rename(e *Entry, newKey []byte, now int64) *Entry {
 func (db *DB) Flush() int {
 	db.captureAll()
 	n := len(db.dict)
-	db.store.memFlush(db)
+	db.memFlush()
 	if db.store.OnDelete != nil {
 		for _, e := range db.keys {
 			db.store.OnDelete(db, e.Key)

@@ -3,7 +3,10 @@ package keyspace
 // Memory accounting: the store keeps a running total of the bytes its keys
 // and values hold, updated as keys come and go, so used_memory and the
 // maxmemory check cost nothing per command. Each entry remembers what it
-// was charged (Entry.mem) so it can be refunded exactly when it goes.
+// was charged (Entry.mem) so it can be refunded exactly when it goes; each
+// keyspace is charged separately for its key map and key lists, following
+// how they grow (they never shrink: Go maps and slices keep their
+// capacity).
 //
 // Values changed in place (HSET on an existing hash, RPUSH, APPEND …) are
 // re-measured when the engine reports the key modified (Modified). Measuring
@@ -13,20 +16,22 @@ package keyspace
 // percent of the value), and in between it waits in a dirty set that the
 // periodic task drains (RemeasureDirty).
 
-import "time"
+import (
+	"math/bits"
+	"time"
+	"unsafe"
+)
 
 const (
 	// entryBytes is what the allocator hands out for an Entry.
 	entryBytes = 64
-	// dictSlotBytes is the main map's cost per key: a Go swiss-table slot
-	// (16-byte string header + 8-byte pointer, plus a control byte) at the
-	// table's average load between growths, about two thirds.
-	dictSlotBytes = 38
-	// sliceSlotBytes is a pointer in DB.keys or DB.volatile, with the
-	// append growth slack.
-	sliceSlotBytes = 9
 	// stringHeaderBytes is the allocation of a String struct.
 	stringHeaderBytes = 32
+	// ptrBytes is a slot of DB.keys or DB.volatile.
+	ptrBytes = 8
+	// dictShareBytes is a key's average share of its keyspace's map, for
+	// MEMORY USAGE (the account charges the map as a whole).
+	dictShareBytes = 40
 	// smallValueBytes: values charged up to this are re-measured on every
 	// modification.
 	smallValueBytes = 2048
@@ -44,6 +49,14 @@ type memAccount struct {
 	lastAdded *Entry
 }
 
+// dbMem is what a keyspace is charged for its structure.
+type dbMem struct {
+	peak    int   // most keys its map has held (the map keeps that size)
+	dict    int64 // bytes charged for the map
+	keysCap int   // capacity charged for DB.keys
+	volCap  int   // capacity charged for DB.volatile
+}
+
 // UsedMemory is the bytes held by every keyspace's keys and values, by
 // sundial's own account.
 func (s *Store) UsedMemory() int64 { return s.mem.used }
@@ -56,29 +69,97 @@ func (s *Store) LastAdded() *Entry { return s.mem.lastAdded }
 // ResetLastAdded forgets the last created entry (at each command's start).
 func (s *Store) ResetLastAdded() { s.mem.lastAdded = nil }
 
-// EntryMemory is what e is charged: its key, value and the keyspace's
-// per-key overhead (MEMORY USAGE).
-func EntryMemory(e *Entry) int64 { return entryCost(e) }
+// EntryMemory is what a key costs: its entry, name and value, and its
+// share of the keyspace's map and key list (MEMORY USAGE).
+func EntryMemory(e *Entry) int64 { return entryCost(e) + dictShareBytes + ptrBytes }
 
-// PerKeyOverhead is the fixed cost of a key in a keyspace beyond its name
-// and value: the entry, its map slot and its slot in the key list.
-func PerKeyOverhead() int64 { return entryBytes + dictSlotBytes + sliceSlotBytes }
-
-// VolatileOverhead is the extra cost of a key with a TTL.
-func VolatileOverhead() int64 { return sliceSlotBytes }
-
-func entryCost(e *Entry) int64 {
-	return PerKeyOverhead() + AllocSize(len(e.Key)) + ValueMemory(e.Value)
+// Overhead is what db costs beyond its keys' names and values: the entries,
+// the map and the key list (main), and the list of keys with a TTL.
+func (db *DB) Overhead() (main, expires int64) {
+	return int64(len(db.keys))*entryBytes + db.mem.dict + int64(db.mem.keysCap)*ptrBytes,
+		int64(db.mem.volCap) * ptrBytes
 }
 
-// ValueMemory is the bytes a value holds. Strings are measured here to
-// include the allocator's rounding; other types report their own.
+func entryCost(e *Entry) int64 {
+	return entryBytes + AllocSize(len(e.Key)) + ValueMemory(e.Value)
+}
+
+// dictBytes is the cost of a keyspace's map[string]*Entry that has held n
+// keys.
+func dictBytes(n int) int64 { return MapBytes(n, 16+8) }
+
+// MapBytes models a Go map (swiss table) that holds n entries whose key and
+// value take slotBytes together: groups of 8 slots and 8 control bytes; up
+// to 8 entries a single group; up to 1024 slots one table grown by doubling
+// at 7/8 load; beyond that tables of 1024 slots that split as they fill,
+// about all at once (keys hash uniformly), so their number is the power of
+// two that keeps each under 896 entries.
+func MapBytes(n, slotBytes int) int64 {
+	const (
+		maxSlots   = 1024
+		maxEntries = maxSlots * 7 / 8
+		mapHeader  = 48
+		tableBytes = 48
+	)
+	slotBytes = (slotBytes + 7) &^ 7
+	groupBytes := 8 + 8*slotBytes
+	switch {
+	case n <= 0:
+		return mapHeader
+	case n <= 8:
+		return mapHeader + AllocSize(groupBytes)
+	case n <= maxEntries:
+		slots := 1 << bits.Len(uint((n*8+6)/7-1))
+		return mapHeader + tableBytes + AllocSize(slots/8*groupBytes)
+	}
+	tables := 1 << bits.Len(uint((n+maxEntries-1)/maxEntries-1))
+	return mapHeader + AllocSize(tables*ptrBytes) + int64(tables)*(tableBytes+AllocSize(maxSlots/8*groupBytes))
+}
+
+// setBytes: the struct, then the sorted integers, or the member slice,
+// the members' bytes (shared with the index map's keys) and the index.
+func setBytes(v *Set) int64 {
+	n := AllocSize(int(unsafe.Sizeof(*v)))
+	if !v.table {
+		return n + AllocSize(8*cap(v.ints))
+	}
+	n += AllocSize(16*cap(v.members)) + MapBytes(len(v.index), 16+4)
+	for _, m := range v.members {
+		n += StringBytes(len(m))
+	}
+	return n
+}
+
+// hashBytes: the struct, the field/value pairs and their bytes, and the
+// index map once the hash has one.
+func hashBytes(v *Hash) int64 {
+	n := AllocSize(int(unsafe.Sizeof(*v))) + AllocSize(cap(v.entries)*int(unsafe.Sizeof(hashEntry{})))
+	for _, e := range v.entries {
+		n += StringBytes(len(e.field)) + StringBytes(len(e.value))
+	}
+	if v.index != nil {
+		n += MapBytes(len(v.index), 16+4)
+	}
+	return n
+}
+
+// StringBytes is the allocation behind a string of n bytes.
+func StringBytes(n int) int64 { return AllocSize(n) }
+
+// ValueMemory is the bytes a value holds. Strings, sets and hashes are
+// measured here, counting the allocator's size classes and what Go maps
+// really cost (their own MemoryUsage estimates run ~20% low on small
+// sets); other types report their own.
 func ValueMemory(v Value) int64 {
 	switch v := v.(type) {
 	case nil:
 		return 0
 	case *String:
 		return stringHeaderBytes + AllocSize(cap(v.B))
+	case *Set:
+		return setBytes(v)
+	case *Hash:
+		return hashBytes(v)
 	default:
 		return int64(v.MemoryUsage())
 	}
@@ -94,10 +175,32 @@ func (s *Store) charge(e *Entry) {
 	e.mem = uint32(units)
 }
 
-// memAdd charges a new entry.
-func (s *Store) memAdd(e *Entry) {
+// memAdd charges a new entry and whatever its keyspace grew by.
+func (db *DB) memAdd(e *Entry) {
+	s := db.store
 	s.charge(e)
 	s.mem.lastAdded = e
+	if n := len(db.dict); n > db.mem.peak {
+		db.mem.peak = n
+		if b := dictBytes(n); b != db.mem.dict {
+			s.mem.used += b - db.mem.dict
+			db.mem.dict = b
+		}
+	}
+	db.memLists()
+}
+
+// memLists charges growth of the key lists.
+func (db *DB) memLists() {
+	m := &db.mem
+	if c := cap(db.keys); c != m.keysCap {
+		db.store.mem.used += int64(c-m.keysCap) * ptrBytes
+		m.keysCap = c
+	}
+	if c := cap(db.volatile); c != m.volCap {
+		db.store.mem.used += int64(c-m.volCap) * ptrBytes
+		m.volCap = c
+	}
 }
 
 // memRemove refunds a removed entry.
@@ -113,15 +216,16 @@ func (s *Store) memRemove(e *Entry) {
 	}
 }
 
-// memVolatile charges (+1) or refunds (-1) a key's slot in the TTL list.
-func (s *Store) memVolatile(delta int64) { s.mem.used += delta * sliceSlotBytes }
-
-// memFlush refunds every entry of db (FLUSHDB).
-func (s *Store) memFlush(db *DB) {
+// memFlush refunds every entry of db and its structure, which FLUSHDB
+// replaces with empty ones.
+func (db *DB) memFlush() {
+	s := db.store
 	for _, e := range db.keys {
 		s.memRemove(e)
 	}
-	s.mem.used -= int64(len(db.volatile)) * sliceSlotBytes
+	m := &db.mem
+	s.mem.used -= m.dict + int64(m.keysCap+m.volCap)*ptrBytes
+	*m = dbMem{}
 }
 
 // Modified re-measures key's entry after an in-place change (cheaply, see
@@ -178,7 +282,7 @@ func (s *Store) Recount() int64 {
 			e.mem, e.memTouch = 0, 0
 			s.charge(e)
 		}
-		s.mem.used += int64(len(db.volatile)) * sliceSlotBytes
+		s.mem.used += db.mem.dict + int64(cap(db.keys)+cap(db.volatile))*ptrBytes
 	})
 	return s.mem.used
 }

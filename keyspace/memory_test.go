@@ -118,34 +118,38 @@ func TestModifiedBigValueAmortised(t *testing.T) {
 		t.Fatalf("value not re-measured after %d changes", touches)
 	}
 	db.Delete([]byte("h"), 0)
-	if len(s.mem.dirty) != 0 || s.UsedMemory() != 0 {
-		t.Fatalf("deleted entry left %d dirty, %d bytes", len(s.mem.dirty), s.UsedMemory())
+	main, _ := db.Overhead()
+	if len(s.mem.dirty) != 0 || s.UsedMemory() != main {
+		t.Fatalf("deleted entry left %d dirty, %d bytes charged for an empty keyspace of %d", len(s.mem.dirty), s.UsedMemory(), main)
 	}
 }
 
-// The account follows the Go heap for many small string keys.
+// The account follows the Go heap for many small string keys, whatever
+// phase of its growth the key map is in.
 func TestAccountTracksHeap(t *testing.T) {
-	const n = 200000
-	runtime.GC()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	s := NewStore(1)
-	db := s.Numbered(0)
-	for i := 0; i < n; i++ {
-		e := db.Add(fmt.Sprintf("key:%08d", i), NewString([]byte(fmt.Sprintf("value-%d", i))))
-		if i%4 == 0 {
-			db.SetExpire(e, 1e15)
+	for _, n := range []int{20000, 150000, 400000} {
+		settle()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		s := NewStore(1)
+		db := s.Numbered(0)
+		for i := 0; i < n; i++ {
+			e := db.Add(fmt.Sprintf("key:%08d", i), NewString([]byte(fmt.Sprintf("value-%d", i))))
+			if i%4 == 0 {
+				db.SetExpire(e, 1e15)
+			}
 		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		heap := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+		used := s.UsedMemory()
+		ratio := float64(used) / float64(heap)
+		t.Logf("%d keys: account %d bytes, heap grew by %d (ratio %.3f, %.1f bytes a key)", n, used, heap, ratio, float64(heap)/float64(n))
+		if ratio < 0.95 || ratio > 1.05 {
+			t.Errorf("%d keys: account %d bytes, heap grew by %d (ratio %.3f)", n, used, heap, ratio)
+		}
+		runtime.KeepAlive(s)
 	}
-	runtime.GC()
-	runtime.ReadMemStats(&after)
-	heap := int64(after.HeapAlloc) - int64(before.HeapAlloc)
-	used := s.UsedMemory()
-	if ratio := float64(used) / float64(heap); ratio < 0.9 || ratio > 1.1 {
-		t.Fatalf("account %d bytes, heap grew by %d (ratio %.3f)", used, heap, ratio)
-	}
-	t.Logf("account %d bytes, heap grew by %d (%.1f bytes a key)", used, heap, float64(heap)/n)
-	runtime.KeepAlive(s)
 }
 
 func BenchmarkModifiedString(b *testing.B) {
@@ -157,4 +161,92 @@ func BenchmarkModifiedString(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		db.Modified(key)
 	}
+}
+
+// MapBytes follows what Go maps of keyspace shape really take.
+func TestMapBytesModel(t *testing.T) {
+	for _, n := range []int{100, 700, 5000, 50000, 300000} {
+		keys := make([]string, n)
+		for i := range keys {
+			keys[i] = fmt.Sprintf("key:%08d", i)
+		}
+		e := &Entry{}
+		settle()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		m := map[string]*Entry{}
+		for _, k := range keys {
+			m[k] = e
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		real := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+		model := dictBytes(n)
+		if r := float64(model) / float64(real); r < 0.9 || r > 1.1 {
+			t.Errorf("%d keys: model %d bytes, map took %d", n, model, real)
+		}
+		runtime.KeepAlive(m)
+		runtime.KeepAlive(keys)
+	}
+}
+
+// Sets and hashes are measured with their strings and maps.
+func TestCollectionBytes(t *testing.T) {
+	const n = 20000
+	for _, kind := range []string{"set", "intset", "hash", "bighash"} {
+		settle()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		vals := make([]Value, n)
+		for i := range vals {
+			switch kind {
+			case "set":
+				s := NewSetFor([]byte("red"))
+				for _, m := range []string{"red", "green", "blue", fmt.Sprintf("member-%d", i)} {
+					s.Add([]byte(m), 512)
+				}
+				vals[i] = s
+			case "intset":
+				s := NewIntSet()
+				for j := 0; j < 10; j++ {
+					s.Add([]byte(fmt.Sprint(i*10+j)), 512)
+				}
+				vals[i] = s
+			case "hash":
+				h := NewHash()
+				h.Set([]byte("name"), []byte(fmt.Sprintf("user-%d", i)))
+				h.Set([]byte("city"), []byte("Lisbon"))
+				vals[i] = h
+			case "bighash":
+				if i >= n/100 {
+					continue
+				}
+				h := NewHash()
+				for j := 0; j < 100; j++ {
+					h.Set([]byte(fmt.Sprintf("field-%d", j)), []byte(fmt.Sprintf("value-%d-%d", i, j)))
+				}
+				vals[i] = h
+			}
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		real := int64(after.HeapAlloc) - int64(before.HeapAlloc) - int64(AllocSize(n*16))
+		var model int64
+		for _, v := range vals {
+			if v != nil {
+				model += ValueMemory(v)
+			}
+		}
+		if r := float64(model) / float64(real); r < 0.9 || r > 1.1 {
+			t.Errorf("%s: model %d bytes, heap grew by %d (%.3f)", kind, model, real, r)
+		}
+		runtime.KeepAlive(vals)
+	}
+}
+
+// settle collects twice, so sync.Pool caches (fmt's buffers) left by
+// earlier work are gone before a heap measurement starts.
+func settle() {
+	runtime.GC()
+	runtime.GC()
 }
