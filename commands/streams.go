@@ -1041,6 +1041,11 @@ func parseXRead(c *Client, args [][]byte) (x xreadArgs, ok bool) {
 		o := args[i]
 		switch {
 		case argIs(o, "block") && more > 0:
+			if c.inScript {
+				// Redis refuses BLOCK in scripts rather than ignore it.
+				c.Error("ERR " + string(cstr(args[0])) + " command is not allowed with BLOCK option from scripts")
+				return x, false
+			}
 			i++
 			n, ok := keyspace.ParseInt(args[i])
 			if !ok {

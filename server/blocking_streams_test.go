@@ -237,6 +237,10 @@ func TestStreamsBlocking(t *testing.T) {
 			"A> XREADGROUP GROUP g a BLOCK 0 STREAMS s t > >", "B: XGROUP DESTROY t g", "A<"),
 		BS("xreadgroup count", "B: XGROUP CREATE s g $ MKSTREAM", "A> XREADGROUP GROUP g a COUNT 2 BLOCK 0 STREAMS s >", "B: EVAL \"for i=1,5 do redis.call('XADD', KEYS[1], i .. '-1', 'f', i) end\" 1 s", "A<", "B: XINFO GROUPS s"),
 		BS("xreadgroup client unblock", "B: XGROUP CREATE s g $ MKSTREAM", "A> XREADGROUP GROUP g a BLOCK 0 STREAMS s >", "B: CLIENT UNBLOCK {A} ERROR", "A<", "B: XINFO GROUPS s"),
+		BS("xreadgroup client unblock timeout form", "B: XGROUP CREATE s g $ MKSTREAM", "A> XREADGROUP GROUP g a BLOCK 0 STREAMS s >", "B: CLIENT UNBLOCK {A}", "A<", "A: PING"),
+		BS("xreadgroup noack creates consumer", "B: XGROUP CREATE s g $ MKSTREAM", "A> XREADGROUP GROUP g newc NOACK COUNT 5 BLOCK 0 STREAMS s >", "B: XADD s 1-1 a 1", "A<", "B: XINFO GROUPS s", "B: XPENDING s g"),
+		BS("xread blocked twice on one key", "A> XREAD BLOCK 0 STREAMS s s $ 0", "B: XADD s 1-1 a 1", "A<"),
+		BS("xread served then blocks again", "A> XREAD BLOCK 0 STREAMS s $", "B: XADD s 1-1 a 1", "A<", "A> XREAD BLOCK 0 STREAMS s 1-1", "B: XADD s 2-1 b 2", "A<"),
 		BS("xread and xreadgroup together", "B: XGROUP CREATE s g $ MKSTREAM", "A> XREADGROUP GROUP g a BLOCK 0 STREAMS s >", "C> XREAD BLOCK 0 STREAMS s $", "B: XADD s 1-1 a 1", "A<", "C<"),
 		BS("xadd from a script wakes", "A> XREAD BLOCK 0 STREAMS s $", "B: EVAL \"return redis.call('XADD', KEYS[1], '7-7', 'f', 'v')\" 1 s", "A<"),
 	})

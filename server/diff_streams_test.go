@@ -431,5 +431,13 @@ func TestDiffStreamsEdges(t *testing.T) {
 		XC("stream swapdb", five, "SWAPDB 0 1", "XLEN s", "SELECT 1", "XLEN s", "SWAPDB 0 1"),
 		XC("stream unlink", five, "XGROUP CREATE s g 0", "UNLINK s", "EXISTS s", "XINFO STREAM s", "XGROUP CREATE s g 0"),
 		XC("stream object commands", five, "OBJECT REFCOUNT s", "OBJECT ENCODING s"),
+		XC("stream commands in scripts", five, "XGROUP CREATE s g 0",
+			`EVAL "return redis.call('XREAD', 'BLOCK', '0', 'STREAMS', KEYS[1], '$')" 1 s`,
+			`EVAL "return redis.call('XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'COUNT', '2', 'STREAMS', KEYS[1], '>')" 1 s`,
+			`EVAL "return redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 2)" 1 s`,
+			`EVAL "return redis.call('XADD', KEYS[1], '6-1', 'a', 'b')" 1 s`,
+			`EVAL "return redis.call('XINFO', 'GROUPS', KEYS[1])" 1 s`,
+			`EVAL "return redis.call('XPENDING', KEYS[1], 'g')" 1 s`,
+			`EVAL "return redis.pcall('XADD', KEYS[1], '1-1', 'a', 'b')" 1 s`),
 	})
 }
