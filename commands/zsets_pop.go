@@ -240,7 +240,7 @@ func zpopPropagation(max bool, key []byte, count int64) [][]byte {
 }
 
 // zsetBlockTimeout parses a blocking timeout in seconds as Redis 7.0's
-// getTimeoutFromObjectOrReply: a long double, times 1000, truncated to a
+// getTimeoutFromObjectOrReply: a long double, times 1000, rounded up to a
 // long long (out of range gives LLONG_MIN, so huge and infinite timeouts
 // are "negative"). 0 waits for ever, and so does a deadline past the end
 // of time, as Redis's timeout table never reaches it.
@@ -253,8 +253,13 @@ func zsetBlockTimeout(c *Client, b []byte) (time.Duration, bool) {
 	ms := int64(math.MinInt64)
 	if !f.IsInf() {
 		prod := new(big.Float).SetPrec(ldPrec).Mul(f, big.NewFloat(1000))
-		if i, acc := prod.Int64(); acc == big.Exact || (i != math.MinInt64 && i != math.MaxInt64) {
+		// Int64 truncates towards zero; Redis rounds up (ceill), so a
+		// positive fraction of a millisecond still times out.
+		switch i, acc := prod.Int64(); {
+		case acc == big.Exact, acc == big.Above && i != math.MinInt64:
 			ms = i
+		case acc == big.Below && i != math.MaxInt64:
+			ms = i + 1
 		}
 	}
 	if ms < 0 {
