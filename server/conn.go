@@ -164,7 +164,9 @@ func (c *conn) runBuffered() bool {
 				return false
 			}
 			c.writeMu.Unlock()
-			e.WaitBlocked(c.c, c.closed)
+			if !c.waitBlocked() {
+				return false
+			}
 			c.writeMu.Lock()
 			e.Mu.Lock()
 		}
@@ -182,6 +184,37 @@ func (c *conn) runBuffered() bool {
 	err := c.write(out)
 	c.writeMu.Unlock()
 	return keep && err == nil
+}
+
+// waitBlocked parks until the blocking command is served, timed out or
+// unblocked. Meanwhile it keeps reading, so a client that disconnects is
+// noticed and freed at once, as Redis frees it, instead of staying a
+// waiter that would swallow a value; what it reads stays buffered for
+// after the block. It returns false when the connection is gone.
+func (c *conn) waitBlocked() bool {
+	c.nc.SetReadDeadline(time.Time{}) // blocked clients have no idle timeout
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			if _, err := c.rd.Fill(); err != nil {
+				if !errors.Is(err, os.ErrDeadlineExceeded) {
+					c.Close()
+				}
+				return
+			}
+		}
+	}()
+	c.s.Engine.WaitBlocked(c.c, c.closed)
+	c.nc.SetReadDeadline(time.Now()) // stop the reader
+	<-done
+	c.nc.SetReadDeadline(time.Time{})
+	select {
+	case <-c.closed:
+		return false
+	default:
+		return true
+	}
 }
 
 // flushLocked writes pending output; the caller holds writeMu but not the
