@@ -644,11 +644,11 @@ func cmdLMPop(c *Client, args [][]byte) {
 }
 
 // blockTimeout parses a blocking command's timeout in seconds as Redis's
-// getTimeoutFromObjectOrReply: a long double times 1000, truncated to
-// whole milliseconds (so under a millisecond means for ever, 0); values
-// beyond a long long turn negative as the x87 conversion does. Zero
-// means wait for ever, and so in effect does a timeout so far away that
-// Redis 7.0's deadline arithmetic overflows.
+// getTimeoutFromObjectOrReply: a long double times 1000, rounded up to
+// whole milliseconds (so a small negative fraction becomes 0, for ever);
+// values beyond a long long turn negative as the x87 conversion does.
+// Zero means wait for ever, and so in effect does a timeout so far away
+// that Redis 7.0's deadline arithmetic overflows.
 func blockTimeout(c *Client, b []byte) (time.Duration, bool) {
 	f, ok := ldParse(b)
 	if !ok {
@@ -658,7 +658,13 @@ func blockTimeout(c *Client, b []byte) (time.Duration, bool) {
 	ms := int64(math.MinInt64)
 	if !f.IsInf() {
 		prod := new(big.Float).SetPrec(ldPrec).Mul(f, big.NewFloat(1000))
-		if i, acc := prod.Int64(); acc == big.Exact || (i != math.MinInt64 && i != math.MaxInt64) {
+		i, acc := prod.Int64() // truncated towards zero
+		switch {
+		case acc != big.Exact && (i == math.MinInt64 || i == math.MaxInt64):
+			// Out of range: stays LLONG_MIN.
+		case acc == big.Below:
+			ms = i + 1 // a positive fraction rounds up
+		default:
 			ms = i
 		}
 	}
