@@ -1,6 +1,9 @@
 package commands
 
 import (
+	"slices"
+	"strconv"
+
 	"sundial/keyspace"
 	"sundial/keyspace/zset"
 )
@@ -210,15 +213,22 @@ func zrangeReply(c *Client, z *keyspace.ZSet, sp *zrangeSpec) {
 		})
 		return
 	}
-	var out []zset.Entry
+	// The length is known once the range is walked: write the members,
+	// then insert the array header before them.
+	mark, n := len(c.B), 0
 	sp.walk(z, func(m string, s float64) bool {
-		out = append(out, zset.Entry{Member: m, Score: s})
+		zreplyEntry(c, m, s, sp.withScores)
+		n++
 		return true
 	})
-	zreplyHeader(c, len(out), sp.withScores)
-	for _, e := range out {
-		zreplyEntry(c, e.Member, e.Score, sp.withScores)
+	if sp.withScores && c.Proto < 3 {
+		n *= 2
 	}
+	var tmp [24]byte
+	h := append(tmp[:0], '*')
+	h = strconv.AppendInt(h, int64(n), 10)
+	h = append(h, '\r', '\n')
+	c.B = slices.Insert(c.B, mark, h...)
 }
 
 // zrangeStore is ZRANGESTORE's result: a new set at dst, or dst deleted
