@@ -281,7 +281,7 @@ func (eng *luaEngine) loadLibrary(lib *library, body string, noLimit bool) strin
 	le := eng.lib
 	le.load = &libraryLoad{lib: lib, start: time.Now(), noLimit: noLimit}
 	le.envMeta.RawSetString("__index", le.loadAPI)
-	eng.hook.reset()
+	eng.hook.reset(!noLimit)
 	L := eng.L
 	L.Push(fn)
 	err := L.PCall(0, 0, nil)

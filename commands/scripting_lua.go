@@ -94,7 +94,6 @@ func newLuaEngine(e *Engine, functions bool) *luaEngine {
 		L.SetGlobal("__redis__err__handler", eng.errh)
 	})
 	eng.hook = &scriptHook{eng: eng, mask: hookMask}
-	eng.L.SetContext(eng.hook)
 	eng.fake = e.NewClient(nil, "", "")
 	eng.fake.inScript = true
 	if functions {
@@ -185,7 +184,9 @@ func (eng *luaEngine) run(c *Client, run *scriptRun, fn *lua.LFunction, keys, ar
 	fake.B = fake.B[:0]
 	e.scripts.run = run
 	eng.cur = run
-	eng.hook.reset()
+	// As in Redis, busy-reply-threshold 0 turns the hook off: scripts then
+	// run slightly faster but cannot be killed.
+	eng.hook.reset(e.Cfg.BusyReplyThreshold > 0)
 
 	mark := len(e.pending)
 	e.beginAtomic()
@@ -409,9 +410,17 @@ var closedChan = func() chan struct{} {
 	return c
 }()
 
-func (h *scriptHook) reset() {
+// reset prepares the hook for a new run; on=false detaches it from the
+// interpreter (no per-instruction cost at all).
+func (h *scriptHook) reset(on bool) {
 	h.n = 0
 	h.mask = hookMask
+	switch L := h.eng.L; {
+	case on && L.Context() == nil:
+		L.SetContext(h)
+	case !on && L.Context() != nil:
+		L.RemoveContext()
+	}
 }
 
 func (h *scriptHook) Deadline() (time.Time, bool) { return time.Time{}, false }
