@@ -391,7 +391,7 @@ func TestStreamPropagation(t *testing.T) {
 	for i := 1; i <= 250; i++ {
 		script = append(script, fmt.Sprintf("XADD big %d-1 f %d", i, i))
 	}
-	script = append(script, "XADD big MAXLEN ~ 120 251-1 f x", "XTRIM big MAXLEN ~ 10", "XREADGROUP GROUP g r COUNT 3 STREAMS big >")
+	script = append(script, "XADD big MAXLEN ~ 120 251-1 f x", "XADD big MAXLEN ~ 20 LIMIT 100 252-1 f y", "XTRIM big MAXLEN ~ 10", "XTRIM big MINID ~ 300 LIMIT 50", "XREADGROUP GROUP g r COUNT 3 STREAMS big >")
 	for _, side := range []string{sd.Addr, rd.Addr} {
 		c, err := testserver.Dial(side, 2)
 		if err != nil {
