@@ -84,18 +84,18 @@ const xautoclaimMaxAlloc = 1 << 41
 // entry of COUNT.
 const xautoclaimAttempts = 10
 
-// cstr returns b up to its first NUL byte: Redis compares many arguments
+// xCStr returns b up to its first NUL byte: Redis compares many arguments
 // as C strings (strcmp, strcasecmp), which end there.
-func cstr(b []byte) []byte {
+func xCStr(b []byte) []byte {
 	if i := bytes.IndexByte(b, 0); i >= 0 {
 		return b[:i]
 	}
 	return b
 }
 
-// argIs compares an argument with an option name as Redis's strcasecmp.
-func argIs(b []byte, name string) bool {
-	b = cstr(b)
+// xArgIs compares an argument with an option name as Redis's strcasecmp.
+func xArgIs(b []byte, name string) bool {
+	b = xCStr(b)
 	if len(b) != len(name) {
 		return false
 	}
@@ -115,8 +115,8 @@ func argIs(b []byte, name string) bool {
 	return true
 }
 
-// argEq compares an argument with a literal as Redis's strcmp.
-func argEq(b []byte, lit string) bool { return string(cstr(b)) == lit }
+// xArgEq compares an argument with a literal as Redis's strcmp.
+func xArgEq(b []byte, lit string) bool { return string(xCStr(b)) == lit }
 
 // replyStreamID writes an ID as a bulk string "<ms>-<seq>".
 func replyStreamID(c *Client, id stream.ID) {
@@ -139,34 +139,31 @@ func replyStreamEntry(c *Client, e stream.Entry) {
 // replyStreamRange writes the entries in [start, end] (count <= 0: all)
 // as an array.
 func replyStreamRange(c *Client, s *keyspace.Stream, start, end stream.ID, count int, rev bool) {
-	mark := c.beginDeferred()
+	mark := len(c.B)
 	n := 0
 	s.Range(start, end, count, rev, func(e stream.Entry) bool {
 		replyStreamEntry(c, e)
 		n++
 		return true
 	})
-	c.endDeferredArray(mark, n)
+	xDeferredArray(c, mark, n)
 }
 
-// beginDeferred marks where an aggregate whose length is not known yet
-// starts (Redis's addReplyDeferredLen).
-func (c *Client) beginDeferred() int { return len(c.B) }
+// xDeferredArray inserts an array header of n elements at mark, the
+// length of c.B before the elements were written: for aggregates whose
+// length is known only afterwards (Redis's addReplyDeferredLen).
+func xDeferredArray(c *Client, mark, n int) { xInsertHeader(c, mark, '*', n) }
 
-// endDeferredArray inserts an array header of n elements at mark.
-func (c *Client) endDeferredArray(mark, n int) { c.insertHeader(mark, '*', n) }
-
-// endDeferredMap inserts a map header of n pairs at mark (an array of 2n
-// in RESP2).
-func (c *Client) endDeferredMap(mark, n int) {
+// xDeferredMap inserts a map header of n pairs (an array of 2n in RESP2).
+func xDeferredMap(c *Client, mark, n int) {
 	if c.Proto >= 3 {
-		c.insertHeader(mark, '%', n)
+		xInsertHeader(c, mark, '%', n)
 	} else {
-		c.insertHeader(mark, '*', 2*n)
+		xInsertHeader(c, mark, '*', 2*n)
 	}
 }
 
-func (c *Client) insertHeader(mark int, prefix byte, n int) {
+func xInsertHeader(c *Client, mark int, prefix byte, n int) {
 	var tmp [24]byte
 	h := append(tmp[:0], prefix)
 	h = strconv.AppendInt(h, int64(n), 10)
@@ -248,8 +245,8 @@ func writeStream(c *Client, key []byte) (s *keyspace.Stream, ok bool) {
 	return s, ok
 }
 
-// nodeLimits are the configured stream-node-max-bytes and -entries.
-func (c *Client) nodeLimits() *stream.NodeLimits {
+// xNodeLimits are the configured stream-node-max-bytes and -entries.
+func xNodeLimits(c *Client) *stream.NodeLimits {
 	return &stream.NodeLimits{MaxBytes: c.e.Cfg.StreamNodeMaxBytes, MaxEntries: c.e.Cfg.StreamNodeMaxEntries}
 }
 
@@ -273,22 +270,22 @@ func parseAddTrimArgs(c *Client, args [][]byte, xadd bool) (a addTrimArgs, idpos
 		more := len(args) - 1 - i
 		opt := args[i]
 		switch {
-		case xadd && argEq(opt, "*") && len(opt) > 0:
+		case xadd && xArgEq(opt, "*") && len(opt) > 0:
 			return a.finish(c, i, xadd, limitGiven)
-		case argIs(opt, "maxlen") && more > 0, argIs(opt, "minid") && more > 0:
+		case xArgIs(opt, "maxlen") && more > 0, xArgIs(opt, "minid") && more > 0:
 			if a.trim.Strategy != stream.TrimNone {
 				c.Error(errTrimBoth)
 				return a, 0, false
 			}
 			a.trim.Approx = false
 			next := args[i+1]
-			if more >= 2 && argEq(next, "~") {
+			if more >= 2 && xArgEq(next, "~") {
 				a.trim.Approx = true
 				i++
-			} else if more >= 2 && argEq(next, "=") {
+			} else if more >= 2 && xArgEq(next, "=") {
 				i++
 			}
-			if argIs(opt, "maxlen") {
+			if xArgIs(opt, "maxlen") {
 				n, ok := keyspace.ParseInt(args[i+1])
 				if !ok {
 					c.Error(errNotInt)
@@ -308,7 +305,7 @@ func parseAddTrimArgs(c *Client, args [][]byte, xadd bool) (a addTrimArgs, idpos
 			}
 			i++
 			a.trimArg = i
-		case argIs(opt, "limit") && more > 0:
+		case xArgIs(opt, "limit") && more > 0:
 			n, ok := keyspace.ParseInt(args[i+1])
 			if !ok {
 				c.Error(errNotInt)
@@ -321,7 +318,7 @@ func parseAddTrimArgs(c *Client, args [][]byte, xadd bool) (a addTrimArgs, idpos
 			a.trim.Limit = n
 			limitGiven = true
 			i++
-		case xadd && argIs(opt, "nomkstream"):
+		case xadd && xArgIs(opt, "nomkstream"):
 			a.noMkStream = true
 		case xadd:
 			id, err := stream.ParseAddID(opt)
@@ -406,7 +403,7 @@ func cmdXAdd(c *Client, args [][]byte) {
 		s = keyspace.NewStream()
 		c.DB.Add(string(key), s)
 	}
-	id, err := s.Add(stream.AddArgs{ID: a.id, Fields: args[fieldPos:], Limits: c.nodeLimits()}, c.Now())
+	id, err := s.Add(stream.AddArgs{ID: a.id, Fields: args[fieldPos:], Limits: xNodeLimits(c)}, c.Now())
 	if err == stream.ErrIDTooSmall && a.id.AutoSeq && s.LastID().Ms == a.id.ID.Ms && s.LastID().Seq == math.MaxUint64 {
 		// Redis 7.0 fails "<ms>-*" after the last sequence number of <ms>
 		// without setting errno, so it reports the only other error.
@@ -488,7 +485,7 @@ func cmdXRange(c *Client, args [][]byte) {
 	}
 	count := int64(-1)
 	for j := 4; j < len(args); j++ {
-		if argIs(args[j], "count") && j+1 < len(args) {
+		if xArgIs(args[j], "count") && j+1 < len(args) {
 			n, ok := keyspace.ParseInt(args[j+1])
 			if !ok {
 				c.Error(errNotInt)
@@ -511,12 +508,12 @@ func cmdXRange(c *Client, args [][]byte) {
 	case count == 0:
 		c.NullArray()
 	default:
-		replyStreamRange(c, s, start, end, clampCount(count), rev)
+		replyStreamRange(c, s, start, end, xClampCount(count), rev)
 	}
 }
 
-// clampCount turns a COUNT into Range's count (<= 0: no limit).
-func clampCount(n int64) int {
+// xClampCount turns a COUNT into Range's count (<= 0: no limit).
+func xClampCount(n int64) int {
 	if n < 0 || n > math.MaxInt32 {
 		return 0
 	}
@@ -569,7 +566,7 @@ func cmdXSetID(c *Client, args [][]byte) {
 	for i := 3; i < len(args); i++ {
 		more := len(args) - 1 - i
 		switch {
-		case argIs(args[i], "entriesadded") && more > 0:
+		case xArgIs(args[i], "entriesadded") && more > 0:
 			n, ok := keyspace.ParseInt(args[i+1])
 			if !ok {
 				c.Error(errNotInt)
@@ -581,7 +578,7 @@ func cmdXSetID(c *Client, args [][]byte) {
 			}
 			a.EntriesAdded = n
 			i++
-		case argIs(args[i], "maxdeletedid") && more > 0:
+		case xArgIs(args[i], "maxdeletedid") && more > 0:
 			if a.MaxDeletedID, ok = parseStrictIDOrReply(c, args[i+1], 0); !ok {
 				return
 			}
@@ -639,12 +636,12 @@ func cmdXAck(c *Client, args [][]byte) {
 
 // errNoKeyOrGroup is the NOGROUP error of XPENDING, XCLAIM and XAUTOCLAIM.
 func errNoKeyOrGroup(key, group []byte) string {
-	return "NOGROUP No such key '" + string(cstr(key)) + "' or consumer group '" + string(cstr(group)) + "'"
+	return "NOGROUP No such key '" + string(xCStr(key)) + "' or consumer group '" + string(xCStr(group)) + "'"
 }
 
 // errNoGroupForKey is the NOGROUP error of XGROUP and XINFO CONSUMERS.
 func errNoGroupForKey(group, key []byte) string {
-	return "NOGROUP No such consumer group '" + string(cstr(group)) + "' for key name '" + string(cstr(key)) + "'"
+	return "NOGROUP No such consumer group '" + string(xCStr(group)) + "' for key name '" + string(xCStr(key)) + "'"
 }
 
 func cmdXPending(c *Client, args [][]byte) {
@@ -657,7 +654,7 @@ func cmdXPending(c *Client, args [][]byte) {
 	var consumerName []byte
 	if argc >= 6 {
 		startIdx := 3
-		if argIs(args[3], "idle") {
+		if xArgIs(args[3], "idle") {
 			n, ok := keyspace.ParseInt(args[4])
 			if !ok {
 				c.Error(errNotInt)
@@ -826,11 +823,11 @@ func cmdXClaim(c *Client, args [][]byte) {
 		more := len(args) - 1 - j
 		opt := args[j]
 		switch {
-		case argIs(opt, "force"):
+		case xArgIs(opt, "force"):
 			a.Force = true
-		case argIs(opt, "justid"):
+		case xArgIs(opt, "justid"):
 			a.JustID = true
-		case argIs(opt, "idle") && more > 0:
+		case xArgIs(opt, "idle") && more > 0:
 			j++
 			n, ok := keyspace.ParseInt(args[j])
 			if !ok {
@@ -838,7 +835,7 @@ func cmdXClaim(c *Client, args [][]byte) {
 				return
 			}
 			a.DeliveryTime = now - n
-		case argIs(opt, "time") && more > 0:
+		case xArgIs(opt, "time") && more > 0:
 			j++
 			n, ok := keyspace.ParseInt(args[j])
 			if !ok {
@@ -846,7 +843,7 @@ func cmdXClaim(c *Client, args [][]byte) {
 				return
 			}
 			a.DeliveryTime = n
-		case argIs(opt, "retrycount") && more > 0:
+		case xArgIs(opt, "retrycount") && more > 0:
 			j++
 			n, ok := keyspace.ParseInt(args[j])
 			if !ok {
@@ -854,13 +851,13 @@ func cmdXClaim(c *Client, args [][]byte) {
 				return
 			}
 			a.RetryCount = n
-		case argIs(opt, "lastid") && more > 0:
+		case xArgIs(opt, "lastid") && more > 0:
 			j++
 			if a.LastID, ok = parseStrictIDOrReply(c, args[j], 0); !ok {
 				return
 			}
 		default:
-			c.Error("ERR Unrecognized XCLAIM option '" + string(cstr(opt)) + "'")
+			c.Error("ERR Unrecognized XCLAIM option '" + string(xCStr(opt)) + "'")
 			return
 		}
 	}
@@ -933,7 +930,7 @@ func cmdXAutoClaim(c *Client, args [][]byte) {
 	for j := 6; j < len(args); j++ {
 		more := len(args) - 1 - j
 		switch {
-		case argIs(args[j], "count") && more > 0:
+		case xArgIs(args[j], "count") && more > 0:
 			n, ok := keyspace.ParseInt(args[j+1])
 			if !ok || n < 1 || n > math.MaxInt64/16 {
 				c.Error(errXAutoClaimCount)
@@ -941,7 +938,7 @@ func cmdXAutoClaim(c *Client, args [][]byte) {
 			}
 			count = n
 			j++
-		case argIs(args[j], "justid"):
+		case xArgIs(args[j], "justid"):
 			justID = true
 		default:
 			c.Error(errSyntax)
@@ -1040,10 +1037,10 @@ func parseXRead(c *Client, args [][]byte) (x xreadArgs, ok bool) {
 		more := len(args) - i - 1
 		o := args[i]
 		switch {
-		case argIs(o, "block") && more > 0:
+		case xArgIs(o, "block") && more > 0:
 			if c.inScript {
 				// Redis refuses BLOCK in scripts rather than ignore it.
-				c.Error("ERR " + string(cstr(args[0])) + " command is not allowed with BLOCK option from scripts")
+				c.Error("ERR " + string(xCStr(args[0])) + " command is not allowed with BLOCK option from scripts")
 				return x, false
 			}
 			i++
@@ -1057,7 +1054,7 @@ func parseXRead(c *Client, args [][]byte) (x xreadArgs, ok bool) {
 				return x, false
 			}
 			x.timeout = n
-		case argIs(o, "count") && more > 0:
+		case xArgIs(o, "count") && more > 0:
 			i++
 			n, ok := keyspace.ParseInt(args[i])
 			if !ok {
@@ -1065,7 +1062,7 @@ func parseXRead(c *Client, args [][]byte) (x xreadArgs, ok bool) {
 				return x, false
 			}
 			x.count = max(n, 0)
-		case argIs(o, "streams") && more > 0:
+		case xArgIs(o, "streams") && more > 0:
 			x.streamsArg = i + 1
 			n := len(args) - x.streamsArg
 			if n%2 != 0 {
@@ -1073,14 +1070,14 @@ func parseXRead(c *Client, args [][]byte) (x xreadArgs, ok bool) {
 				return x, false
 			}
 			streamsCount = n / 2
-		case argIs(o, "group") && more >= 2:
+		case xArgIs(o, "group") && more >= 2:
 			if !x.group {
 				c.Error(errXReadGroupOpt)
 				return x, false
 			}
 			x.groupName, x.consumer = args[i+1], args[i+2]
 			i += 2
-		case argIs(o, "noack"):
+		case xArgIs(o, "noack"):
 			if !x.group {
 				c.Error(errXReadNoAckOpt)
 				return x, false
@@ -1115,15 +1112,15 @@ func parseXRead(c *Client, args [][]byte) (x xreadArgs, ok bool) {
 				g = s.Group(string(x.groupName))
 			}
 			if g == nil {
-				c.Error("NOGROUP No such key '" + string(cstr(key)) + "' or consumer group '" +
-					string(cstr(x.groupName)) + "' in XREADGROUP with GROUP option")
+				c.Error("NOGROUP No such key '" + string(xCStr(key)) + "' or consumer group '" +
+					string(xCStr(x.groupName)) + "' in XREADGROUP with GROUP option")
 				return x, false
 			}
 			x.groups[k] = g
 		}
 		idArg := args[x.streamsArg+streamsCount+k]
 		switch {
-		case argEq(idArg, "$"):
+		case xArgEq(idArg, "$"):
 			if x.group {
 				c.Error(errXReadDollar)
 				return x, false
@@ -1131,7 +1128,7 @@ func parseXRead(c *Client, args [][]byte) (x xreadArgs, ok bool) {
 			if s != nil {
 				x.ids[k] = s.LastID()
 			}
-		case argEq(idArg, ">"):
+		case xArgEq(idArg, ">"):
 			if !x.group {
 				c.Error(errXReadGreater)
 				return x, false
@@ -1156,7 +1153,7 @@ func cmdXRead(c *Client, args [][]byte) {
 	if !ok {
 		return
 	}
-	mark := c.beginDeferred()
+	mark := len(c.B)
 	served := 0
 	for k, key := range x.keys {
 		ent := c.DB.Lookup(key, c.Now())
@@ -1174,7 +1171,7 @@ func cmdXRead(c *Client, args [][]byte) {
 				continue
 			}
 			served++
-			c.xreadStreamHeader(key)
+			xreadStreamHeader(c, key)
 			xreadGroupServe(c, s, g, key, x.groupName, x.consumer, history, x.ids[k], x.count, x.noAck)
 			continue
 		}
@@ -1182,15 +1179,15 @@ func cmdXRead(c *Client, args [][]byte) {
 			continue
 		}
 		served++
-		c.xreadStreamHeader(key)
+		xreadStreamHeader(c, key)
 		start, _ := x.ids[k].Next()
-		replyStreamRange(c, s, start, stream.MaxID, clampCount(x.count), false)
+		replyStreamRange(c, s, start, stream.MaxID, xClampCount(x.count), false)
 	}
 	if served > 0 {
 		if c.Proto >= 3 {
-			c.endDeferredMap(mark, served)
+			xDeferredMap(c, mark, served)
 		} else {
-			c.endDeferredArray(mark, served)
+			xDeferredArray(c, mark, served)
 		}
 		return
 	}
@@ -1203,7 +1200,7 @@ func cmdXRead(c *Client, args [][]byte) {
 
 // xreadStreamHeader starts one stream's part of an XREAD reply: a
 // [key, entries] pair in RESP2, a map key in RESP3.
-func (c *Client) xreadStreamHeader(key []byte) {
+func xreadStreamHeader(c *Client, key []byte) {
 	if c.Proto < 3 {
 		c.Array(2)
 	}
@@ -1224,9 +1221,9 @@ func xreadGroupServe(c *Client, s *keyspace.Stream, g *stream.Group, key, group,
 	var entries []stream.Entry
 	before := g.LastID()
 	if history {
-		entries = s.ReadHistory(cons, after, clampCount(count), c.Now())
+		entries = s.ReadHistory(cons, after, xClampCount(count), c.Now())
 	} else {
-		entries = s.ReadGroup(g, cons, clampCount(count), noAck, c.Now())
+		entries = s.ReadGroup(g, cons, xClampCount(count), noAck, c.Now())
 	}
 	c.Array(len(entries))
 	for _, e := range entries {
@@ -1288,7 +1285,7 @@ func xreadBlock(c *Client, x xreadArgs) {
 }
 
 // xreadSingleHeader starts the reply of a served blocked read: one stream.
-func (c *Client) xreadSingleHeader(key []byte) {
+func xreadSingleHeader(c *Client, key []byte) {
 	if c.Proto >= 3 {
 		c.Map(1)
 	} else {
@@ -1298,10 +1295,10 @@ func (c *Client) xreadSingleHeader(key []byte) {
 	c.Bulk(key)
 }
 
-// readyIndex is the position among keys of the key whose signal the
+// xReadyIndex is the position among keys of the key whose signal the
 // waiter is retried for: a blocked read is served from that stream only,
 // as in Redis.
-func readyIndex(w *Client, keys [][]byte) int {
+func xReadyIndex(w *Client, keys [][]byte) int {
 	rk := w.ReadyKey()
 	for i, k := range keys {
 		if string(k) == rk {
@@ -1314,7 +1311,7 @@ func readyIndex(w *Client, keys [][]byte) int {
 // xreadRetry serves a blocked XREAD when the signalled stream's last ID
 // passed the ID it waits after.
 func xreadRetry(w *Client, keys [][]byte, ids []stream.ID, count int64) bool {
-	k := readyIndex(w, keys)
+	k := xReadyIndex(w, keys)
 	if k < 0 {
 		return false
 	}
@@ -1326,9 +1323,9 @@ func xreadRetry(w *Client, keys [][]byte, ids []stream.ID, count int64) bool {
 	if !ok || !ids[k].Less(s.LastID()) {
 		return false
 	}
-	w.xreadSingleHeader(keys[k])
+	xreadSingleHeader(w, keys[k])
 	start, _ := ids[k].Next()
-	replyStreamRange(w, s, start, stream.MaxID, clampCount(count), false)
+	replyStreamRange(w, s, start, stream.MaxID, xClampCount(count), false)
 	return true
 }
 
@@ -1336,7 +1333,7 @@ func xreadRetry(w *Client, keys [][]byte, ids []stream.ID, count int64) bool {
 // A stream deleted (or replaced) while it waits, or its group destroyed,
 // ends the wait with Redis's errors.
 func xreadGroupRetry(w *Client, keys [][]byte, group, consumer []byte, count int64, noAck bool) bool {
-	k := readyIndex(w, keys)
+	k := xReadyIndex(w, keys)
 	if k < 0 {
 		return false
 	}
@@ -1358,7 +1355,7 @@ func xreadGroupRetry(w *Client, keys [][]byte, group, consumer []byte, count int
 	if !g.LastID().Less(s.LastID()) {
 		return false
 	}
-	w.xreadSingleHeader(key)
+	xreadSingleHeader(w, key)
 	xreadGroupServe(w, s, g, key, group, consumer, false, stream.MaxID, count, noAck)
 	return true
 }
@@ -1372,10 +1369,10 @@ func cmdXGroup(c *Client, args [][]byte) {
 	entriesRead := int64(-1)
 	for i := 5; i < len(args); {
 		switch {
-		case sub == "create" && argIs(args[i], "mkstream"):
+		case sub == "create" && xArgIs(args[i], "mkstream"):
 			mkstream = true
 			i++
-		case (sub == "create" || sub == "setid") && argIs(args[i], "entriesread") && i+1 < len(args):
+		case (sub == "create" || sub == "setid") && xArgIs(args[i], "entriesread") && i+1 < len(args):
 			n, ok := keyspace.ParseInt(args[i+1])
 			if !ok {
 				c.Error(errNotInt)
@@ -1413,7 +1410,7 @@ func cmdXGroup(c *Client, args [][]byte) {
 		xgroupCreate(c, args, s, entriesRead)
 	case sub == "setid" && (len(args) == 5 || len(args) == 7):
 		id := s.LastID()
-		if !argEq(args[4], "$") {
+		if !xArgEq(args[4], "$") {
 			var err error
 			if id, err = stream.ParseID(args[4], 0); err != nil {
 				streamError(c, err)
@@ -1459,7 +1456,7 @@ func cmdXGroup(c *Client, args [][]byte) {
 func xgroupCreate(c *Client, args [][]byte, s *keyspace.Stream, entriesRead int64) {
 	key := args[2]
 	var id stream.ID
-	if argEq(args[4], "$") {
+	if xArgEq(args[4], "$") {
 		if s != nil {
 			id = s.LastID()
 		}
@@ -1599,8 +1596,8 @@ func cmdXInfoStream(c *Client, args [][]byte) {
 	full := len(opts) > 0
 	count := int64(10)
 	if full {
-		if len(opts) != 1 && len(opts) != 3 || !argIs(opts[0], "full") ||
-			len(opts) == 3 && !argIs(opts[1], "count") {
+		if len(opts) != 1 && len(opts) != 3 || !xArgIs(opts[0], "full") ||
+			len(opts) == 3 && !xArgIs(opts[1], "count") {
 			c.Error(errSubcommandSyntax(args))
 			return
 		}
@@ -1652,7 +1649,7 @@ func cmdXInfoStream(c *Client, args [][]byte) {
 		}
 		return
 	}
-	n := clampCount(count)
+	n := xClampCount(count)
 	c.BulkString("entries")
 	replyStreamRange(c, s, stream.MinID, stream.MaxID, n, false)
 	c.BulkString("groups")
