@@ -380,7 +380,11 @@ func (e *Engine) evictionVictim(pol policy) (*keyspace.DB, *keyspace.Entry) {
 // ascending score (Redis's evictionPoolPopulate).
 func (e *Engine) poolPopulate(db *keyspace.DB, pol policy) {
 	pool := &e.evict.pool
-	nowSec := time.Now().Unix()
+	// The current command's clock: idle times only need to rank keys.
+	nowSec := e.nowSec
+	if nowSec == 0 {
+		nowSec = time.Now().Unix()
+	}
 	// As Redis's dictGetSomeKeys, never more samples than keys.
 	avail := db.Len()
 	if !pol.allkeys() {
