@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"sundial/keyspace"
+	"sundial/keyspace/zset"
 )
 
 // ZUNION, ZINTER, ZDIFF, their STORE forms and ZINTERCARD, as Redis's
@@ -234,28 +235,28 @@ func weighted(score, weight float64) float64 {
 }
 
 func zunion(srcs []zsrc, agg zaggregate) (*keyspace.ZSet, int) {
-	acc := make(map[string]float64, srcs[len(srcs)-1].len())
-	// order keeps first-seen order so the result is built in one pass.
-	var order []string
+	// Members are looked up by a view of the input's bytes, which may be
+	// a reused buffer, so the map is only ever written with copied keys.
+	index := make(map[string]int, srcs[len(srcs)-1].len())
+	var acc []zset.Entry
 	maxLen := 0
 	for i := range srcs {
 		src := &srcs[i]
 		src.each(func(m []byte, s float64) {
 			v := weighted(s, src.weight)
-			if cur, ok := acc[zview(m)]; ok {
-				zaggregateInto(&cur, v, agg)
-				acc[zview(m)] = cur
+			if at, ok := index[zview(m)]; ok {
+				zaggregateInto(&acc[at].Score, v, agg)
 				return
 			}
 			k := string(m)
-			acc[k] = v
-			order = append(order, k)
+			index[k] = len(acc)
+			acc = append(acc, zset.Entry{Member: k, Score: v})
 			maxLen = max(maxLen, len(k))
 		})
 	}
 	res := keyspace.NewZSet(false)
-	for _, k := range order {
-		res.Add(k, acc[k])
+	for _, e := range acc {
+		res.Add(e.Member, e.Score)
 	}
 	return res, maxLen
 }

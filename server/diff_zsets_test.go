@@ -189,3 +189,107 @@ func TestDiffZSets(t *testing.T) {
 	}
 	diff(t, cases)
 }
+
+// More sorted-set edge cases: argument parsing, encodings and
+// configuration, inputs mixing sets and sorted sets.
+func TestDiffZSetsMore(t *testing.T) {
+	big := zaddMany("big", "m", 0, 200, scoreI)
+	bigLex := zaddMany("blex", "w", 0, 300, scoreZero)
+	cases := []testserver.Case{
+		// Options are read as C strings: a NUL ends them.
+		C("options end at nul", `ZADD z "NX\x00junk" 1 a`, "ZADD z 1 b", `ZRANGE z 0 -1 "WITHSCORES\x00x"`, `ZRANGE z 0 -1 "WITH\x00SCORES"`),
+		C("zadd one bad score adds nothing", "ZADD z 1 a 2 b x c 4 d", "EXISTS z", "ZADD z 1 a 2 b", "ZADD z 5 a x b", "ZRANGE z 0 -1 WITHSCORES"),
+		C("zadd gt lt new members and ch", "ZADD z GT CH 1 a", "ZADD z LT CH 1 b", "ZADD z GT CH 0 a 5 b 1 c", "ZADD z LT XX CH 0 a 9 b 1 d", "ZRANGE z 0 -1 WITHSCORES"),
+		C("zadd incr xx missing member", "ZADD z 1 a", "ZADD z XX INCR 1 b", "ZADD z NX INCR 1 a", "ZADD z INCR GT 1 b", "ZRANGE z 0 -1 WITHSCORES"),
+		C("zadd score spellings", "ZADD z -0x1p3 a .5e1 b 5e+1 c infinity d -Infinity e iNf f 0X1F g 1E-2 h", "ZRANGE z 0 -1 WITHSCORES"),
+		C("zadd bad score spellings", "ZADD z 1_000 a", "ZADD z 0x a", "ZADD z 1e a", "ZADD z +nan a", "ZADD z -nan a", "ZADD z 0x1p a", "ZADD z '1 2' a", "ZADD z '' a", "ZADD z . a", "ZADD z infinit a", "EXISTS z"),
+		C("zincrby hex and exponents", "ZINCRBY z 0x10 a", "ZINCRBY z 1e2 a", "ZINCRBY z -0x1p4 a", "ZINCRBY z 0.5 a"),
+		C("zincrby long member skiplist", "ZINCRBY z 1 "+strings.Repeat("x", 100), "OBJECT ENCODING z", "ZINCRBY z 1 "+strings.Repeat("x", 100), "ZRANGE z 0 -1 WITHSCORES"),
+		C("zincrby repeated decimals", "ZINCRBY z 0.1 a", "ZINCRBY z 0.1 a", "ZINCRBY z 0.1 a", "ZINCRBY z -0.3 a", "ZSCORE z a"),
+		C("negative zero skiplist keeps sign", big, "ZADD big -0 x", "ZSCORE big x", "ZINCRBY big -0 x", "ZRANGE big 0 0 WITHSCORES", "ZUNIONSTORE u 1 big", "ZSCORE u x", "ZUNION 1 big WITHSCORES LIMIT 0 1"),
+		C("negative zero listpack from store", big, "ZADD big -0 x", "ZRANGESTORE d big 0 0", "OBJECT ENCODING d", "ZSCORE d x", "ZSCAN d 0", "ZINTERSTORE i 2 big d", "ZSCORE i x"),
+		C("negative zero zincrby new member", "ZINCRBY z -0 n", "ZSCORE z n", "ZADD z INCR -0 m", "ZSCORE z m"),
+		C("zrange exclusive infinities", "ZADD z -inf a 1 b inf c", "ZRANGEBYSCORE z (-inf (inf", "ZRANGEBYSCORE z -inf (-inf", "ZRANGEBYSCORE z (inf +inf", "ZCOUNT z (-inf +inf", "ZRANGEBYSCORE z -inf -inf WITHSCORES"),
+		C("zrange huge offsets", "ZADD z 1 a 2 b 3 c", "ZRANGEBYSCORE z -inf +inf LIMIT 9223372036854775807 1", "ZRANGEBYSCORE z -inf +inf LIMIT 2 9223372036854775807", "ZRANGEBYSCORE z -inf +inf LIMIT -9223372036854775808 1", "ZREVRANGEBYLEX z + - LIMIT 1 -5"),
+		C("zrange invalid integers", "ZADD z 1 a", "ZRANGE z -0 1", "ZRANGE z +1 2", "ZRANGE z 01 2", "ZRANGE z ' 1' 2", "ZRANGE z 1.0 2", "ZRANGE z 9223372036854775808 1"),
+		C("zrange rev lex limit", "ZADD z 0 a 0 b 0 c 0 d 0 e", "ZRANGE z [d [b BYLEX REV", "ZRANGE z + - BYLEX REV LIMIT 2 2", "ZRANGE z (e - BYLEX REV LIMIT 0 10", "ZRANGE z [b [d BYLEX REV"),
+		C("zrange byscore rev store", "ZADD z 1 a 2 b 3 c 4 d", "ZRANGESTORE d z 3 1 BYSCORE REV LIMIT 1 5", "ZRANGE d 0 -1 WITHSCORES", "ZRANGESTORE d z 0 -1 REV", "ZRANGE d 0 -1"),
+		C("zrangebylex empty bounds", "ZADD z 0 '' 0 a 0 b", "ZRANGEBYLEX z [ [a", "ZRANGEBYLEX z ( [a", "ZRANGEBYLEX z - (", "ZRANGEBYLEX z - [", "ZLEXCOUNT z ( +", "ZLEXCOUNT z [b [a"),
+		C("zlexcount big", bigLex, "ZLEXCOUNT blex - +", "ZLEXCOUNT blex [w1 (w2", "ZLEXCOUNT blex (w299 +", "ZLEXCOUNT blex - (w0", "ZREMRANGEBYLEX blex (w1 (w2", "ZCARD blex", "ZRANGEBYLEX blex [w1 [w3 LIMIT 0 5"),
+		C("zrank binary and big", big, `ZADD big 5 "\x00"`, `ZRANK big "\x00"`, `ZREVRANK big "\x00"`, "ZRANK big m5", "ZRANK big m4"),
+		C("zmscore duplicates", "ZADD z 1 a", "ZMSCORE z a a nope a"),
+		C("zcount big", big, "ZCOUNT big -inf +inf", "ZCOUNT big (0 (199", "ZCOUNT big 199 199", "ZCOUNT big 200 +inf", "ZCOUNT big 100.5 100.6"),
+		C("zpop skiplist", big, "ZPOPMIN big 3", "ZPOPMAX big 2", "ZMPOP 1 big MAX COUNT 2", "ZCARD big", "OBJECT ENCODING big"),
+		C("zmpop count exceeding", big, "ZMPOP 1 big MIN COUNT 1000", "EXISTS big"),
+		C("zpop invalid counts", "ZADD z 1 a", "ZPOPMIN z +1", "ZPOPMIN z 01", "ZPOPMIN z 1.5", "ZPOPMIN z 9223372036854775808", "ZMPOP 1 z MIN COUNT +1", "ZRANDMEMBER z -0", "ZRANDMEMBER z +1"),
+		C("bzpop hex timeout ready", "ZADD z 1 a 2 b", "BZPOPMIN z 0x10", "BZPOPMAX z 1e1", "BZPOPMIN z 0.5"),
+		C("zunionstore numkeys huge", "ZADD a 1 x", "ZUNIONSTORE d 9223372036854775807 a", "ZINTER 9223372036854775807 a", "ZINTERCARD 9223372036854775807 a", "ZMPOP 9223372036854775806 a MIN"),
+		C("zunion weights inf", "ZADD a 1 x 0 y", "ZADD b 2 x 3 y", "ZUNION 2 a b WEIGHTS inf 1 WITHSCORES", "ZUNION 2 a b WEIGHTS inf -inf WITHSCORES", "ZINTER 2 a b WEIGHTS -inf 0 AGGREGATE MAX WITHSCORES", "ZUNION 2 a b WEIGHTS 1e308 1e308 WITHSCORES"),
+		C("zunion options repeated", "ZADD a 1 x", "ZADD b 2 x", "ZUNION 2 a b WEIGHTS 1 2 WEIGHTS 3 4 WITHSCORES", "ZUNION 2 a b AGGREGATE MIN AGGREGATE MAX WITHSCORES", "ZUNION 2 a b WITHSCORES WITHSCORES", "ZUNION 2 a b weights 2 2 aggregate sum withscores"),
+		C("zinter three inputs", "ZADD a 1 x 2 y 3 z", "ZADD b 1 x 2 y", "ZADD c 5 y 6 x 7 w", "ZINTER 3 a b c WITHSCORES", "ZINTER 3 c b a WEIGHTS 1 2 3 AGGREGATE MIN WITHSCORES", "ZINTER 3 a b c WEIGHTS -1 -1 -1 AGGREGATE MAX WITHSCORES"),
+		C("zinterstore onto input", "ZADD a 1 x 2 y", "ZADD b 3 y", "ZINTERSTORE a 2 a b", "ZRANGE a 0 -1 WITHSCORES", "ZDIFFSTORE b 2 b a", "EXISTS b"),
+		C("zdiff set first", "SADD s 1 2 3 a", "ZADD z 2 2 5 a", "ZDIFF 2 s z WITHSCORES", "ZDIFFSTORE d 2 s z", "ZRANGE d 0 -1 WITHSCORES", "OBJECT ENCODING d"),
+		C("zintercard sets only", "SADD s1 a b c", "SADD s2 b c d", "SADD s3 1 2", "ZINTERCARD 2 s1 s2", "ZINTERCARD 2 s1 s2 LIMIT 5", "ZINTERCARD 2 s1 s3", "ZINTERCARD 1 s3"),
+		C("zunion intset and zset", "SADD s 3 1 2", "ZADD z 1 1 5 5", "ZUNION 2 s z WITHSCORES", "ZINTER 2 z s WITHSCORES", "ZUNIONSTORE d 2 s z AGGREGATE MAX", "ZRANGE d 0 -1 WITHSCORES"),
+		C("zrandmember negative one", "ZADD z 2 only", "ZRANDMEMBER z -1", "ZRANDMEMBER z -1 WITHSCORES", "ZRANDMEMBER z 2 WITHSCORES"),
+		C("zscan match patterns", `ZADD z 1 foo 2 bar 3 "f\x00o" 4 baz 5 Foo`, "ZSCAN z 0 MATCH f*", "ZSCAN z 0 MATCH ba?", "ZSCAN z 0 MATCH *a* COUNT 100", `ZSCAN z 0 MATCH "f\x00*"`, "ZSCAN z 0 MATCH [fb]*", "ZSCAN z 0 MATCH *"),
+		C("zscan skiplist negative zero shape", big, "ZADD big -0 x", "!ZSCAN big 0 MATCH x", "!ZSCAN big 5 COUNT 3"),
+		C("zrangestore bylex big encoding", bigLex, "ZRANGESTORE d blex [w1 (w2 BYLEX", "OBJECT ENCODING d", "ZCARD d", "ZRANGESTORE d blex - + BYLEX LIMIT 0 128", "OBJECT ENCODING d", "ZRANGESTORE d blex - + BYLEX LIMIT 0 129", "OBJECT ENCODING d"),
+		C("encoding config entries", "CONFIG SET zset-max-listpack-entries 4", "ZADD z 1 a 2 b 3 c 4 d", "OBJECT ENCODING z", "ZADD z 5 e", "OBJECT ENCODING z", "ZADD y 1 a 2 b 3 c 4 d 5 e", "OBJECT ENCODING y", "ZUNIONSTORE u 1 y", "OBJECT ENCODING u", "ZRANGESTORE r y 0 3", "OBJECT ENCODING r", "CONFIG SET zset-max-listpack-entries 128"),
+		C("encoding config zero entries", "CONFIG SET zset-max-listpack-entries 0", "ZADD z 1 a", "OBJECT ENCODING z", "ZRANGESTORE r z 0 -1", "OBJECT ENCODING r", "ZUNIONSTORE u 1 z", "OBJECT ENCODING u", "CONFIG SET zset-max-listpack-entries 128"),
+		C("encoding config value", "CONFIG SET zset-max-listpack-value 3", "ZADD z 1 abc", "OBJECT ENCODING z", "ZADD z 1 abcd", "OBJECT ENCODING z", "ZADD y 1 abcd", "OBJECT ENCODING y", "ZINTERSTORE i 1 y", "OBJECT ENCODING i", "CONFIG SET zset-max-listpack-value 64"),
+		C("encoding ziplist aliases", "CONFIG SET zset-max-ziplist-entries 2", "ZADD z 1 a 2 b 3 c", "OBJECT ENCODING z", "CONFIG GET zset-max-listpack-entries", "CONFIG SET zset-max-ziplist-entries 128"),
+		C("copy rename and type", "ZADD z 1 a 2 b", "COPY z z2", "ZRANGE z2 0 -1 WITHSCORES", "OBJECT ENCODING z2", "RENAME z z3", "ZRANGE z3 0 -1", "TYPE z3", "EXISTS z"),
+		C("copy skiplist", "ZADD z 1 "+strings.Repeat("q", 80), "COPY z z2", "OBJECT ENCODING z2", "ZADD z2 2 b", "ZCARD z", "ZCARD z2"),
+		C("zset wrongtype everywhere", "SET s v", "ZCOUNT s 0 1", "ZLEXCOUNT s - +", "ZRANGESTORE d s 0 1", "ZREMRANGEBYRANK s 0 1", "ZRANDMEMBER s 1 WITHSCORES", "ZSCAN s 0", "ZMSCORE s a", "ZINTERCARD 1 s", "ZDIFF 1 s", "ZRANK s a", "ZMPOP 1 s MIN", "BZMPOP 0 1 s MIN"),
+		C("zset error precedence", "SET s v", "ZRANGE s a b", "ZRANGE s 0 1 LIMIT 0 1", "ZCOUNT s a b", "ZREMRANGEBYSCORE s a b", "ZREMRANGEBYRANK s a b", "ZUNION 0 s", "ZUNION 1 s FOO", "ZRANDMEMBER s x", "ZPOPMIN s x", "ZSCAN s x"),
+		C("zadd many members", zaddMany("z", "k", 0, 500, func(i int) string { return fmt.Sprint(i % 17) }), "ZCARD z", "ZRANGE z 0 9 WITHSCORES", "ZRANGEBYSCORE z 16 16 LIMIT 0 3", "ZCOUNT z 3 5", "ZRANK z k499", "OBJECT ENCODING z"),
+		C("zset float scores order", "ZADD z 1.1 a 1.01 b 1.001 c 1e-300 d -1e-300 e 1e300 f", "ZRANGE z 0 -1 WITHSCORES", "ZRANGEBYSCORE z 0 1.01", "ZRANGEBYSCORE z (1.001 1.1"),
+		C("zset scores near 2^53", "ZADD z 9007199254740993 a 9007199254740992 b 4611686018427387904 c -4611686018427387904 d", "ZRANGE z 0 -1 WITHSCORES", "ZSCAN z 0"),
+		C("zscan integral scores", "ZADD z 4611686018427387903 a 4611686018427387905 b 1e19 c -4503599627370496 d 2.5 e", "ZSCAN z 0"),
+		C("zrevrange store missing", "ZRANGESTORE d nokey 0 -1 REV", "ZRANGESTORE d nokey (1 5 BYSCORE", "EXISTS d"),
+		C("zremrangebyrank huge", "ZADD z 1 a 2 b 3 c", "ZREMRANGEBYRANK z -9223372036854775808 9223372036854775807", "EXISTS z"),
+		C("zremrangebyscore exclusive", "ZADD z 1 a 2 b 3 c", "ZREMRANGEBYSCORE z (1 (3", "ZRANGE z 0 -1", "ZREMRANGEBYSCORE z (1 (1", "ZREMRANGEBYSCORE z 3 1", "ZRANGE z 0 -1"),
+		C("zrevrangebyscore big offsets", big, "ZREVRANGEBYSCORE big +inf -inf LIMIT 195 10", "ZREVRANGEBYSCORE big 150 100 LIMIT 45 10 WITHSCORES", "ZREVRANGEBYSCORE big (150 (100 LIMIT 0 3"),
+		C("zrangebyscore withscores limit order", "ZADD z 1 a 1 b 2 c", "ZRANGEBYSCORE z -inf +inf LIMIT 0 2 WITHSCORES", "ZRANGEBYSCORE z -inf +inf WITHSCORES LIMIT 1 1", "ZRANGE z -inf +inf BYSCORE WITHSCORES LIMIT 1 1 REV"),
+		C("zadd after expire", "ZADD z 1 a", "PEXPIRE z 10", "@sleep 30", "ZADD z 2 b", "ZRANGE z 0 -1 WITHSCORES", "TTL z"),
+		C("zunionstore expired source", "ZADD a 1 x", "PEXPIRE a 10", "@sleep 30", "ZUNIONSTORE d 1 a", "EXISTS d"),
+		C("zset in multi with errors", "MULTI", "ZADD z 1 a", "ZADD z x a", "ZINCRBY z 1 a", "ZRANGE z 0 -1 LIMIT 0 1", "EXEC", "ZRANGE z 0 -1 WITHSCORES"),
+		C("zset commands in scripts", "EVAL \"redis.call('zadd', KEYS[1], 1, 'a', 2, 'b') return redis.call('zrange', KEYS[1], 0, -1, 'withscores')\" 1 z", "EVAL \"return redis.call('zscore', KEYS[1], 'b')\" 1 z", "EVAL \"return redis.call('zpopmax', KEYS[1])\" 1 z", "EVAL \"return redis.call('zrandmember', KEYS[1], 5, 'withscores')\" 1 z"),
+		C("zset resp3 scripts", "!HELLO 3", "EVAL \"redis.setresp(3) return redis.call('zscore', KEYS[1], 'a')\" 1 z", "ZADD z 1.5 a", "EVAL \"redis.setresp(3) return redis.call('zscore', KEYS[1], 'a')\" 1 z", "EVAL \"redis.setresp(3) return redis.call('zrange', KEYS[1], 0, -1, 'withscores')\" 1 z"),
+	}
+	diff(t, cases)
+}
+
+// Keyspace notifications of the sorted-set, geo and SORT commands, byte
+// for byte against redis-server.
+func TestDiffNotifyZSets(t *testing.T) {
+	diffSessions(t, []session{
+		notifySession("zadd family", "KEA",
+			"ZADD z 1 a 2 b", "ZADD z 1 a", "ZADD z XX 1 nope", "ZADD z CH 5 a", "ZINCRBY z 1 a", "ZADD z INCR 1 c",
+			"ZADD z NX 9 a", "ZADD nz XX 1 a", "ZINCRBY z inf a", "ZINCRBY z -inf a"),
+		notifySession("zrem family", "KEA",
+			"ZADD z 1 a 2 b 3 c 4 d 5 e 6 f", "ZREM z a nope", "ZREM z nope", "ZREMRANGEBYRANK z 0 0", "ZREMRANGEBYSCORE z 3 3",
+			"ZREMRANGEBYLEX z - (d", "ZREMRANGEBYRANK z 5 9", "ZREM z e f", "ZADD y 0 a", "ZREMRANGEBYLEX y - +"),
+		notifySession("pops", "KEA",
+			"ZADD z 1 a 2 b 3 c", "ZPOPMIN z", "ZPOPMAX z 5", "ZPOPMIN z", "ZADD z 1 a 2 b 3 c", "ZMPOP 1 z MIN COUNT 1",
+			"BZPOPMAX z 0", "BZMPOP 0 1 z MIN", "ZADD z 1 a", "ZPOPMIN z 0"),
+		notifySession("stores", "KEA",
+			"ZADD a 1 x 2 y", "ZADD b 3 y", "ZUNIONSTORE d 2 a b", "ZINTERSTORE d 2 a b", "ZDIFFSTORE d 2 a b",
+			"ZDIFFSTORE d 2 a a", "ZDIFFSTORE d 2 a a", "ZRANGESTORE r a 0 -1", "ZRANGESTORE r a 5 9", "SET s v",
+			"ZUNIONSTORE s 1 a"),
+		notifySession("new keys", "KEn",
+			"ZADD z 1 a", "ZADD z 2 b", "ZINCRBY y 1 a", "ZUNIONSTORE u 1 z", "ZRANGESTORE r z 0 0", "GEOADD g 1 2 p",
+			"GEOSEARCHSTORE gs g FROMMEMBER p BYRADIUS 1 km", "SORT z ALPHA STORE l"),
+		notifySession("geo", "KEA",
+			"GEOADD g 13.361389 38.115556 Palermo 15.087269 37.502669 Catania", "GEOADD g XX 1 1 nope",
+			"GEOADD g CH 13.361389 38.115556 Palermo", "GEORADIUS g 15 37 200 km STORE d", "GEORADIUS g 15 37 1 m STORE d",
+			"GEOSEARCHSTORE d g FROMLONLAT 15 37 BYRADIUS 200 km STOREDIST", "GEOSEARCHSTORE d g FROMLONLAT 15 37 BYRADIUS 1 m",
+			"GEORADIUSBYMEMBER g Palermo 300 km STORE d2"),
+		notifySession("sort", "KEA",
+			"RPUSH l 3 1 2", "SORT l", "SORT l STORE d", "SORT l LIMIT 9 9 STORE d", "SORT l LIMIT 9 9 STORE d",
+			"ZADD z 1 a", "SORT z BY nosort STORE d"),
+		notifySession("zset keymiss", "KEm",
+			"ZSCORE nokey a", "ZRANGE nokey 0 -1", "ZCARD nokey", "ZUNION 2 n1 n2", "GEOPOS nokey a", "SORT nokey"),
+	})
+}
