@@ -308,6 +308,11 @@ func (e *Engine) call(c *Client, spec *Spec, args [][]byte) {
 	}
 	c.callStart = time.Time{}
 	c.now = start.UnixMilli()
+	// Commands a script runs see the time the script started, so no key
+	// expires in the middle of a script (Redis's scriptTimeSnapshot).
+	if c.inScript && e.scripts.run != nil {
+		c.now = e.scripts.run.startMs
+	}
 	prevCmd, prevArgs := c.cmd, c.args
 	c.cmd, c.args = spec, args
 	c.lastCmd = spec

@@ -279,16 +279,19 @@ func (eng *luaEngine) loadLibrary(lib *library, body string, noLimit bool) strin
 	}
 	fn.Env = eng.lib.env
 	le := eng.lib
-	le.load = &libraryLoad{lib: lib, start: time.Now(), noLimit: noLimit}
+	ld := &libraryLoad{lib: lib, start: time.Now(), noLimit: noLimit}
+	le.load = ld
 	le.envMeta.RawSetString("__index", le.loadAPI)
 	eng.hook.reset(!noLimit)
 	L := eng.L
+	defer func() {
+		le.envMeta.RawSetString("__index", le.globals)
+		le.load = nil
+		L.SetTop(0)
+	}()
 	L.Push(fn)
 	err := L.PCall(0, 0, nil)
-	timedOut := le.load.timedOut
-	le.envMeta.RawSetString("__index", le.globals)
-	le.load = nil
-	L.SetTop(0)
+	timedOut := ld.timedOut
 	if err == nil {
 		if len(lib.funcs) == 0 {
 			return errNoFunctions
@@ -434,6 +437,8 @@ func cmdFunctionLoad(c *Client, args [][]byte) {
 }
 
 func fcallGeneric(c *Client, args [][]byte, ro bool) {
+	// Shown to MONITOR before the commands it runs, even when refused.
+	c.e.feedMonitorsAlways(c, args)
 	e := c.e
 	e.fnEngine()
 	f := e.scripts.funcs[strings.ToLower(string(args[1]))]

@@ -203,6 +203,8 @@ func createScript(c *Client, body []byte) (string, *evalScript) {
 }
 
 func evalGeneric(c *Client, args [][]byte, evalsha, ro bool) {
+	// Shown to MONITOR before the commands it runs, even when refused.
+	c.e.feedMonitorsAlways(c, args)
 	// A SHA1 of the wrong length cannot match: NOSCRIPT at once.
 	if evalsha && len(args[1]) != 40 {
 		c.Error(errNoScript)

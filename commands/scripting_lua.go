@@ -39,6 +39,7 @@ type scriptRun struct {
 	allowOOM bool
 	caller   *Client
 	start    time.Time
+	startMs  int64 // the time every command of the script sees
 	// oom records that memory was over maxmemory when the script began:
 	// commands that may grow it fail until the script has written.
 	oom        bool
@@ -175,6 +176,7 @@ func (eng *luaEngine) run(c *Client, run *scriptRun, fn *lua.LFunction, keys, ar
 	e, L := eng.e, eng.L
 	run.caller = c
 	run.start = time.Now()
+	run.startMs = c.now
 	if !run.allowOOM && e.Cfg.MaxMemory > 0 {
 		run.oom = e.checkOOM(c, oomProbe) != ""
 	}
@@ -187,9 +189,11 @@ func (eng *luaEngine) run(c *Client, run *scriptRun, fn *lua.LFunction, keys, ar
 	// As in Redis, busy-reply-threshold 0 turns the hook off: scripts then
 	// run slightly faster but cannot be killed.
 	eng.hook.reset(e.Cfg.BusyReplyThreshold > 0)
-
 	mark := len(e.pending)
 	e.beginAtomic()
+	// Whatever happens, the engine leaves the script's state.
+	defer eng.finish(c, run, mark)
+
 	var err error
 	if run.isEval {
 		eng.st.SetGlobal("KEYS", eng.stringTable(keys))
@@ -207,12 +211,18 @@ func (eng *luaEngine) run(c *Client, run *scriptRun, fn *lua.LFunction, keys, ar
 	} else {
 		writeLuaReply(c, L.Get(-1), fake.Proto, replyBaseSlots)
 	}
-	L.SetTop(0)
+}
+
+// finish ends a run: the script is no longer running, and its writes go
+// out as one unit, or not at all when SHUTDOWN NOSAVE stopped it.
+func (eng *luaEngine) finish(c *Client, run *scriptRun, mark int) {
+	e := eng.e
+	eng.L.SetTop(0)
 	eng.cur = nil
 	e.scripts.run = nil
 	e.scripts.timedOut = false
 	e.endAtomic(c)
-	if run.byShutdown {
+	if run.byShutdown && mark <= len(e.pending) {
 		clear(e.pending[mark:])
 		e.pending = e.pending[:mark]
 	}

@@ -324,6 +324,16 @@ func (e *Engine) feedMonitors(c *Client, args [][]byte) {
 	if spec := Lookup(args[0]); spec != nil && spec.Flags&(FlagSkipMonitor|FlagAdmin) != 0 {
 		return
 	}
+	e.feedMonitorsAlways(c, args)
+}
+
+// feedMonitorsAlways shows a command to MONITOR clients whatever its
+// flags: EVAL and FCALL (skip_monitor) feed themselves this way so that
+// they appear before the commands they run.
+func (e *Engine) feedMonitorsAlways(c *Client, args [][]byte) {
+	if len(e.monitors) == 0 {
+		return
+	}
 	now := time.Now()
 	var b []byte
 	b = append(b, '+')

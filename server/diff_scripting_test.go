@@ -120,6 +120,7 @@ func TestDiffScriptingReplyToLua(t *testing.T) {
 		C("script sees caller db", `SELECT 2`, `SET k two`, `EVAL "return redis.call('get', 'k')" 0`),
 		C("writes visible after script", `EVAL "redis.call('hset', 'h', 'a', '1') redis.call('incr', 'n') return 1" 0`, `HGETALL h`, `GET n`),
 		C("expire inside script", `EVAL "redis.call('set', 'k', 'v', 'EX', 100) return redis.call('ttl', 'k')" 0`),
+		C("time stands still inside a script", `EVAL "redis.call('set', 'k', 'v', 'PX', 10) local s = redis.call('time') repeat local n = redis.call('time') until (n[1] - s[1]) * 1000000 + n[2] - s[2] > 30000 return redis.call('exists', 'k')" 0`, `EXISTS k`),
 		C("error in middle keeps earlier writes", `SET s abc`, `EVAL "redis.call('set', 'a', '1') redis.call('incr', 's') redis.call('set', 'b', '2')" 0`, `GET a`, `GET b`),
 	})
 }

@@ -365,3 +365,52 @@ return {n, #all, redis.call('HLEN', KEYS[1]), cjson.encode({all[1], all[#all]})}
 		t.Fatalf("sundial and redis differ:\nsundial %q\nredis   %q", got, ref)
 	}
 }
+
+// MONITOR shows EVAL and FCALL before the commands they run, which come
+// from the "lua" client, as Redis shows them.
+func TestMonitorShowsScripts(t *testing.T) {
+	const lib = "#!lua name=mon\nredis.register_function('m', function(keys) return redis.call('get', keys[1]) end)"
+	show := func(addr string) []string {
+		mon := dial(t, addr, 2)
+		expect(t, mon, "+OK\r\n", "MONITOR")
+		c := dial(t, addr, 2)
+		expect(t, c, "+OK\r\n", "FUNCTION", "FLUSH")
+		expect(t, c, "$3\r\nmon\r\n", "FUNCTION", "LOAD", lib)
+		expect(t, c, ":1\r\n", "EVAL", "redis.call('set', KEYS[1], 'v') return redis.call('exists', KEYS[1])", "1", "mk")
+		expect(t, c, "-ERR Number of keys can't be negative\r\n", "EVAL", "return 1", "-1")
+		expect(t, c, "$1\r\nv\r\n", "FCALL", "m", "1", "mk")
+		var lines []string
+		for i := 0; i < 8; i++ {
+			l, err := mon.ReadRaw()
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Drop the timestamp; keep "lua" but not the client's address.
+			l = l[strings.IndexByte(l, '['):]
+			if !strings.HasPrefix(l, "[0 lua]") {
+				l = "[0 client]" + l[strings.IndexByte(l, ']')+1:]
+			}
+			lines = append(lines, l)
+		}
+		return lines
+	}
+	got := show(sundial.Addr)
+	want := []string{
+		"[0 client] \"FUNCTION\" \"FLUSH\"\r\n",
+		"[0 client] \"FUNCTION\" \"LOAD\" \"#!lua name=mon\\nredis.register_function('m', function(keys) return redis.call('get', keys[1]) end)\"\r\n",
+		"[0 client] \"EVAL\" \"redis.call('set', KEYS[1], 'v') return redis.call('exists', KEYS[1])\" \"1\" \"mk\"\r\n",
+		"[0 lua] \"set\" \"mk\" \"v\"\r\n",
+		"[0 lua] \"exists\" \"mk\"\r\n",
+		"[0 client] \"EVAL\" \"return 1\" \"-1\"\r\n",
+		"[0 client] \"FCALL\" \"m\" \"1\" \"mk\"\r\n",
+		"[0 lua] \"get\" \"mk\"\r\n",
+	}
+	if strings.Join(got, "") != strings.Join(want, "") {
+		t.Fatalf("MONITOR showed\n%q\nwant\n%q", got, want)
+	}
+	if redis != nil {
+		if ref := show(redis.Addr); strings.Join(got, "") != strings.Join(ref, "") {
+			t.Fatalf("MONITOR differs from redis-server:\nsundial %q\nredis   %q", got, ref)
+		}
+	}
+}
