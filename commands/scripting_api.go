@@ -61,7 +61,7 @@ func registerVersion(redis *lua.LTable) {
 
 // raiseErr raises Redis's error table for msg.
 func (eng *luaEngine) raiseErr(L *lua.LState, msg string) int {
-	L.Error(eng.errTable(msg), 0)
+	L.Error(errTable(eng.L, msg), 0)
 	return 0
 }
 
@@ -70,7 +70,7 @@ func (eng *luaEngine) raiseErr(L *lua.LState, msg string) int {
 // precision). Anything else makes it fail.
 func (eng *luaEngine) luaArgs(L *lua.LState, argc int) ([][]byte, bool) {
 	arena := eng.arena[:0]
-	ends := eng.argv[:0]
+	argv := eng.argv[:0]
 	// Collect into one arena first; the slices are cut afterwards, once
 	// the arena no longer moves.
 	var offs [16]int
@@ -92,10 +92,10 @@ func (eng *luaEngine) luaArgs(L *lua.LState, argc int) ([][]byte, bool) {
 		if i+1 < len(starts) {
 			end = starts[i+1]
 		}
-		ends = append(ends, arena[s:end:end])
+		argv = append(argv, arena[s:end:end])
 	}
-	eng.arena, eng.argv = arena, ends
-	return ends, true
+	eng.arena, eng.argv = arena, argv
+	return argv, true
 }
 
 // scriptCommand finds the command argv names and applies Redis's checks
@@ -135,16 +135,16 @@ func (eng *luaEngine) redisCall(L *lua.LState, raise bool) int {
 	}
 	argc := L.GetTop()
 	if argc == 0 {
-		return eng.fail(L, eng.errTable("Please specify at least one argument for this redis lib call"), raise)
+		return eng.fail(L, errTable(eng.L, "Please specify at least one argument for this redis lib call"), raise)
 	}
 	argv, ok := eng.luaArgs(L, argc)
 	if !ok {
-		return eng.fail(L, eng.errTable("Lua redis lib command arguments must be strings or integers"), raise)
+		return eng.fail(L, errTable(eng.L, "Lua redis lib command arguments must be strings or integers"), raise)
 	}
 	L.SetTop(0)
 	spec, msg := eng.scriptCommand(run, argv)
 	if spec == nil {
-		t := eng.errTable(msg)
+		t := errTable(eng.L, msg)
 		t.RawSetString("ignore_error_stats_update", lua.LTrue)
 		return eng.fail(L, t, raise)
 	}
@@ -178,7 +178,7 @@ func (eng *luaEngine) setResp(L *lua.LState) int {
 		return eng.raiseErr(L, "redis.setresp() requires one argument.")
 	}
 	n, _ := luaToNumber(L.Get(1))
-	resp := lualibInt(n)
+	resp := luaNumberToInt64(n)
 	if resp != 2 && resp != 3 {
 		return eng.raiseErr(L, "RESP version must be 2 or 3.")
 	}
@@ -195,7 +195,7 @@ func (eng *luaEngine) setRepl(L *lua.LState) int {
 		return eng.raiseErr(L, "redis.set_repl() requires two arguments.")
 	}
 	n, _ := luaToNumber(L.Get(-1))
-	flags := lualibInt(n)
+	flags := luaNumberToInt64(n)
 	if flags&^(replAOF|replReplica) != 0 {
 		return eng.raiseErr(L, "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.")
 	}
@@ -236,7 +236,7 @@ func (eng *luaEngine) log(L *lua.LState) int {
 	if !ok {
 		return eng.raiseErr(L, "First argument must be a number (log level).")
 	}
-	level := lualibInt(n)
+	level := luaNumberToInt64(n)
 	if level < logDebug || level > logWarning {
 		return eng.raiseErr(L, "Invalid debug level.")
 	}
@@ -285,7 +285,7 @@ func verbosity(level string) int {
 
 func redisSha1hex(L *lua.LState) int {
 	if L.GetTop() != 1 {
-		L.Error(errTableL(L, "wrong number of arguments"), 0)
+		L.Error(errTable(L, "wrong number of arguments"), 0)
 		return 0
 	}
 	var s string
@@ -299,30 +299,24 @@ func redisSha1hex(L *lua.LState) int {
 	return 1
 }
 
-func errTableL(L *lua.LState, msg string) *lua.LTable {
-	t := L.CreateTable(0, 1)
-	t.RawSetString("err", lua.LString(errorCodeMessage(msg)))
-	return t
-}
-
 func (eng *luaEngine) errorReply(L *lua.LState) int {
 	s, ok := L.Get(-1).(lua.LString)
 	if L.GetTop() != 1 || !ok {
-		L.Push(eng.errTable("wrong number or type of arguments"))
+		L.Push(errTable(eng.L, "wrong number or type of arguments"))
 		return 1
 	}
 	msg := string(s)
 	if !strings.HasPrefix(msg, "-") {
 		msg = "-" + msg
 	}
-	L.Push(eng.errTable(msg))
+	L.Push(errTable(eng.L, msg))
 	return 1
 }
 
 func (eng *luaEngine) statusReply(L *lua.LState) int {
 	s, ok := L.Get(-1).(lua.LString)
 	if L.GetTop() != 1 || !ok {
-		L.Push(eng.errTable("wrong number or type of arguments"))
+		L.Push(errTable(eng.L, "wrong number or type of arguments"))
 		return 1
 	}
 	t := L.CreateTable(0, 1)
@@ -347,12 +341,4 @@ func luaToNumber(v lua.LValue) (float64, bool) {
 		return f, true
 	}
 	return 0, false
-}
-
-// lualibInt converts a Lua number to an int as a C cast does on x86-64.
-func lualibInt(f float64) int64 {
-	if f != f || f >= 9223372036854775808.0 || f < -9223372036854775808.0 {
-		return -1 << 63
-	}
-	return int64(f)
 }

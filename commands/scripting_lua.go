@@ -300,9 +300,9 @@ func (eng *luaEngine) errorHandler(L *lua.LState) int {
 	v := L.Get(1)
 	var t *lua.LTable
 	if run := eng.cur; run != nil && run.killed {
-		t = eng.errTable(killMessage(run))
+		t = errTable(eng.L, killMessage(run))
 	} else if ld := eng.loading(); ld != nil && ld.timedOut {
-		t = eng.errTable("FUNCTION LOAD timeout")
+		t = errTable(eng.L, "FUNCTION LOAD timeout")
 	} else if x, ok := v.(*lua.LTable); ok {
 		t = x
 	} else {
@@ -367,8 +367,8 @@ func (eng *luaEngine) toString(v lua.LValue) string {
 
 // errTable builds the error object Redis's luaPushErrorBuff does: a
 // "-CODE message" string keeps its code, anything else gets ERR.
-func (eng *luaEngine) errTable(msg string) *lua.LTable {
-	t := eng.L.CreateTable(0, 1)
+func errTable(L *lua.LState, msg string) *lua.LTable {
+	t := L.CreateTable(0, 1)
 	t.RawSetString("err", lua.LString(errorCodeMessage(msg)))
 	return t
 }
