@@ -414,3 +414,21 @@ func TestMonitorShowsScripts(t *testing.T) {
 		}
 	}
 }
+
+// Library code that runs too long while loading is stopped after 500 ms.
+func TestFunctionLoadTimeout(t *testing.T) {
+	addrs := []string{sundial.Addr}
+	if redis != nil {
+		addrs = append(addrs, redis.Addr)
+	}
+	for _, addr := range addrs {
+		c := dial(t, addr, 2)
+		start := time.Now()
+		expect(t, c, "-ERR Error registering functions: ERR FUNCTION LOAD timeout\r\n",
+			"FUNCTION", "LOAD", "#!lua name=slow\nlocal i = 0\nwhile true do i = i + 1 end")
+		if d := time.Since(start); d < 450*time.Millisecond || d > 5*time.Second {
+			t.Fatalf("%s: load stopped after %v", addr, d)
+		}
+		expect(t, c, "*0\r\n", "FUNCTION", "LIST", "LIBRARYNAME", "slow")
+	}
+}
