@@ -188,7 +188,7 @@ func TestEvictAllkeysLRU(t *testing.T) {
 	es := startEvictServer(t, "maxmemory-policy", "allkeys-lru")
 	es.fill("cold", coldKeys, nil)
 	es.fill("hot", hotKeys, nil)
-	time.Sleep(1100 * time.Millisecond) // the LRU clock counts seconds
+	time.Sleep(2100 * time.Millisecond) // the LRU clock counts seconds: idle keys ≥ 2 s
 	es.read("hot", hotKeys, 1)
 	limit := es.limitToNow()
 	es.writeOverLimit("new", newKeys/2, limit, 0)
@@ -261,7 +261,7 @@ func TestEvictVolatileLRU(t *testing.T) {
 	es.fill("persistent", 500, nil)
 	es.fill("cold", coldKeys, func(int) int { return 10000 })
 	es.fill("hot", hotKeys, func(int) int { return 10000 })
-	time.Sleep(1100 * time.Millisecond)
+	time.Sleep(2100 * time.Millisecond)
 	es.read("hot", hotKeys, 1)
 	limit := es.limitToNow()
 	es.writeOverLimit("new", newKeys/2, limit, 10000)
