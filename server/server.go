@@ -164,14 +164,26 @@ func (s *Server) Serve() error {
 }
 
 // Shutdown stops the server gracefully (SIGTERM, SIGINT).
+// It returns at once if the server is already stopping.
 func (s *Server) Shutdown(save *bool) error {
+	select {
+	case <-s.done:
+		return nil
+	default:
+	}
 	errc := make(chan error, 1)
 	select {
 	case s.shutdown <- shutdownRequest{save: save, errc: errc}:
 	default:
 		return nil
 	}
-	return <-errc
+	select {
+	case err := <-errc:
+		return err
+	case <-s.done:
+		// Another shutdown (SHUTDOWN command, signal) won the race.
+		return nil
+	}
 }
 
 func (s *Server) stop(save *bool) error {

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,6 +29,9 @@ type Sundial struct {
 	Engine *commands.Engine
 	Cfg    *config.Config
 	done   chan error
+
+	waitOnce sync.Once
+	serveErr error
 }
 
 // Start runs sundial on a free loopback port with the memory backend and
@@ -72,7 +76,7 @@ func Start(directives ...string) (*Sundial, error) {
 // which are bugs.
 func (s *Sundial) Stop() error {
 	s.Server.Shutdown(nil)
-	<-s.done
+	s.waitOnce.Do(func() { s.serveErr = <-s.done })
 	if n := s.Engine.Stats().Panics.Load(); n > 0 {
 		return fmt.Errorf("sundial recovered %d panic(s) in command handlers", n)
 	}
