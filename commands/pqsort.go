@@ -2,10 +2,11 @@ package commands
 
 // pqsort sorts n elements (addressed by index through cmp and swap) just
 // enough that positions lo..hi hold what a full sort would put there. It
-// is the algorithm of Redis's pqsort.c (NetBSD's Bentley-McIlroy quicksort
-// that skips partitions outside the wanted range), step for step, so that
-// elements comparing equal end up in the order Redis leaves them: SORT ...
-// BY ... LIMIT and GEOSEARCH ... COUNT show that order.
+// is the algorithm of Redis 7.0's pqsort.c (NetBSD's Bentley-McIlroy
+// quicksort that skips partitions outside the wanted range, without the
+// later "no swaps: switch to insertion sort" shortcut), step for step, so
+// that elements comparing equal end up in the order Redis leaves them:
+// SORT ... BY ... LIMIT and GEOSEARCH ... COUNT show that order.
 func pqsort(n int, cmp func(i, j int) int, swap func(i, j int), lo, hi int) {
 	q := quickSorter{cmp: cmp, swap: swap, lo: lo, hi: hi}
 	q.sort(0, n)
@@ -77,7 +78,6 @@ func (q *quickSorter) sort(a, n int) {
 		q.swap(a, pm)
 		pa, pb := a+1, a+1
 		pc, pd := a+n-1, a+n-1
-		swapped := false
 		for {
 			for pb <= pc {
 				r := q.cmp(pb, a)
@@ -85,7 +85,6 @@ func (q *quickSorter) sort(a, n int) {
 					break
 				}
 				if r == 0 {
-					swapped = true
 					q.swap(pa, pb)
 					pa++
 				}
@@ -97,7 +96,6 @@ func (q *quickSorter) sort(a, n int) {
 					break
 				}
 				if r == 0 {
-					swapped = true
 					q.swap(pc, pd)
 					pd--
 				}
@@ -107,15 +105,8 @@ func (q *quickSorter) sort(a, n int) {
 				break
 			}
 			q.swap(pb, pc)
-			swapped = true
 			pb++
 			pc--
-		}
-		if !swapped {
-			// Already partitioned without a single swap: finish by
-			// insertion, as the C code does.
-			q.insertion(a, n)
-			return
 		}
 		pn := a + n
 		r := min(pa-a, pb-pa)
