@@ -189,13 +189,13 @@ func cmdSMove(c *Client, args [][]byte) {
 		dst = keyspace.NewSetFor(m)
 		c.DB.Add(string(args[2]), dst)
 	}
-	c.Touched(args[1])
-	c.Touched(args[2])
 	c.Dirty(1)
 	if dst.Add(m, c.maxIntset()) {
 		c.Dirty(1)
 		c.Notify(notifySet, "sadd", args[2])
 	}
+	c.Touched(args[1])
+	c.Touched(args[2])
 	c.Int(1)
 }
 
