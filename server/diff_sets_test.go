@@ -144,3 +144,91 @@ func saddMany(key string, from, to int) string {
 	}
 	return b.String()
 }
+
+// Random replies checked by membership: positive counts give distinct
+// members, negative counts allow repeats, pops remove what they return.
+func TestRandomMembers(t *testing.T) {
+	c := blDial(t, sundial.Addr, 2)
+	blDo(t, c, "FLUSHALL")
+	for _, setup := range [][]string{
+		{"SADD", "s", "a", "b", "c", "d", "e", "f", "g", "h", "i", "j"},
+		{"SADD", "s", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"},
+	} {
+		blDo(t, c, "DEL", "s")
+		blDo(t, c, setup...)
+		members := map[string]bool{}
+		for _, m := range setup[2:] {
+			members[m] = true
+		}
+		for _, count := range []int{1, 3, 9, 10, 15, -1, -30} {
+			got := parseBulks(t, blDo(t, c, "SRANDMEMBER", "s", fmt.Sprint(count)))
+			checkSample(t, "SRANDMEMBER", got, members, count, 10)
+		}
+		popped := parseBulks(t, blDo(t, c, "SPOP", "s", "4"))
+		checkSample(t, "SPOP", popped, members, 4, 10)
+		for _, m := range popped {
+			if blDo(t, c, "SISMEMBER", "s", m) != ":0\r\n" {
+				t.Errorf("SPOP returned %q but left it in the set", m)
+			}
+		}
+		if card := blDo(t, c, "SCARD", "s"); card != ":6\r\n" {
+			t.Errorf("after SPOP 4 of 10: SCARD %q", card)
+		}
+	}
+	blDo(t, c, "HSET", "h", "a", "1", "b", "2", "c", "3", "d", "4", "e", "5")
+	fields := map[string]bool{"a": true, "b": true, "c": true, "d": true, "e": true}
+	for _, count := range []int{1, 2, 4, 5, 8, -1, -12} {
+		got := parseBulks(t, blDo(t, c, "HRANDFIELD", "h", fmt.Sprint(count)))
+		checkSample(t, "HRANDFIELD", got, fields, count, 5)
+		pairs := parseBulks(t, blDo(t, c, "HRANDFIELD", "h", fmt.Sprint(count), "WITHVALUES"))
+		var names []string
+		for i := 0; i+1 < len(pairs); i += 2 {
+			names = append(names, pairs[i])
+			if want := string(rune('1' + pairs[i][0] - 'a')); pairs[i+1] != want {
+				t.Errorf("HRANDFIELD WITHVALUES paired %q with %q", pairs[i], pairs[i+1])
+			}
+		}
+		checkSample(t, "HRANDFIELD WITHVALUES", names, fields, count, 5)
+	}
+}
+
+// checkSample checks a random sample of a collection of size n.
+func checkSample(t *testing.T, cmd string, got []string, members map[string]bool, count, n int) {
+	t.Helper()
+	want := count
+	if count < 0 {
+		want = -count
+	} else if count > n {
+		want = n
+	}
+	if len(got) != want {
+		t.Errorf("%s count %d: %d elements, want %d", cmd, count, len(got), want)
+	}
+	seen := map[string]bool{}
+	for _, m := range got {
+		if !members[m] {
+			t.Errorf("%s count %d: %q is not a member", cmd, count, m)
+		}
+		if seen[m] && count > 0 {
+			t.Errorf("%s count %d: %q repeated", cmd, count, m)
+		}
+		seen[m] = true
+	}
+	if count < -2*n && len(seen) < 2 {
+		t.Errorf("%s count %d: only %d distinct values", cmd, count, len(seen))
+	}
+}
+
+// parseBulks reads a flat RESP2 array of bulk strings.
+func parseBulks(t *testing.T, raw string) []string {
+	t.Helper()
+	lines := strings.Split(raw, "\r\n")
+	if len(lines) == 0 || !strings.HasPrefix(lines[0], "*") {
+		t.Fatalf("not an array: %q", raw)
+	}
+	var out []string
+	for i := 1; i+1 < len(lines); i += 2 {
+		out = append(out, lines[i+1])
+	}
+	return out
+}
