@@ -168,3 +168,37 @@ func fieldList(from, to int) string {
 	}
 	return strings.Join(parts, " ")
 }
+
+// Encodings follow the configured thresholds, read at each write.
+func TestDiffEncodingThresholds(t *testing.T) {
+	restore := []string{"hash-max-listpack-entries", "512", "hash-max-listpack-value", "64", "set-max-intset-entries", "512"}
+	t.Cleanup(func() {
+		for _, addr := range []string{sundial.Addr, redisAddr()} {
+			if addr == "" {
+				continue
+			}
+			if c, err := testserver.Dial(addr, 2); err == nil {
+				c.Do(append([]string{"CONFIG", "SET"}, restore...)...)
+				c.Close()
+			}
+		}
+	})
+	reset := "CONFIG SET " + strings.Join(restore, " ")
+	diff(t, []testserver.Case{
+		C("hash entries threshold", "CONFIG SET hash-max-listpack-entries 2", "HSET h a 1 b 2", "OBJECT ENCODING h", "HSET h c 3", "OBJECT ENCODING h", "~HGETALL h", reset),
+		C("hash value threshold", "CONFIG SET hash-max-listpack-value 3", "HSET h a 123", "OBJECT ENCODING h", "HSET h b 1234", "OBJECT ENCODING h", "HINCRBY h2 abcd 1", "OBJECT ENCODING h2", reset),
+		C("hash zero entries", "CONFIG SET hash-max-listpack-entries 0", "HSET h a 1", "OBJECT ENCODING h", reset),
+		C("hash threshold raised later", "CONFIG SET hash-max-listpack-entries 1", "HSET h a 1 b 2", "CONFIG SET hash-max-listpack-entries 512", "OBJECT ENCODING h", "HSET h2 a 1 b 2", "OBJECT ENCODING h2", reset),
+		C("set intset threshold", "CONFIG SET set-max-intset-entries 2", "SADD s 1 2", "OBJECT ENCODING s", "SADD s 3", "OBJECT ENCODING s", "~SMEMBERS s", reset),
+		C("set zero intset", "CONFIG SET set-max-intset-entries 0", "SADD s 1", "OBJECT ENCODING s", "SUNIONSTORE d s", "OBJECT ENCODING d", reset),
+		C("set store threshold", "CONFIG SET set-max-intset-entries 3", "SADD a 1 2 3 4 5", "SINTERSTORE d a", "OBJECT ENCODING d", "SADD b 1 2", "SDIFFSTORE e b a", "SUNIONSTORE f b", "OBJECT ENCODING f", reset),
+	})
+}
+
+// redisAddr is the reference server's address, or "" without one.
+func redisAddr() string {
+	if redis == nil {
+		return ""
+	}
+	return redis.Addr
+}
