@@ -315,7 +315,7 @@ func spopCount(c *Client, args [][]byte) {
 		c.Notify(notifyGeneric, "del", key)
 		c.Rewrite([]byte("DEL"), key)
 		c.Touched(key)
-		c.Dirty(int(count) + 1)
+		c.Dirty(size + 1)
 		return
 	}
 	c.Set(int(count))
