@@ -458,7 +458,7 @@ func cmdHScan(c *Client, args [][]byte) {
 		return
 	}
 	if h == nil {
-		c.Raw([]byte("*2\r\n$1\r\n0\r\n*0\r\n"))
+		c.Raw(collEmptyScan)
 		return
 	}
 	opts, ok := collScanOptions(c, args[3:])
@@ -476,7 +476,10 @@ func cmdHScan(c *Client, args [][]byte) {
 	c.StringArray(out)
 }
 
-// collScanOptions are HSCAN/SSCAN's COUNT and MATCH.
+// collEmptyScan is HSCAN's and SSCAN's reply for a missing key.
+var collEmptyScan = []byte("*2\r\n$1\r\n0\r\n*0\r\n")
+
+// collScanOpts are HSCAN's and SSCAN's COUNT and MATCH.
 type collScanOpts struct {
 	count   int64
 	pattern []byte

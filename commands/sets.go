@@ -539,7 +539,7 @@ func cmdSScan(c *Client, args [][]byte) {
 		return
 	}
 	if s == nil {
-		c.Raw([]byte("*2\r\n$1\r\n0\r\n*0\r\n"))
+		c.Raw(collEmptyScan)
 		return
 	}
 	opts, ok := collScanOptions(c, args[3:])

@@ -202,3 +202,72 @@ func redisAddr() string {
 	}
 	return redis.Addr
 }
+
+// A full HSCAN or SSCAN iteration returns every element present from
+// start to end, while other elements come and go between the calls.
+func TestScanFullIteration(t *testing.T) {
+	c := blDial(t, sundial.Addr, 2)
+	blDo(t, c, "FLUSHALL")
+	for _, kind := range []string{"hash", "set"} {
+		for i := 0; i < 1000; i++ {
+			if kind == "hash" {
+				blDo(t, c, "HSET", "k", fmt.Sprint("stay", i), "v", fmt.Sprint("go", i), "v")
+			} else {
+				blDo(t, c, "SADD", "k", fmt.Sprint("stay", i), fmt.Sprint("go", i))
+			}
+		}
+		seen := map[string]bool{}
+		cursor := "0"
+		for calls := 0; ; calls++ {
+			var raw string
+			if kind == "hash" {
+				raw = blDo(t, c, "HSCAN", "k", cursor, "COUNT", "13")
+			} else {
+				raw = blDo(t, c, "SSCAN", "k", cursor, "COUNT", "13")
+			}
+			next, items := parseScanReply(t, raw)
+			step := 1
+			if kind == "hash" {
+				step = 2
+			}
+			for i := 0; i < len(items); i += step {
+				seen[items[i]] = true
+			}
+			cursor = next
+			// Churn: drop transient elements, add new ones.
+			if kind == "hash" {
+				blDo(t, c, "HDEL", "k", fmt.Sprint("go", calls*7%1000), fmt.Sprint("go", calls*13%1000))
+				blDo(t, c, "HSET", "k", fmt.Sprint("new", calls), "v")
+			} else {
+				blDo(t, c, "SREM", "k", fmt.Sprint("go", calls*7%1000), fmt.Sprint("go", calls*13%1000))
+				blDo(t, c, "SADD", "k", fmt.Sprint("new", calls))
+			}
+			if cursor == "0" {
+				break
+			}
+			if calls > 10000 {
+				t.Fatalf("%s scan does not finish", kind)
+			}
+		}
+		for i := 0; i < 1000; i++ {
+			if !seen[fmt.Sprint("stay", i)] {
+				t.Fatalf("%s scan missed stay%d", kind, i)
+			}
+		}
+		blDo(t, c, "DEL", "k")
+	}
+}
+
+// parseScanReply splits an HSCAN/SSCAN reply into cursor and elements.
+func parseScanReply(t *testing.T, raw string) (string, []string) {
+	t.Helper()
+	lines := strings.Split(raw, "\r\n")
+	if len(lines) < 4 || lines[0] != "*2" || !strings.HasPrefix(lines[3], "*") {
+		t.Fatalf("not a scan reply: %q", raw)
+	}
+	var items []string
+	for i := 4; i+1 < len(lines); i += 2 {
+		items = append(items, lines[i+1])
+	}
+	return lines[2], items
+}
