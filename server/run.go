@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	_ "net/http/pprof"
 	"os"
 	"os/signal"
 	"strings"
@@ -108,6 +110,10 @@ func Run(cfg *config.Config) error {
 	if err := s.Listen(); err != nil {
 		stopBackend()
 		return err
+	}
+	if addr := os.Getenv("SUNDIAL_PPROF"); addr != "" {
+		// Profiling endpoint for developers (go tool pprof http://addr/debug/pprof/profile).
+		go http.ListenAndServe(addr, nil)
 	}
 	log.Info("sundial started", "version", commands.Version, "redis_version", commands.RedisVersion,
 		"addrs", fmt.Sprint(s.ListenerAddrs()), "backend", cfg.Backend, "pid", os.Getpid())
