@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -89,4 +90,60 @@ func TestDiffGeo(t *testing.T) {
 		C("geo arity", "GEOADD g 1 2", "GEODIST g a", "GEOPOS", "GEOHASH", "GEORADIUS g 1 2 3", "GEORADIUSBYMEMBER g a 1", "GEOSEARCH g FROMLONLAT 1 2 BYRADIUS", "GEOSEARCHSTORE d g FROMLONLAT 1"),
 	}
 	diff(t, cases)
+}
+
+// Random searches over random point clouds, positions repeated so
+// distances tie: centre, shape, unit, order, COUNT and ANY vary, and
+// stored results are read back. Distances stored with STOREDIST are
+// compared by member order only, as their last digits come from the C
+// library's trigonometry.
+func TestDiffGeoRandom(t *testing.T) {
+	randomDiff(t, 6, func(rng *rand.Rand, do func(args ...string)) {
+		n := 20 + rng.IntN(180)
+		lon0, lat0 := rng.Float64()*340-170, rng.Float64()*160-80
+		for i := 0; i < n; i++ {
+			lon := lon0 + float64(rng.IntN(40))*0.05
+			lat := min(lat0+float64(rng.IntN(40))*0.05, 85)
+			do("GEOADD", "g", fmt.Sprintf("%.4f", lon), fmt.Sprintf("%.4f", lat), fmt.Sprint("p", i))
+		}
+		for q := 0; q < 150; q++ {
+			args := []string{"g"}
+			if rng.IntN(2) == 0 {
+				args = append(args, "FROMMEMBER", fmt.Sprint("p", rng.IntN(n)))
+			} else {
+				args = append(args, "FROMLONLAT", fmt.Sprintf("%.3f", lon0+rng.Float64()*2), fmt.Sprintf("%.3f", min(lat0+rng.Float64()*2, 85)))
+			}
+			unit := []string{"m", "km", "mi", "ft"}[rng.IntN(4)]
+			size := func() string { return fmt.Sprint(rng.IntN(300)) }
+			if rng.IntN(2) == 0 {
+				args = append(args, "BYRADIUS", size(), unit)
+			} else {
+				args = append(args, "BYBOX", size(), size(), unit)
+			}
+			switch rng.IntN(4) {
+			case 0:
+				args = append(args, "ASC")
+			case 1:
+				args = append(args, "DESC")
+			}
+			if rng.IntN(2) == 0 {
+				args = append(args, "COUNT", fmt.Sprint(1+rng.IntN(30)))
+				if rng.IntN(3) == 0 {
+					args = append(args, "ANY")
+				}
+			}
+			if rng.IntN(4) == 0 {
+				if rng.IntN(2) == 0 {
+					do(append(append([]string{"GEOSEARCHSTORE", "d"}, args...), "STOREDIST")...)
+					do("ZRANGE", "d", "0", "-1")
+				} else {
+					do(append([]string{"GEOSEARCHSTORE", "d"}, args...)...)
+					do("ZRANGE", "d", "0", "-1", "WITHSCORES")
+				}
+				do("OBJECT", "ENCODING", "d")
+				continue
+			}
+			do(append(append([]string{"GEOSEARCH"}, args...), "WITHDIST", "WITHHASH", "WITHCOORD")...)
+		}
+	})
 }
