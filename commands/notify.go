@@ -118,6 +118,11 @@ func (e *Engine) notifyKeyspace(db *keyspace.DB, class int, event string, key []
 // keyAdded is called for every key created in a keyspace: the "new" event
 // (class n), which Redis sends from dbAdd before the command's own event.
 func (e *Engine) keyAdded(db *keyspace.DB, key string) {
+	// Any new key may serve clients blocked on it (RENAME, MOVE, COPY,
+	// RESTORE or SORT … STORE creating a list), as Redis's dbAdd does.
+	if len(e.blocking.waiters) > 0 {
+		e.blocking.signal(db, []byte(key))
+	}
 	if e.notifyEnabled()&notifyNew == 0 || e.Loading.Load() {
 		return
 	}
