@@ -470,3 +470,49 @@ func TestDiffZSetsRandom(t *testing.T) {
 		}
 	})
 }
+
+// A ZSCAN of a skiplist set returns every member present for the whole
+// scan, even when members are deleted between calls.
+func TestZScanSkiplistGuarantees(t *testing.T) {
+	c, err := testserver.Dial(sundial.Addr, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	mustDo := func(args ...string) string {
+		r, err := c.Do(args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	mustDo("DEL", "zs")
+	for i := 0; i < 500; i++ {
+		mustDo("ZADD", "zs", fmt.Sprint(i%37), fmt.Sprint("m", i))
+	}
+	seen := map[string]bool{}
+	cursor := "0"
+	for calls := 0; ; calls++ {
+		if calls > 1000 {
+			t.Fatal("ZSCAN did not finish")
+		}
+		raw := mustDo("ZSCAN", "zs", cursor, "COUNT", "7")
+		lines := strings.Split(raw, "\r\n")
+		cursor = lines[2]
+		// lines: *2, $n, cursor, *k, then $len/member/$len/score pairs.
+		for i := 5; i+2 < len(lines); i += 4 {
+			seen[lines[i]] = true
+		}
+		// Delete members the scan may or may not have returned yet; the
+		// ones with even numbers stay for the whole scan.
+		mustDo("ZREM", "zs", fmt.Sprint("m", 2*calls+1), fmt.Sprint("m", 499-2*calls))
+		if cursor == "0" {
+			break
+		}
+	}
+	for i := 0; i < 500; i += 2 {
+		if !seen[fmt.Sprint("m", i)] {
+			t.Errorf("m%d present throughout was not returned", i)
+		}
+	}
+}
