@@ -82,6 +82,26 @@ func (z *ZSet) StoredScore(s float64) float64 {
 	return s
 }
 
+// Redis's default zset-max-listpack-entries and zset-max-listpack-value.
+const (
+	DefaultZSetListpackEntries = 128
+	DefaultZSetListpackValue   = 64
+)
+
+// Refit gives the set the encoding Redis derives when it loads a sorted set
+// (RESTORE, a restart): listpack when it fits the limits, else skiplist,
+// whatever it had before.
+func (z *ZSet) Refit(maxEntries, maxValue int64) {
+	maxLen := 0
+	if int64(z.Len()) <= maxEntries {
+		z.Range(func(m string, _ float64) bool {
+			maxLen = max(maxLen, len(m))
+			return true
+		})
+	}
+	z.FitListpack(maxEntries, maxValue, maxLen)
+}
+
 // Clone returns an independent copy with the same encoding.
 func (z *ZSet) Clone() Value { return &ZSet{ZSet: z.ZSet.Clone(), listpack: z.listpack} }
 
@@ -92,6 +112,7 @@ func (z *ZSet) MemoryUsage() int { return int(unsafe.Sizeof(*z)) + z.ZSet.Memory
 // AppendBinary writes: encoding byte (0 listpack, 1 skiplist), uvarint
 // member count, then, lowest score first, each member as uvarint length +
 // bytes followed by its score as 8 little-endian bytes of IEEE 754 bits.
+// The encoding byte is informational: a decoded set is refitted.
 func (z *ZSet) AppendBinary(b []byte) []byte {
 	enc := byte(1)
 	if z.listpack {
@@ -110,7 +131,9 @@ func (z *ZSet) AppendBinary(b []byte) []byte {
 
 // decodeZSet reads AppendBinary's form. It refuses NaN scores, duplicate
 // members and counts the input cannot hold, so damaged input gives an
-// error rather than a panic or a huge allocation.
+// error rather than a panic or a huge allocation. Like Redis loading a
+// sorted set, it derives the encoding from the contents, with the default
+// limits (callers that know the configured ones call Refit).
 func decodeZSet(b []byte) (Value, error) {
 	if len(b) == 0 || b[0] > 1 {
 		return nil, ErrCorruptValue
@@ -142,6 +165,7 @@ func decodeZSet(b []byte) (Value, error) {
 	if len(b) != 0 {
 		return nil, ErrCorruptValue
 	}
+	z.Refit(DefaultZSetListpackEntries, DefaultZSetListpackValue)
 	return z, nil
 }
 

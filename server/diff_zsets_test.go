@@ -256,6 +256,11 @@ func TestDiffZSetsMore(t *testing.T) {
 		C("zadd after expire", "ZADD z 1 a", "PEXPIRE z 10", "@sleep 30", "ZADD z 2 b", "ZRANGE z 0 -1 WITHSCORES", "TTL z"),
 		C("zunionstore expired source", "ZADD a 1 x", "PEXPIRE a 10", "@sleep 30", "ZUNIONSTORE d 1 a", "EXISTS d"),
 		C("zset in multi with errors", "MULTI", "ZADD z 1 a", "ZADD z x a", "ZINCRBY z 1 a", "ZRANGE z 0 -1 LIMIT 0 1", "EXEC", "ZRANGE z 0 -1 WITHSCORES"),
+		// RESTORE derives the encoding from the contents, as Redis does when
+		// it loads a sorted set (the payloads differ, so a script moves it).
+		C("restore refits encoding", "ZADD z 1 "+strings.Repeat("q", 80)+" 2 b", "ZREM z "+strings.Repeat("q", 80), "OBJECT ENCODING z",
+			"EVAL \"redis.call('restore', KEYS[2], 0, redis.call('dump', KEYS[1])) return {redis.call('object', 'encoding', KEYS[2]), redis.call('zrange', KEYS[2], 0, -1, 'withscores')}\" 2 z z2",
+			big, "EVAL \"redis.call('restore', KEYS[2], 0, redis.call('dump', KEYS[1])) return redis.call('object', 'encoding', KEYS[2])\" 2 big big2"),
 		C("zset commands in scripts", "EVAL \"redis.call('zadd', KEYS[1], 1, 'a', 2, 'b') return redis.call('zrange', KEYS[1], 0, -1, 'withscores')\" 1 z", "EVAL \"return redis.call('zscore', KEYS[1], 'b')\" 1 z", "EVAL \"return redis.call('zpopmax', KEYS[1])\" 1 z", "EVAL \"return redis.call('zrandmember', KEYS[1], 5, 'withscores')\" 1 z"),
 		C("zset resp3 scripts", "!HELLO 3", "EVAL \"redis.setresp(3) return redis.call('zscore', KEYS[1], 'a')\" 1 z", "ZADD z 1.5 a", "EVAL \"redis.setresp(3) return redis.call('zscore', KEYS[1], 'a')\" 1 z", "EVAL \"redis.setresp(3) return redis.call('zrange', KEYS[1], 0, -1, 'withscores')\" 1 z"),
 	}
