@@ -29,11 +29,16 @@ func (s *Schedule) rangeAt(start, end uint64, m, limit int, fn func(from, to uin
 			if h.levels[l] == 0 {
 				continue
 			}
-			tr := h.node(l, uint32(m))
-			if tr == nil {
+			st := stream{kind: keptStream, lastOld: lastOld}
+			o, f := h.node(l, uint32(m))
+			switch {
+			case o != nil:
+				st.tree = &o.tree
+			case f != nil:
+				st.kind, st.frozen = frozenStream, f
+			default:
 				continue
 			}
-			st := stream{kind: keptStream, tree: tr, lastOld: lastOld}
 			if uint32(m)&(1<<l) == 0 {
 				// m is before the node's split version: everything in the
 				// node dies after m, so alive means born <= m.
@@ -100,8 +105,9 @@ func (s *Schedule) rangeAt(start, end uint64, m, limit int, fn func(from, to uin
 }
 
 const (
-	paintStream = iota
-	keptStream
+	paintStream  = iota
+	keptStream   // an open history node
+	frozenStream // a complete history node
 )
 
 // stream yields, in order of start, the pieces of live or kept rectangles
@@ -110,6 +116,8 @@ type stream struct {
 	kind         int
 	tree         *btree
 	c            cursor
+	frozen       *frozen
+	idx          int    // position in frozen
 	hiMax, loMax uint32 // filter on the entries' summaries
 	lastOld      uint32 // kept rectangles must show a Tau <= lastOld
 	cur          piece
@@ -118,7 +126,9 @@ type stream struct {
 
 // start positions the stream at its first piece ending after t.
 func (st *stream) start(s *Schedule, t uint64) {
-	if !st.c.seekLE(st.tree, t) && !st.c.seekGE(st.tree, t) {
+	if st.kind == frozenStream {
+		st.idx = max(0, st.frozen.seekLE(t))
+	} else if !st.c.seekLE(st.tree, t) && !st.c.seekGE(st.tree, t) {
 		st.ok = false
 		return
 	}
@@ -130,7 +140,9 @@ func (st *stream) start(s *Schedule, t uint64) {
 }
 
 func (st *stream) advance(s *Schedule) {
-	if !st.c.next() {
+	if st.kind == frozenStream {
+		st.idx++
+	} else if !st.c.next() {
 		st.ok = false
 		return
 	}
@@ -164,6 +176,19 @@ func (st *stream) load(s *Schedule) {
 				st.ok = false
 				return
 			}
+		}
+	case frozenStream:
+		f := st.frozen
+		for {
+			st.idx = f.seekWhere(st.idx, st.hiMax, st.loMax)
+			if st.ok = st.idx < f.n; !st.ok {
+				return
+			}
+			if born, _ := f.life(st.idx); born <= st.lastOld {
+				st.cur = piece{from: f.fromAt(st.idx), to: f.to(st.idx), tau: born}
+				return
+			}
+			st.idx++
 		}
 	}
 }

@@ -169,20 +169,22 @@ func benchRange(b *testing.B, asof bool) {
 func BenchmarkRange10(b *testing.B)     { benchRange(b, false) }
 func BenchmarkRangeAsOf10(b *testing.B) { benchRange(b, true) }
 
-// TestMemoryPerTau measures the heap held by a schedule of 10^6 heavily
-// overlapping Taus with 16 bytes of data each against the budget of
-// len(data) + 64 bytes per Tau, and checks MemoryUsage's estimate.
+// TestMemoryPerTau measures the heap held by schedules of 10^6 Taus
+// against the budget of len(data) + 64 bytes per Tau, and checks
+// MemoryUsage's estimate.
 func TestMemoryPerTau(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds 10^6 Taus")
 	}
 	const n = 1_000_000
 	for _, c := range []struct {
-		name string
-		make func() (tx, valid, expiry uint64, data []byte)
+		name     string
+		make     func() (tx, valid, expiry uint64, data []byte)
+		dataSize int
 	}{
-		{"overlapping", newWorkload(9).next},
-		{"readings", readings()},
+		{"overlapping", newWorkload(9).next, 16},
+		{"readings", readings(), 16},
+		{"bench-tau", benchTauWorkload(n, 9), 8},
 	} {
 		var before, after runtime.MemStats
 		runtime.GC()
@@ -197,11 +199,13 @@ func TestMemoryPerTau(t *testing.T) {
 		runtime.GC()
 		runtime.ReadMemStats(&after)
 		heap := int(after.HeapAlloc) - int(before.HeapAlloc)
-		perTau := float64(heap)/n - 16
+		perTau := float64(heap)/n - float64(c.dataSize)
 		est := s.MemoryUsage()
 		kept := 0
 		if s.hist != nil {
-			kept = len(s.hist.rec.to)
+			for _, c := range s.hist.levels {
+				kept += c
+			}
 		}
 		t.Logf("%s: %.1f bytes per Tau beyond its data (heap %d, MemoryUsage %d, painting %d entries, %d history rectangles)",
 			c.name, perTau, heap, est, s.paint.count, kept)
@@ -233,4 +237,73 @@ func readings() func() (tx, valid, expiry uint64, data []byte) {
 		at++
 		return tx, at - 1, at, buf[:]
 	}
+}
+
+// benchTauWorkload is the schedule scripts/bench-tau builds: n Taus in
+// random valid-time order, each valid over [v, v+d) with v uniform in
+// [10^12, 10^12+n) and d uniform in 1..10,000, so about 5,000 Taus cover
+// each instant and most pieces are painted over a few hundred appends
+// later; 8 bytes of data each.
+func benchTauWorkload(n int, seed uint64) func() (tx, valid, expiry uint64, data []byte) {
+	rng := rand.New(rand.NewPCG(seed, 10))
+	tx := uint64(1_700_000_000_000_000_000)
+	var buf [8]byte
+	return func() (uint64, uint64, uint64, []byte) {
+		tx += 1 + rng.Uint64N(5000)
+		v := 1_000_000_000_000 + rng.Uint64N(uint64(n))
+		for i := range buf {
+			buf[i] = byte(rng.Uint32())
+		}
+		return tx, v, v + 1 + rng.Uint64N(10_000), buf[:]
+	}
+}
+
+var (
+	benchTauOnce  sync.Once
+	benchTauSched *Schedule
+	benchTauTxs   []uint64
+)
+
+// benchTau builds the bench-tau schedule of 10^6 Taus once.
+func benchTau() (*Schedule, []uint64) {
+	benchTauOnce.Do(func() {
+		const n = 1_000_000
+		next := benchTauWorkload(n, 1)
+		s := New()
+		txs := make([]uint64, 0, n)
+		for i := 0; i < n; i++ {
+			tx, v, e, d := next()
+			if err := s.Append(tx, v, e, d); err != nil {
+				panic(err)
+			}
+			txs = append(txs, tx)
+		}
+		benchTauSched, benchTauTxs = s, txs
+	})
+	return benchTauSched, benchTauTxs
+}
+
+// BenchmarkBenchTau is TAU.AT on scripts/bench-tau's schedule: now, as of
+// the middle of the appends (what the script asks), and as of random
+// versions.
+func BenchmarkBenchTau(b *testing.B) {
+	s, txs := benchTau()
+	rng := rand.New(rand.NewPCG(12, 12))
+	t := func() uint64 { return 1_000_000_000_000 + rng.Uint64N(1_000_000) }
+	b.Run("At", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			s.At(t())
+		}
+	})
+	b.Run("AtAsOfMiddle", func(b *testing.B) {
+		asof := txs[len(txs)/2]
+		for i := 0; i < b.N; i++ {
+			s.AtAsOf(t(), asof)
+		}
+	})
+	b.Run("AtAsOfRandom", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			s.AtAsOf(t(), txs[rng.IntN(len(txs))])
+		}
+	})
 }

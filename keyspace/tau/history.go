@@ -2,6 +2,7 @@ package tau
 
 import (
 	"math/bits"
+	"slices"
 	"unsafe"
 )
 
@@ -10,54 +11,89 @@ import (
 // that were in effect from version born until Tau died painted over them.
 // (A query at version m scans Taus m-W+1..m itself; any answer older than
 // that shows through a rectangle born <= m-W that dies after m, so lived
-// more than W versions.) It is an
-// interval tree over versions: a rectangle goes to the node of the highest
-// bit in which born and died-1 differ, so every rectangle of a node was in
-// effect at the same version (the node's middle) and they are disjoint in
-// valid time. Each node is a B+ tree from a rectangle's from to its id; the
-// tree's summaries (born, ^died) let a scan skip rectangles not alive at a
-// given version.
+// more than W versions.)
+//
+// It is an interval tree over versions: a rectangle goes to the node of the
+// highest bit in which born and died-1 differ, so every rectangle of a node
+// was in effect at the same version (the node's middle) and they are
+// disjoint in valid time.
+//
+// A rectangle is kept when it dies, at the append of Tau died, so a node
+// receives rectangles only while the schedule's last version lies in its
+// range of versions: one node per level is open, and every node before it
+// is complete and never changes again. An open node is a B+ tree from a
+// rectangle's from to its record; when the next node of its level opens it
+// is frozen into packed sorted columns (see frozen), about a third of the
+// size and faster to search.
 type history struct {
-	rec    records
-	nodes  [versionLevels][]*btree // level -> prefix (version >> (level+1)) -> node
-	levels [versionLevels]int      // rectangles per level
-	bytes  int                     // bytes held by nodes
+	open   [versionLevels]*openNode
+	nodes  [versionLevels][]*frozen // level -> prefix -> complete node, or nil
+	levels [versionLevels]int       // rectangles per level
+	bytes  int                      // bytes held by complete nodes and the node lists
 }
 
 // versionLevels is the number of levels of the version tree: one per bit
 // of a version, plus one.
 const versionLevels = 33
 
-// records are the kept rectangles, by id.
+// openNode is the node of one level that still receives rectangles: a B+
+// tree keyed by from whose values are ids in rec. The tree's summaries
+// (born, ^died) let a scan skip rectangles not alive at a given version.
+type openNode struct {
+	prefix int // version >> (level+1) of the node's versions
+	rec    records
+	tree   btree
+}
+
+// records are the rectangles of an open node, by id.
 type records struct {
 	to   []uint64
 	born []uint32
 	died []uint32
 }
 
+func newOpenNode(prefix int) *openNode {
+	o := &openNode{prefix: prefix}
+	o.tree = newBtree(&o.rec)
+	return o
+}
+
+func (o *openNode) bytes() int {
+	return int(unsafe.Sizeof(*o)) + o.tree.bytes + cap(o.rec.to)*8 + (cap(o.rec.born)+cap(o.rec.died))*4
+}
+
 // keep stores the rectangle [from, to) × [born, died).
 func (h *history) keep(from, to uint64, born, died uint32) {
-	id := uint32(len(h.rec.to))
-	h.rec.to = append(h.rec.to, to)
-	h.rec.born = append(h.rec.born, born)
-	h.rec.died = append(h.rec.died, died)
 	l, p := nodeOf(born, died-1)
-	if p >= len(h.nodes[l]) {
+	o := h.open[l]
+	if o != nil && o.prefix != p {
+		h.freeze(l)
+		o = nil
+	}
+	if o == nil {
+		o = newOpenNode(p)
+		h.open[l] = o
+	}
+	id := uint32(len(o.rec.to))
+	o.rec.to = append(o.rec.to, to)
+	o.rec.born = append(o.rec.born, born)
+	o.rec.died = append(o.rec.died, died)
+	o.tree.insert(from, id)
+	h.levels[l]++
+}
+
+// freeze replaces the open node of level l by its packed form.
+func (h *history) freeze(l int) {
+	o := h.open[l]
+	h.open[l] = nil
+	f := newFrozen(l, o)
+	if o.prefix >= len(h.nodes[l]) {
 		before := cap(h.nodes[l])
-		h.nodes[l] = append(h.nodes[l], make([]*btree, p+1-len(h.nodes[l]))...)
+		h.nodes[l] = append(h.nodes[l], make([]*frozen, o.prefix+1-len(h.nodes[l]))...)
 		h.bytes += (cap(h.nodes[l]) - before) * 8
 	}
-	t := h.nodes[l][p]
-	if t == nil {
-		nt := newBtree(&h.rec)
-		t = &nt
-		h.nodes[l][p] = t
-		h.bytes += t.bytes + int(unsafe.Sizeof(btree{}))
-	}
-	before := t.bytes
-	t.insert(from, id)
-	h.bytes += t.bytes - before
-	h.levels[l]++
+	h.nodes[l][o.prefix] = f
+	h.bytes += f.bytes()
 }
 
 // nodeOf returns the node holding a rectangle alive at versions a..b
@@ -68,58 +104,84 @@ func nodeOf(a, b uint32) (int, int) {
 	return l, int(a >> (l + 1))
 }
 
-// node returns the level l node whose versions include m, or nil.
-func (h *history) node(l int, m uint32) *btree {
-	if p := int(m >> (l + 1)); p < len(h.nodes[l]) {
-		return h.nodes[l][p]
+// node returns the level l node whose versions include m: an open node or
+// a complete one (at most one of them non-nil).
+func (h *history) node(l int, m uint32) (*openNode, *frozen) {
+	p := int(m >> (l + 1))
+	if o := h.open[l]; o != nil && o.prefix == p {
+		return o, nil
 	}
-	return nil
+	if p < len(h.nodes[l]) {
+		return nil, h.nodes[l][p]
+	}
+	return nil, nil
 }
 
 // find returns the Tau of the kept rectangle containing (t, m), if any:
 // one search per level in use, in the node on m's path.
 func (h *history) find(t uint64, m uint32) (uint32, bool) {
-	var c cursor
 	for l := range h.levels {
 		if h.levels[l] == 0 {
 			continue
 		}
-		tr := h.node(l, m)
-		if tr == nil || !c.seekLE(tr, t) {
+		o, f := h.node(l, m)
+		if f != nil {
+			i := f.seekLE(t)
+			if i < 0 || t >= f.to(i) {
+				continue
+			}
+			if born, died := f.life(i); born <= m && m < died {
+				return born, true
+			}
+			continue
+		}
+		if o == nil {
+			continue
+		}
+		var c cursor
+		if !c.seekLE(&o.tree, t) {
 			continue
 		}
 		r := c.val()
-		if t < h.rec.to[r] && h.rec.born[r] <= m && m < h.rec.died[r] {
-			return h.rec.born[r], true
+		if t < o.rec.to[r] && o.rec.born[r] <= m && m < o.rec.died[r] {
+			return o.rec.born[r], true
 		}
 	}
 	return 0, false
 }
 
 func (h *history) memoryUsage() int {
-	return int(unsafe.Sizeof(*h)) + h.bytes + cap(h.rec.to)*8 + (cap(h.rec.born)+cap(h.rec.died))*4
+	b := int(unsafe.Sizeof(*h)) + h.bytes
+	for _, o := range h.open {
+		if o != nil {
+			b += o.bytes()
+		}
+	}
+	return b
 }
 
-// clone returns a deep copy. The record columns are append-only, so the
-// copy shares them, capped so that its own appends reallocate.
+// clone returns a copy that shares no mutable state with h. Complete nodes
+// never change, so the copy shares them; open nodes are copied.
 func (h *history) clone() *history {
 	c := &history{levels: h.levels, bytes: h.bytes}
-	c.rec = records{
-		to:   h.rec.to[:len(h.rec.to):len(h.rec.to)],
-		born: h.rec.born[:len(h.rec.born):len(h.rec.born)],
-		died: h.rec.died[:len(h.rec.died):len(h.rec.died)],
-	}
 	for l, level := range h.nodes {
-		if level == nil {
+		if level != nil {
+			c.nodes[l] = make([]*frozen, len(level), cap(level))
+			copy(c.nodes[l], level)
+		}
+	}
+	for l, o := range h.open {
+		if o == nil {
 			continue
 		}
-		c.nodes[l] = make([]*btree, len(level), cap(level))
-		for p, t := range level {
-			if t != nil {
-				nt := t.clone(&c.rec)
-				c.nodes[l][p] = &nt
-			}
+		co := &openNode{prefix: o.prefix}
+		co.rec = records{
+			to:   slices.Clip(slices.Clone(o.rec.to)),
+			born: slices.Clip(slices.Clone(o.rec.born)),
+			died: slices.Clip(slices.Clone(o.rec.died)),
 		}
+		co.tree = o.tree.clone(&co.rec)
+		c.open[l] = co
 	}
 	return c
 }

@@ -343,8 +343,8 @@ func compare(t *testing.T, label string, s *Schedule, m *model, g *gen, queries 
 }
 
 // checkHistoryIndex verifies the internal history: every kept rectangle
-// really shows its Tau over its whole extent for its whole life, and the
-// painting is structurally sound.
+// really shows its Tau over its whole extent for its whole life, sits in
+// the right node, and the trees and packed nodes are structurally sound.
 func checkHistoryIndex(t *testing.T, s *Schedule, m *model) {
 	t.Helper()
 	if s.painted {
@@ -356,48 +356,97 @@ func checkHistoryIndex(t *testing.T, s *Schedule, m *model) {
 	h := s.hist
 	total := 0
 	for l, level := range h.nodes {
-		for p, tr := range level {
-			if tr == nil {
+		for p, f := range level {
+			if f == nil {
 				continue
 			}
-			total += checkNode(t, s, m, l, p, tr)
+			if o := h.open[l]; o != nil && o.prefix <= p {
+				t.Fatalf("level %d: open node %d not after complete node %d", l, o.prefix, p)
+			}
+			total += checkFrozen(t, s, m, l, p, f)
+		}
+	}
+	for l, o := range h.open {
+		if o == nil {
+			continue
+		}
+		checkTree(t, &o.tree)
+		if len(o.rec.to) != o.tree.count {
+			t.Fatalf("open node %d/%d: %d records, tree holds %d", l, o.prefix, len(o.rec.to), o.tree.count)
+		}
+		var c cursor
+		for ok := c.seekGE(&o.tree, 0); ok; ok = c.next() {
+			r := c.val()
+			checkRect(t, s, m, l, o.prefix, c.key(), o.rec.to[r], o.rec.born[r], o.rec.died[r])
+			total++
 		}
 	}
 	sum := 0
 	for _, c := range h.levels {
 		sum += c
 	}
-	if sum != total || total != len(h.rec.to) {
-		t.Fatalf("level counts %d, trees hold %d, records %d", sum, total, len(h.rec.to))
+	if sum != total {
+		t.Fatalf("level counts %d, nodes hold %d", sum, total)
 	}
 }
 
-func checkNode(t *testing.T, s *Schedule, m *model, l, p int, tr *btree) int {
-	checkTree(t, tr)
-	total := 0
-	var c cursor
-	for ok := c.seekGE(tr, 0); ok; ok = c.next() {
-		r := c.val()
-		from, to, born, died := c.key(), tr.rec.to[r], tr.rec.born[r], tr.rec.died[r]
-		if gl, gp := nodeOf(born, died-1); gl != l || gp != p {
-			t.Fatalf("rectangle in node %d/%d, belongs in %d/%d", l, p, gl, gp)
-		}
-		if int(died-born) <= s.window() || from >= to {
-			t.Fatalf("bad rectangle [%d,%d)x[%d,%d)", from, to, born, died)
-		}
-		for _, tt := range []uint64{from, to - 1} {
-			for _, v := range []uint32{born, died - 1} {
-				if got := m.at(tt, m.taus[v].tx); got != int(born) {
-					t.Fatalf("rectangle [%d,%d)x[%d,%d): model shows %d at (%d,%d)", from, to, born, died, got, tt, v)
-				}
-			}
-			if got := m.at(tt, m.taus[died].tx); got == int(born) {
-				t.Fatalf("rectangle [%d,%d)x[%d,%d) still shown at its death", from, to, born, died)
-			}
-		}
-		total++
+// checkFrozen checks a packed node: sorted, disjoint rectangles, each in
+// its place, and exact skip summaries.
+func checkFrozen(t *testing.T, s *Schedule, m *model, l, p int, f *frozen) int {
+	t.Helper()
+	if f.n == 0 || f.half != 1<<l || f.vbase != uint32(p)<<(l+1) {
+		t.Fatalf("node %d/%d: n %d half %d vbase %d", l, p, f.n, f.half, f.vbase)
 	}
-	return total
+	for i := 0; i < f.n; i++ {
+		from, to := f.fromAt(i), f.to(i)
+		if i > 0 && from < f.to(i-1) {
+			t.Fatalf("node %d/%d: rectangle %d starts at %d before the previous ends at %d", l, p, i, from, f.to(i-1))
+		}
+		born, died := f.life(i)
+		checkRect(t, s, m, l, p, from, to, born, died)
+	}
+	count := f.n
+	sum := f.sumOf
+	for k, sums := range f.sums {
+		if want := (count + skipFan - 1) / skipFan; len(sums) != want {
+			t.Fatalf("node %d/%d: skip level %d has %d entries, want %d", l, p, k, len(sums), want)
+		}
+		for g := range sums {
+			acc := uint64(emptySum)
+			for i := g * skipFan; i < min(count, (g+1)*skipFan); i++ {
+				acc = minSum(acc, sum(i))
+			}
+			if sums[g] != acc {
+				t.Fatalf("node %d/%d: skip summary %d/%d is %x, want %x", l, p, k, g, sums[g], acc)
+			}
+		}
+		sum = func(i int) uint64 { return sums[i] }
+		count = len(sums)
+	}
+	if count > skipFan {
+		t.Fatalf("node %d/%d: top skip level has %d entries", l, p, count)
+	}
+	return f.n
+}
+
+func checkRect(t *testing.T, s *Schedule, m *model, l, p int, from, to uint64, born, died uint32) {
+	t.Helper()
+	if gl, gp := nodeOf(born, died-1); gl != l || gp != p {
+		t.Fatalf("rectangle in node %d/%d, belongs in %d/%d", l, p, gl, gp)
+	}
+	if int(died-born) <= s.window() || from >= to {
+		t.Fatalf("bad rectangle [%d,%d)x[%d,%d)", from, to, born, died)
+	}
+	for _, tt := range []uint64{from, to - 1} {
+		for _, v := range []uint32{born, died - 1} {
+			if got := m.at(tt, m.taus[v].tx); got != int(born) {
+				t.Fatalf("rectangle [%d,%d)x[%d,%d): model shows %d at (%d,%d)", from, to, born, died, got, tt, v)
+			}
+		}
+		if got := m.at(tt, m.taus[died].tx); got == int(born) {
+			t.Fatalf("rectangle [%d,%d)x[%d,%d) still shown at its death", from, to, born, died)
+		}
+	}
 }
 
 func TestRandomAgainstModel(t *testing.T) {

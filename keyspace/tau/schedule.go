@@ -22,9 +22,12 @@
 //     Rectangles that lived for more than W = 128 versions are kept in an
 //     interval tree over versions: a rectangle goes to the node of the highest
 //     bit in which born and died-1 differ, so all rectangles of one node were
-//     visible at the same version and are disjoint in valid time (one B+ tree
-//     per node, keyed by from). Short-lived rectangles are not kept: a query
-//     at version m scans the last W Taus up to m directly instead.
+//     visible at the same version and are disjoint in valid time. A node
+//     receives rectangles only while the last version is in its range, so
+//     one node per level is open (a B+ tree keyed by from); the others are
+//     complete, packed into sorted columns. Short-lived rectangles are not
+//     kept: a query at version m scans the last W Taus up to m directly
+//     instead.
 //
 // # Costs
 //
@@ -51,8 +54,12 @@
 //
 // Memory: 32 bytes of columns per Tau plus its data, about 16 per painting
 // entry (at most 2n; few when Taus overlap heavily, about n for back-to-back
-// readings) and about 36 per kept rectangle (few when Taus overlap heavily,
-// about two per correction of data more than W appends old).
+// readings) and per kept rectangle (about two per Tau when Taus overlap
+// heavily and are painted over a few hundred appends later, about two per
+// correction of data more than W appends old) 12 bytes in a complete node
+// whose rectangles span less than 2^32 ns of valid time and versions less
+// than 2^16 apart, up to 24 in other complete nodes and about 36 in the open
+// ones.
 //
 // Data slices handed out by queries alias the schedule's storage: callers
 // must not modify them. Taus are immutable, so the slices stay valid for as
