@@ -40,8 +40,10 @@
 // Compaction (BGREWRITEAOF, BGSAVE, auto-aof-rewrite via ShouldRewrite):
 //
 //	r, err := st.StartRewrite()          // under the execution lock, at the instant
-//	view := keyspace.PointInTimeView()   // the consistent view is taken
-//	go r.Finish(view.Entries)            // while clients keep writing
+//	q := persistence.NewEntryQueue()     // the consistent view is opened; each
+//	                                     // entry is q.Add-ed as it is captured
+//	go r.Finish(q.Source())              // while clients keep writing; q.Close()
+//	                                     // once every entry of the view is in
 //
 // SAVE and shutdown call st.Save(entries) (StartRewrite and Finish at once)
 // and then st.Close(). Stats feeds INFO persistence.
@@ -71,12 +73,18 @@
 // another process").
 //
 // Keyspace files: OpenStore; (*Store).Append, AppendMulti, WaitDurable,
-// Flush, StartRewrite, Save, ShouldRewrite, Stats, Close; (*Rewrite).Finish,
-// Abort; Options, DefaultOptions, Loader, LoaderFuncs, EntrySource, Entry.
+// DurableSeq, SetFsync, Flush, StartRewrite, Save, ShouldRewrite, Stats,
+// Close; (*Rewrite).Finish, Abort; Options, DefaultOptions, Loader,
+// LoaderFuncs, EntrySource, Entry.
+//
+// Point-in-time snapshots under writes: NewEntryQueue, (*EntryQueue).Add
+// (under the execution lock, no I/O), Close, Abort, WaitBelow, Source (the
+// EntrySource that Finish drains).
 //
 // Log: OpenAOF (a standalone log), (*AOF).Append, AppendMulti, WaitDurable,
-// Flush, Stats, Close; FsyncPolicy, ParseFsyncPolicy; AppendRecord,
-// RecordSize, NewRecordReader, (*RecordReader).Next, Offset.
+// DurableSeq, SetPolicy, Policy, Flush, Stats, Close; FsyncPolicy,
+// ParseFsyncPolicy; AppendRecord, RecordSize, NewRecordReader,
+// (*RecordReader).Next, Offset.
 //
 // Snapshots: NewSnapshotWriter, (*SnapshotWriter).Add, Commit, Abort;
 // OpenSnapshot, NewSnapshotReader, ReadSnapshotHeader, (*SnapshotReader).Next.
