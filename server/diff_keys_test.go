@@ -99,7 +99,7 @@ func TestDiffKeys(t *testing.T) {
 		C("expire hash", "HSET h f v", "EXPIRE h 100", "TTL h", "HSET h g w", "TTL h"),
 		// TTL PTTL EXPIRETIME PERSIST
 		C("ttl missing and persistent", "TTL a", "PTTL a", "EXPIRETIME a", "PEXPIRETIME a", "SET a 1", "TTL a", "PTTL a", "EXPIRETIME a", "PEXPIRETIME a"),
-		C("ttl rounding", "SET a 1 PX 100500", "TTL a", "SET a 1 PX 1499", "TTL a"),
+		C("ttl rounding", "SET a 1 PX 100800", "TTL a", "SET a 1 PX 1499", "TTL a"),
 		C("persist", "SET a 1 EX 100", "PERSIST a", "TTL a", "PERSIST a", "PERSIST nokey"),
 		C("persist arity", "PERSIST", "PERSIST a b", "TTL", "PTTL a b"),
 		// OBJECT
@@ -116,7 +116,7 @@ func TestDiffKeys(t *testing.T) {
 			"RESTORE b 0 x IDLETIME", "RESTORE a 0 x REPLACE ABSTTL"),
 		C("restore arity", "RESTORE a 0", "DUMP"),
 		// expiry with real time
-		C("expiry px sleep", "SET a 1 PX 50", "GET a", "@sleep 100", "GET a", "EXISTS a", "TTL a"),
+		C("expiry px sleep", "SET a 1 PX 400", "GET a", "@sleep 500", "GET a", "EXISTS a", "TTL a"),
 		C("expiry pexpire sleep", "SET a 1", "PEXPIRE a 50", "@sleep 100", "GET a", "DBSIZE"),
 		C("expiry lazy only", "DEBUG SET-ACTIVE-EXPIRE 0", "SET a 1 PX 30", "SET b 2 PX 30", "@sleep 80", "DBSIZE", "GET a", "DBSIZE", "EXISTS b", "DBSIZE",
 			"DEBUG SET-ACTIVE-EXPIRE 1"),
