@@ -2,7 +2,6 @@ package commands
 
 import (
 	"math"
-	"math/big"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -35,7 +34,6 @@ const (
 	errHashNotInt       = "ERR hash value is not an integer"
 	errHashNotFloat     = "ERR hash value is not a float"
 	errNaNOrInfinity    = "ERR value is NaN or Infinity"
-	errIncrNaNOrInf     = "ERR increment would produce NaN or Infinity"
 	errValueOutOfRange  = "ERR value is out of range"
 	errMustBePositive   = "ERR value is out of range, must be positive"
 	errInvalidCursor    = "ERR invalid cursor"
@@ -299,12 +297,12 @@ func cmdHIncrBy(c *Client, args [][]byte) {
 }
 
 func cmdHIncrByFloat(c *Client, args [][]byte) {
-	incr, ok := ldParse(args[3])
+	incr, ok := parseLongDouble(args[3])
 	if !ok {
 		c.Error(errNotFloat)
 		return
 	}
-	if incr.IsInf() {
+	if incr.inf != 0 {
 		c.Error(errNaNOrInfinity)
 		return
 	}
@@ -312,27 +310,27 @@ func cmdHIncrByFloat(c *Client, args [][]byte) {
 	if !ok {
 		return
 	}
-	cur := new(big.Float)
+	cur := &longDouble{}
 	if v, found := h.Get(args[2]); found {
-		if cur, ok = ldParse([]byte(v)); !ok {
+		if cur, ok = parseLongDouble([]byte(v)); !ok {
 			c.Error(errHashNotFloat)
 			return
 		}
 	}
-	sum, ok := ldAdd(cur, incr)
+	sum, ok := addLongDouble(cur, incr)
 	if !ok {
-		c.Error(errIncrNaNOrInf)
+		c.Error(errIncrNaN)
 		return
 	}
-	nv := ldHuman(sum)
-	h.SetString(args[2], nv)
+	nv := formatLongDoubleHuman(sum)
+	h.Set(args[2], nv)
 	h.Fits(c.e.Cfg.HashMaxListpackEntries, c.e.Cfg.HashMaxListpackValue, len(args[2]), len(nv))
-	c.BulkString(nv)
+	c.Bulk(nv)
 	c.Touched(args[1])
 	c.Notify(notifyHash, "hincrbyfloat", args[1])
 	c.Dirty(1)
 	// Replicas and the AOF get the result, not the float arithmetic.
-	c.Rewrite([]byte("HSET"), args[1], args[2], []byte(nv))
+	c.Rewrite([]byte("HSET"), args[1], args[2], nv)
 }
 
 func cmdHRandField(c *Client, args [][]byte) {
@@ -589,163 +587,4 @@ func positiveArgOrReply(c *Client, b []byte, msg string) (int64, bool) {
 		msg = errMustBePositive
 	}
 	return rangeArgOrReply(c, b, 0, math.MaxInt64, msg)
-}
-
-// Redis does float increments (HINCRBYFLOAT, INCRBYFLOAT) in C long
-// double, the x87 80-bit format with a 64-bit mantissa, and prints the
-// result with "%.17Lf". The ld* helpers reproduce that with big.Float at
-// 64 bits of precision and the format's exponent range.
-const (
-	ldPrec    = 64
-	ldMaxExp  = 16384  // big.Float exponent (mantissa in [0.5, 1)) of the largest finite
-	ldMinExp  = -16381 // smallest normal
-	ldMinSub  = -16444 // smallest subnormal
-	ldMaxText = 5 * 1024
-)
-
-// ldParse parses b as Redis's string2ld (strtold): decimal or hex
-// floats, inf and infinity; it rejects NaN, surrounding spaces, trailing
-// garbage, and values that overflow or underflow to zero.
-func ldParse(b []byte) (*big.Float, bool) {
-	if len(b) == 0 || len(b) >= ldMaxText {
-		return nil, false
-	}
-	s := string(b)
-	body := s
-	neg := false
-	if body[0] == '+' || body[0] == '-' {
-		neg = body[0] == '-'
-		body = body[1:]
-	}
-	low := strings.ToLower(body)
-	if low == "inf" || low == "infinity" {
-		return new(big.Float).SetInf(neg), true
-	}
-	base := 10
-	if strings.HasPrefix(low, "0x") {
-		base = 0
-		if !ldHexSyntax(low[2:]) {
-			return nil, false
-		}
-	} else if !ldDecimalSyntax(low) {
-		return nil, false
-	}
-	f, _, err := big.ParseFloat(s, base, ldPrec, big.ToNearestEven)
-	if err != nil {
-		return nil, false
-	}
-	return ldRange(f)
-}
-
-// ldRange applies the 80-bit format's limits to f: overflow and
-// underflow to zero fail, subnormals lose precision.
-func ldRange(f *big.Float) (*big.Float, bool) {
-	if f.Sign() == 0 || f.IsInf() {
-		return f, true
-	}
-	exp := f.MantExp(nil)
-	switch {
-	case exp > ldMaxExp || exp < ldMinSub:
-		return nil, false
-	case exp < ldMinExp:
-		f.SetMode(big.ToNearestEven).SetPrec(uint(ldPrec - (ldMinExp - exp))).SetPrec(ldPrec)
-	}
-	return f, true
-}
-
-// ldDecimalSyntax checks digits[.digits][e[+-]digits] with a digit in the
-// mantissa, the decimal form strtold accepts.
-func ldDecimalSyntax(s string) bool {
-	i, digits := 0, 0
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i++
-		digits++
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-			digits++
-		}
-	}
-	if digits == 0 {
-		return false
-	}
-	if i < len(s) && s[i] == 'e' {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		start := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		if i == start {
-			return false
-		}
-	}
-	return i == len(s)
-}
-
-// ldHexSyntax checks hexdigits[.hexdigits][p[+-]digits] after "0x".
-func ldHexSyntax(s string) bool {
-	isHex := func(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' }
-	i, digits := 0, 0
-	for i < len(s) && isHex(s[i]) {
-		i++
-		digits++
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		for i < len(s) && isHex(s[i]) {
-			i++
-			digits++
-		}
-	}
-	if digits == 0 {
-		return false
-	}
-	if i < len(s) && s[i] == 'p' {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		start := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		if i == start {
-			return false
-		}
-	}
-	return i == len(s)
-}
-
-// ldAdd adds in long double; false when the sum is infinite.
-func ldAdd(x, y *big.Float) (*big.Float, bool) {
-	if x.IsInf() || y.IsInf() {
-		return nil, false
-	}
-	z := new(big.Float).SetPrec(ldPrec).SetMode(big.ToNearestEven).Add(x, y)
-	return ldRange(z)
-}
-
-// ldHuman formats like Redis's ld2string in LD_STR_HUMAN mode: "%.17Lf"
-// without trailing zeros (nor a trailing dot), and "-0" as "0".
-func ldHuman(f *big.Float) string {
-	if f.IsInf() {
-		if f.Signbit() {
-			return "-inf"
-		}
-		return "inf"
-	}
-	s := f.Text('f', 17)
-	if strings.IndexByte(s, '.') >= 0 {
-		s = strings.TrimRight(s, "0")
-		s = strings.TrimSuffix(s, ".")
-	}
-	if s == "-0" {
-		s = "0"
-	}
-	return s
 }

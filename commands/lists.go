@@ -2,7 +2,6 @@ package commands
 
 import (
 	"math"
-	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -650,24 +649,12 @@ func cmdLMPop(c *Client, args [][]byte) {
 // Zero means wait for ever, and so in effect does a timeout so far away
 // that Redis 7.0's deadline arithmetic overflows.
 func blockTimeout(c *Client, b []byte) (time.Duration, bool) {
-	f, ok := ldParse(b)
+	f, ok := parseLongDouble(b)
 	if !ok {
 		c.Error(errTimeoutNotFloat)
 		return 0, false
 	}
-	ms := int64(math.MinInt64)
-	if !f.IsInf() {
-		prod := new(big.Float).SetPrec(ldPrec).Mul(f, big.NewFloat(1000))
-		i, acc := prod.Int64() // truncated towards zero
-		switch {
-		case acc != big.Exact && (i == math.MinInt64 || i == math.MaxInt64):
-			// Out of range: stays LLONG_MIN.
-		case acc == big.Below:
-			ms = i + 1 // a positive fraction rounds up
-		default:
-			ms = i
-		}
-	}
+	ms := f.timesThousandCeil()
 	if ms < 0 {
 		c.Error(errTimeoutNegative)
 		return 0, false

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"math"
 	"math/big"
 	"strings"
 )
@@ -328,4 +329,24 @@ func formatLongDoubleHuman(v *longDouble) []byte {
 		b = b[1:]
 	}
 	return b
+}
+
+// timesThousandCeil is C's (long long)ceill(v * 1000.0) on x86-64, as
+// Redis turns a timeout in seconds into milliseconds: the product rounded
+// to a long double, then up to an integer; out of range (or infinite) it
+// is LLONG_MIN, the x87's "integer indefinite".
+func (v *longDouble) timesThousandCeil() int64 {
+	if v.inf != 0 {
+		return math.MinInt64
+	}
+	var k, prod big.Float
+	k.SetInt64(1000)
+	prod.SetPrec(x87Prec).SetMode(big.ToNearestEven).Mul(&v.f, &k)
+	switch i, acc := prod.Int64(); { // truncated towards zero
+	case acc == big.Exact, acc == big.Above && i != math.MinInt64:
+		return i // whole, or negative and so truncated up already
+	case acc == big.Below && i != math.MaxInt64:
+		return i + 1 // a positive fraction rounds up
+	}
+	return math.MinInt64
 }

@@ -2,7 +2,6 @@ package commands
 
 import (
 	"math"
-	"math/big"
 	"strconv"
 	"time"
 
@@ -245,23 +244,12 @@ func zpopPropagation(max bool, key []byte, count int64) [][]byte {
 // are "negative"). 0 waits for ever, and so does a deadline past the end
 // of time, as Redis's timeout table never reaches it.
 func zsetBlockTimeout(c *Client, b []byte) (time.Duration, bool) {
-	f, ok := ldParse(b)
+	f, ok := parseLongDouble(b)
 	if !ok {
 		c.Error(errTimeoutNotFloat)
 		return 0, false
 	}
-	ms := int64(math.MinInt64)
-	if !f.IsInf() {
-		prod := new(big.Float).SetPrec(ldPrec).Mul(f, big.NewFloat(1000))
-		// Int64 truncates towards zero; Redis rounds up (ceill), so a
-		// positive fraction of a millisecond still times out.
-		switch i, acc := prod.Int64(); {
-		case acc == big.Exact, acc == big.Above && i != math.MinInt64:
-			ms = i
-		case acc == big.Below && i != math.MaxInt64:
-			ms = i + 1
-		}
-	}
+	ms := f.timesThousandCeil()
 	if ms < 0 {
 		c.Error(errTimeoutNegative)
 		return 0, false

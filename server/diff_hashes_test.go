@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -72,6 +73,7 @@ func TestDiffHashes(t *testing.T) {
 		C("hincrbyfloat value inf", "HSET h a inf", "HINCRBYFLOAT h a 1", "HGET h a"),
 		C("hincrbyfloat hex", "HINCRBYFLOAT h a 0x10", "HINCRBYFLOAT h a 0x1p-2", "HINCRBYFLOAT h a 0x.8", "HINCRBYFLOAT h a 0x", "HINCRBYFLOAT h a 0x1p"),
 		C("hincrbyfloat huge", "HINCRBYFLOAT h a 1e300", "HINCRBYFLOAT h a 1e300", "HINCRBYFLOAT h b 1e4000", "HINCRBYFLOAT h c 1e5000", "HINCRBYFLOAT h d 1e-5000", "HINCRBYFLOAT h e 1e-300"),
+		C("hincrbyfloat subnormal", "HINCRBYFLOAT h a 2.91e-4951", "HINCRBYFLOAT h b 3.6e-4951", "HINCRBYFLOAT h c 1e-4960", "HINCRBYFLOAT h d 0x5dd2c5aef6dc3364.1857d7043310dbd5p-16448", "HSET h e 2.91e-4951", "HINCRBYFLOAT h e 0"),
 		C("hincrbyfloat overflow to inf", "HINCRBYFLOAT h a 1.1e4932", "HINCRBYFLOAT h a 1.1e4932", "HGET h a"),
 		C("hincrbyfloat precision", "HINCRBYFLOAT h a 0.1", "HINCRBYFLOAT h a 0.1", "HINCRBYFLOAT h a 0.1", "HINCRBYFLOAT h a 1e17", "HINCRBYFLOAT h b 3.0000000000000000001", "HINCRBYFLOAT h c 1.23456789012345678901234"),
 		C("hincrbyfloat to zero", "HINCRBYFLOAT h a 1.5", "HINCRBYFLOAT h a -1.5", "HGET h a", "HINCRBYFLOAT h b -1", "HINCRBYFLOAT h b 1"),
@@ -270,4 +272,12 @@ func parseScanReply(t *testing.T, raw string) (string, []string) {
 		items = append(items, lines[i+1])
 	}
 	return lines[2], items
+}
+
+// HINCRBYFLOAT on many random operands gives exactly Redis's result, as
+// INCRBYFLOAT does (the same long double emulation).
+func TestHIncrByFloatRandom(t *testing.T) {
+	floatIncrRandom(t, rand.New(rand.NewPCG(3, 4)),
+		func(key, v string) []string { return []string{"HSET", "h", key, v} },
+		func(key, op string) []string { return []string{"HINCRBYFLOAT", "h", key, op} })
 }

@@ -86,6 +86,7 @@ func TestDiffLists(t *testing.T) {
 		C("blpop first key wins", "RPUSH a 1", "RPUSH b 2", "BLPOP b a 0", "BRPOP a b 0"),
 		C("blocking timeout errors", "BLPOP l abc", "BLPOP l -1", "BLPOP l inf", "BLPOP l -inf", "BLPOP l nan", "BLPOP l 1e30", "BLPOP l ''", "BRPOP l 1x", "BLMOVE a b LEFT LEFT x", "BRPOPLPUSH a b -1", "BLMPOP x 1 a LEFT", "BLMPOP -1 1 a LEFT"),
 		C("blocking timeout beyond a long long", "BLPOP l 9.3e15", "BLPOP l 9223372036854776", "BLMPOP 1e16 1 l LEFT"),
+		C("blocking timeout subnormal", "BLPOP l 2.91e-4951", "BZPOPMIN z 2.91e-4951", "BLPOP l 1e-4960", "BZPOPMIN z 1e-4960"),
 		C("blocking short timeouts", "BLPOP l 0.01", "BRPOP l 0.01", "BLMOVE a b LEFT RIGHT 0.01", "BRPOPLPUSH a b 0.01", "BLMPOP 0.01 1 a LEFT", "BLMPOP 0.01 2 a b RIGHT COUNT 3"),
 		C("blocking wrongtype", "SET s v", "BLPOP s 0", "BRPOP nokey s 0", "BLMOVE s d LEFT LEFT 0", "BRPOPLPUSH s d 0", "BLMPOP 0 1 s LEFT", "RPUSH l a", "BLMOVE l s LEFT LEFT 0", "LLEN l"),
 		C("blmove served", "RPUSH s a b", "BLMOVE s d RIGHT LEFT 0", "BRPOPLPUSH s d 0", "LRANGE d 0 -1", "EXISTS s"),
