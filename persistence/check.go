@@ -178,7 +178,7 @@ func (c *checker) snapshot(path string, named bool) (SnapshotHeader, bool) {
 		return SnapshotHeader{}, false
 	}
 	defer r.Close()
-	keys := 0
+	entries := 0 // keys, and whatever else the server keeps as an entry
 	for {
 		_, err := r.Next()
 		if err == io.EOF {
@@ -188,15 +188,15 @@ func (c *checker) snapshot(path string, named bool) (SnapshotHeader, bool) {
 			c.problem("%s", describe(err))
 			return SnapshotHeader{}, false
 		}
-		keys++
+		entries++
 	}
 	h := r.Header()
 	covers := "no log records"
 	if h.CoversFile > 0 {
 		covers = fmt.Sprintf("logs up to %s offset %d", AOFName(h.Keyspace, h.CoversFile), h.CoversOffset)
 	}
-	c.say("%s: ok (%d keys, %d bytes, keyspace %q, written %s, includes %s)",
-		path, keys, r.Size(), h.Keyspace, h.Created.UTC().Format("2006-01-02 15:04:05"), covers)
+	c.say("%s: ok (%d entries, %d bytes, keyspace %q, written %s, includes %s)",
+		path, entries, r.Size(), h.Keyspace, h.Created.UTC().Format("2006-01-02 15:04:05"), covers)
 	return h, true
 }
 

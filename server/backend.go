@@ -170,7 +170,6 @@ func (b *fileBackend) loadAll() error {
 		ls := k.st.Stats().Load
 		records += ls.Records
 		truncated += ls.TruncatedBytes
-		b.loadKeys.Add(ls.Entries)
 		b.loadDone.Add(ls.Bytes)
 		b.loadCur.Store(0)
 	}
@@ -230,6 +229,7 @@ func (b *fileBackend) loadKeyspace(name string) (*ksFiles, error) {
 	if err != nil {
 		return nil, err
 	}
+	b.loadKeys.Add(st.Stats().Load.Entries - ld.libs) // snapshot keys
 	k := &ksFiles{name: name, db: db, st: st}
 	e.Mu.Lock()
 	b.addStoreLocked(k)
@@ -263,6 +263,7 @@ type replayLoader struct {
 	ops   int
 	spare []byte
 	errs  int
+	libs  int64 // function library entries loaded (not keys)
 }
 
 const loadBatch = 256
@@ -295,6 +296,13 @@ func (l *replayLoader) release() {
 func (l *replayLoader) LoadEntry(ent persistence.Entry) error {
 	if err := l.lock(); err != nil {
 		return err
+	}
+	if ent.Type == functionsType {
+		l.libs++
+		if err := l.b.e.FunctionsRestore(ent.Value); err != nil {
+			return fmt.Errorf("function libraries: %w", err)
+		}
+		return nil
 	}
 	return l.setEntry(ent)
 }
@@ -581,9 +589,11 @@ func isWord(argv [][]byte, w string) bool {
 // split is Engine.SplitWrite. Each keyspace has its own log, so a write
 // that changes another keyspace is logged to each one it changed, in forms
 // that replay within that keyspace alone: MOVE as a DEL here and an entry
-// record (entryCmd) there, COPY … DB as an entry record there, SWAPDB as each keyspace's new
-// contents, FLUSHALL as a FLUSHDB in every keyspace. It runs right after
-// the command, so the values it reads are the ones the command left.
+// record (entryCmd) there, COPY … DB as an entry record there, SWAPDB as
+// each keyspace's new contents, FLUSHALL as a FLUSHDB in every keyspace.
+// Function commands go to keyspace 0, whose snapshots keep the libraries.
+// It runs right after the command, so the values it reads are the ones
+// the command left.
 //
 // Unlike one log, separate logs are fsynced separately: a crash between
 // them can keep such a write in one keyspace and lose it in the other.
@@ -638,6 +648,14 @@ func (b *fileBackend) split(db *keyspace.DB, argv [][]byte, emit func(*keyspace.
 			emit(k.db, [][]byte{[]byte("FLUSHDB")})
 		}
 		return true
+	case "function":
+		// Libraries are server-wide: their log is keyspace 0's.
+		fdb := b.functionsDB()
+		if fdb == nil || db == fdb {
+			return false
+		}
+		emit(fdb, argv)
+		return true
 	}
 	return false
 }
@@ -681,6 +699,55 @@ func restoreArgv(e *keyspace.Entry) [][]byte {
 		strconv.AppendUint(nil, uint64(e.Value.Kind()), 10), e.Value.AppendBinary(nil)}
 }
 
+// ---- function libraries ----
+
+// Function libraries belong to the server, not to a keyspace. Their
+// commands (FUNCTION LOAD, DELETE, FLUSH, RESTORE) are logged to keyspace
+// 0 whichever keyspace the client selected (see split), and keyspace 0's
+// snapshots carry them as one entry of type functionsType holding FUNCTION
+// DUMP's payload as it was at the snapshot's instant. Keyspace 0's
+// snapshot and log then agree on the libraries as they agree on its keys,
+// through compactions and crashes: replay restores the snapshot's
+// libraries and applies only the function commands logged after it.
+const (
+	functionsType = 0xff
+	functionsKey  = "sundial-functions"
+)
+
+// functionsDB is the keyspace whose files keep the libraries.
+func (b *fileBackend) functionsDB() *keyspace.DB { return b.e.Store.Numbered(0) }
+
+// hasFunctions reports whether any library is loaded.
+func (b *fileBackend) hasFunctions() bool {
+	_, _, libs := b.e.ScriptingInfo()
+	return libs > 0
+}
+
+// functionFilesLocked gives keyspace 0 files, if it has none, while
+// libraries are loaded, so that a snapshot of every keyspace keeps them
+// (libraries replayed from a log written by a version that logged them to
+// the selected keyspace).
+func (b *fileBackend) functionFilesLocked() error {
+	db := b.functionsDB()
+	if db == nil || b.stores[db] != nil || !b.hasFunctions() {
+		return nil
+	}
+	if b.filesFor(db) == nil {
+		return fmt.Errorf("keyspace %s (function libraries): %w", db.Name, b.writeErr)
+	}
+	return nil
+}
+
+// functionsEntry is the snapshot entry of the libraries loaded now.
+func (b *fileBackend) functionsEntry() persistence.Entry {
+	return persistence.Entry{Type: functionsType, Key: []byte(functionsKey), Value: b.e.FunctionsDump()}
+}
+
+// rawValue queues bytes that are already serialised.
+type rawValue []byte
+
+func (r rawValue) AppendBinary(b []byte) []byte { return append(b, r...) }
+
 // ---- snapshots ----
 
 type jobKind int
@@ -714,10 +781,11 @@ type snapJob struct {
 }
 
 type snapPart struct {
-	k   *ksFiles
-	rw  *persistence.Rewrite
-	q   *persistence.EntryQueue
-	err error
+	k    *ksFiles
+	rw   *persistence.Rewrite
+	q    *persistence.EntryQueue
+	err  error
+	libs int64 // entries queued that are not keys (function libraries)
 }
 
 const (
@@ -734,12 +802,13 @@ func (j *snapJob) capture(db *keyspace.DB, e *keyspace.Entry) {
 func (j *snapJob) processed() int64 {
 	var n int64
 	for _, p := range j.parts {
-		n += p.q.Added()
+		n += p.q.Added() - p.libs
 	}
 	return n
 }
 
-// startJobLocked begins a background snapshot of the given keyspaces.
+// startJobLocked begins a background snapshot of the given keyspaces, or
+// of every one if ks is nil.
 func (b *fileBackend) startJobLocked(kind jobKind, ks []*ksFiles) error {
 	if b.job != nil {
 		return errors.New("Background save already in progress")
@@ -747,8 +816,15 @@ func (b *fileBackend) startJobLocked(kind jobKind, ks []*ksFiles) error {
 	if !b.live || b.stopping {
 		return errors.New("the data dir is not open for writing")
 	}
+	if ks == nil {
+		if err := b.functionFilesLocked(); err != nil {
+			return err
+		}
+		ks = b.order
+	}
 	j := &snapJob{kind: kind, all: len(ks) == len(b.order), start: time.Now(), dirty: b.e.Dirty,
 		byDB: make(map[*keyspace.DB]*snapPart, len(ks)), done: make(chan struct{})}
+	fdb := b.functionsDB()
 	for _, k := range ks {
 		rw, err := k.st.StartRewrite()
 		if err != nil {
@@ -758,6 +834,11 @@ func (b *fileBackend) startJobLocked(kind jobKind, ks []*ksFiles) error {
 			return err
 		}
 		p := &snapPart{k: k, rw: rw, q: persistence.NewEntryQueue()}
+		if k.db == fdb && b.hasFunctions() {
+			fe := b.functionsEntry()
+			p.q.Add(fe.Type, functionsKey, 0, rawValue(fe.Value))
+			p.libs = 1
+		}
 		j.parts = append(j.parts, p)
 		j.byDB[k.db] = p
 		j.total += int64(k.db.Len())
@@ -844,7 +925,7 @@ func (b *fileBackend) finishJobLocked(j *snapJob) {
 	}
 	if b.scheduled && !b.stopping {
 		b.scheduled = false
-		if err := b.startJobLocked(jobRewrite, b.order); err != nil {
+		if err := b.startJobLocked(jobRewrite, nil); err != nil {
 			b.log.Warn("scheduled AOF rewrite not started", "err", err)
 		}
 	}
@@ -859,9 +940,18 @@ func (b *fileBackend) markSavedLocked(at time.Time, dirty int64) {
 // saveAllLocked writes every keyspace's snapshot now, the caller holding
 // the engine lock for the whole time (SAVE, shutdown).
 func (b *fileBackend) saveAllLocked() error {
+	if err := b.functionFilesLocked(); err != nil {
+		return err
+	}
+	fdb := b.functionsDB()
 	var key, val []byte
 	for _, k := range b.order {
 		err := k.st.Save(func(add func(persistence.Entry) error) error {
+			if k.db == fdb && b.hasFunctions() {
+				if err := add(b.functionsEntry()); err != nil {
+					return err
+				}
+			}
 			var err error
 			k.db.Each(func(e *keyspace.Entry) bool {
 				key = append(key[:0], e.Key...)
@@ -906,7 +996,7 @@ func (b *fileBackend) BGSave() error {
 		}
 		return errors.New("Background save already in progress")
 	}
-	return b.startJobLocked(jobBGSave, b.order)
+	return b.startJobLocked(jobBGSave, nil)
 }
 
 // BGRewriteAOF implements BGREWRITEAOF; during a BGSAVE it is scheduled
@@ -919,7 +1009,7 @@ func (b *fileBackend) BGRewriteAOF() error {
 		b.scheduled = true
 		return nil
 	}
-	return b.startJobLocked(jobRewrite, b.order)
+	return b.startJobLocked(jobRewrite, nil)
 }
 
 // ---- periodic work ----
@@ -968,7 +1058,7 @@ func (b *fileBackend) cronLocked(now time.Time) {
 		if b.e.Dirty >= r[1] && now.Sub(h.lastSaveAt) > time.Duration(r[0])*time.Second &&
 			(h.lastBgsaveOK || now.Sub(h.lastBgsaveTry) > 5*time.Second) {
 			b.log.Info(fmt.Sprintf("%d changes in %d seconds. Saving...", r[1], r[0]))
-			if err := b.startJobLocked(jobBGSave, b.order); err != nil {
+			if err := b.startJobLocked(jobBGSave, nil); err != nil {
 				b.log.Warn("background save not started", "err", err)
 			}
 			return

@@ -176,6 +176,84 @@ func intOf(t *testing.T, r string) int64 {
 	return n
 }
 
+// fnWriter changes a function library over and over from a client that
+// selected keyspace ks (function commands are kept with keyspace 0's files
+// whatever the selection), pausing in between. Step s (1, 2, 3 …) is a
+// FUNCTION DELETE when s is a multiple of 10 and otherwise loads version
+// s: with FUNCTION LOAD right after a delete, with FUNCTION LOAD REPLACE
+// else. After a crash the library must be as the acknowledged step or the
+// one in flight left it.
+type fnWriter struct {
+	ks    string
+	step  int64 // last acknowledged step
+	steps int64
+}
+
+func fnLibrary(version int64) string {
+	return fmt.Sprintf("#!lua name=crashlib\nredis.register_function('crashver', function() return %d end)", version)
+}
+
+// fnState is the FCALL crashver 0 reply after step s.
+func fnState(s int64) string {
+	if s%10 == 0 {
+		return "-ERR Function not found\r\n"
+	}
+	return ":" + strconv.FormatInt(s, 10) + "\r\n"
+}
+
+func (w *fnWriter) run(t *testing.T, addr string, stop <-chan struct{}) {
+	c, err := testserver.Dial(addr, 2)
+	if err != nil {
+		t.Errorf("function writer: %v", err)
+		return
+	}
+	defer c.Close()
+	if _, err := c.Do("SELECT", w.ks); err != nil {
+		return
+	}
+	for {
+		select {
+		case <-stop:
+			return
+		default:
+		}
+		next := w.step + 1
+		var r string
+		switch {
+		case next%10 == 0:
+			r, err = c.Do("FUNCTION", "DELETE", "crashlib")
+		case next%10 == 1:
+			r, err = c.Do("FUNCTION", "LOAD", fnLibrary(next))
+		default:
+			r, err = c.Do("FUNCTION", "LOAD", "REPLACE", fnLibrary(next))
+		}
+		if err != nil {
+			return
+		}
+		if strings.HasPrefix(r, "-") {
+			t.Errorf("function writer, step %d: %q", next, r)
+			return
+		}
+		w.step = next
+		w.steps++
+		// Pauses let compactions land between changes.
+		time.Sleep(time.Duration(rand.IntN(10)) * time.Millisecond)
+	}
+}
+
+func (w *fnWriter) verify(t *testing.T, c *testserver.Conn, iter int) {
+	t.Helper()
+	got := pdo(t, c, "FCALL", "crashver", "0")
+	for _, s := range []int64{w.step, w.step + 1} {
+		if got == fnState(s) {
+			w.step = s
+			return
+		}
+	}
+	t.Fatalf("iteration %d: FCALL crashver 0 replied %q after the crash; step %d (%q) was acknowledged",
+		iter, got, w.step, fnState(w.step))
+}
+
 // listsExist reports whether the list commands are implemented yet.
 func listsExist(t *testing.T, addr string) bool {
 	c := pdial(t, addr)
@@ -186,7 +264,8 @@ func listsExist(t *testing.T, addr string) bool {
 
 // With appendfsync always, SIGKILL under concurrent writers (and during
 // background snapshots and compactions) never loses an acknowledged write,
-// never applies one twice, and never keeps half a transaction.
+// never applies one twice, and never keeps half a transaction; function
+// libraries, changed meanwhile, come back as they were acknowledged.
 func TestCrashAcknowledgedWrites(t *testing.T) {
 	iterations := crashIterations(t, 20)
 	dir := t.TempDir()
@@ -195,6 +274,7 @@ func TestCrashAcknowledgedWrites(t *testing.T) {
 	for i, ks := range []string{"0", "1", "crash_ks", "0", "1", "crash_ks"} {
 		writers = append(writers, &crashWriter{id: strconv.Itoa(i), ks: ks})
 	}
+	fw := &fnWriter{ks: "crash_ks"}
 	var lists bool
 	rng := rand.New(rand.NewPCG(1, uint64(time.Now().UnixNano())))
 	var total int64
@@ -208,6 +288,7 @@ func TestCrashAcknowledgedWrites(t *testing.T) {
 		for _, w := range writers {
 			w.verify(t, c, lists, iter)
 		}
+		fw.verify(t, c, iter)
 		stop := make(chan struct{})
 		var wg sync.WaitGroup
 		for _, w := range writers {
@@ -217,6 +298,11 @@ func TestCrashAcknowledgedWrites(t *testing.T) {
 				w.run(t, p.Addr, lists, stop)
 			}()
 		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fw.run(t, p.Addr, stop)
+		}()
 		// Background snapshots now and then, so some kills land in one.
 		wg.Add(1)
 		go func() {
@@ -256,7 +342,8 @@ func TestCrashAcknowledgedWrites(t *testing.T) {
 		w.verify(t, c, lists, iterations)
 		total += w.writes
 	}
-	t.Logf("%d crashes, %d acknowledged writes checked", iterations, total)
+	fw.verify(t, c, iterations)
+	t.Logf("%d crashes, %d acknowledged writes and %d function changes checked", iterations, total, fw.steps)
 	if total == 0 {
 		t.Fatal("no write was acknowledged")
 	}

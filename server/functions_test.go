@@ -156,3 +156,99 @@ func bulkBody(t *testing.T, raw string) string {
 	}
 	return raw[i+2 : len(raw)-2]
 }
+
+// functionsDump is the server's FUNCTION DUMP payload (libraries sorted by
+// name, so equal libraries give equal payloads).
+func functionsDump(t *testing.T, c *testserver.Conn) string {
+	t.Helper()
+	return bulkBody(t, pok(t, c, "FUNCTION", "DUMP"))
+}
+
+// Function libraries belong to the server, not to a keyspace: they survive
+// graceful restarts (snapshots), compactions and log-only restarts alike,
+// whichever keyspace the client that loaded them had selected, and a
+// library is never loaded twice on replay.
+func TestFunctionsPersistWithSnapshots(t *testing.T) {
+	dir := t.TempDir()
+	s := startFile(t, dir)
+	c := pdial(t, s.Addr)
+	pok(t, c, "SELECT", "5")
+	pok(t, c, "FUNCTION", "LOAD", persistLib)
+	pok(t, c, "SET", "plain", "1")
+	expect(t, c, ":1\r\n", "FCALL", "bump", "1", "n")
+	want := functionsDump(t, c)
+	stopGraceful(t, s)
+
+	// From the snapshots alone: the shutdown compacted every log.
+	s = startFile(t, dir)
+	c = pdial(t, s.Addr)
+	if got := functionsDump(t, c); got != want {
+		t.Fatalf("libraries after a graceful restart:\n got %q\nwant %q", got, want)
+	}
+	if n := infoInt(t, c, "rdb_last_load_keys_loaded"); n != 2 {
+		t.Errorf("rdb_last_load_keys_loaded = %d, want 2 (the libraries are not a key)", n)
+	}
+	pok(t, c, "SELECT", "5")
+	expect(t, c, ":2\r\n", "FCALL", "bump", "1", "n")
+
+	// A compaction with the libraries in place, then changes after it in
+	// the logs of other keyspaces' clients; a restart from snapshot + log.
+	pok(t, c, "BGREWRITEAOF")
+	waitInfo(t, c, "aof_rewrite_in_progress", "0")
+	pok(t, c, "SELECT", "named_ks")
+	pok(t, c, "FUNCTION", "LOAD", "#!lua name=second\nredis.register_function('two', function() return 2 end)")
+	pok(t, c, "BGSAVE")
+	waitInfo(t, c, "rdb_bgsave_in_progress", "0")
+	pok(t, c, "FUNCTION", "DELETE", "keep")
+	pok(t, c, "FUNCTION", "LOAD", persistLib)
+	pok(t, c, "MULTI")
+	pok(t, c, "FUNCTION", "DELETE", "second")
+	pok(t, c, "SET", "in-tx", "1")
+	pok(t, c, "FUNCTION", "LOAD", "#!lua name=second\nredis.register_function('two', function() return 22 end)")
+	pok(t, c, "EXEC")
+	want = functionsDump(t, c)
+	stopNoSave(t, s, dir)
+
+	s = startFile(t, dir)
+	c = pdial(t, s.Addr)
+	if got := functionsDump(t, c); got != want {
+		t.Fatalf("libraries after snapshot + log replay:\n got %q\nwant %q", got, want)
+	}
+	expect(t, c, ":22\r\n", "FCALL", "two", "0")
+
+	// FUNCTION FLUSH is kept too, through a snapshot and through the log.
+	pok(t, c, "FUNCTION", "FLUSH")
+	stopGraceful(t, s)
+	s = startFile(t, dir)
+	c = pdial(t, s.Addr)
+	expect(t, c, "*0\r\n", "FUNCTION", "LIST")
+	pok(t, c, "FUNCTION", "RESTORE", want)
+	pok(t, c, "SAVE")
+	pok(t, c, "FUNCTION", "FLUSH")
+	pok(t, c, "FUNCTION", "LOAD", persistLib)
+	want = functionsDump(t, c)
+	stopNoSave(t, s, dir)
+	s = startFile(t, dir)
+	c = pdial(t, s.Addr)
+	if got := functionsDump(t, c); got != want {
+		t.Fatalf("libraries after SAVE, FLUSH, LOAD and a log replay:\n got %q\nwant %q", got, want)
+	}
+	stopGraceful(t, s)
+}
+
+// With appendonly no the snapshots alone keep the libraries.
+func TestFunctionsPersistAppendOnlyNo(t *testing.T) {
+	dir := t.TempDir()
+	s := startFile(t, dir, "appendonly", "no")
+	c := pdial(t, s.Addr)
+	pok(t, c, "SELECT", "3")
+	pok(t, c, "FUNCTION", "LOAD", persistLib)
+	want := functionsDump(t, c)
+	stopGraceful(t, s)
+	s = startFile(t, dir, "appendonly", "no")
+	c = pdial(t, s.Addr)
+	if got := functionsDump(t, c); got != want {
+		t.Fatalf("libraries after a graceful restart with appendonly no:\n got %q\nwant %q", got, want)
+	}
+	stopGraceful(t, s)
+}
