@@ -923,11 +923,18 @@ func (b *fileBackend) finishJobLocked(j *snapJob) {
 			b.markSavedLocked(j.start, j.dirty)
 		}
 	}
-	if b.scheduled && !b.stopping {
-		b.scheduled = false
-		if err := b.startJobLocked(jobRewrite, nil); err != nil {
-			b.log.Warn("scheduled AOF rewrite not started", "err", err)
-		}
+	b.startScheduledLocked()
+}
+
+// startScheduledLocked starts the AOF rewrite that BGREWRITEAOF scheduled
+// while a BGSAVE ran, once nothing prevents it.
+func (b *fileBackend) startScheduledLocked() {
+	if !b.scheduled || b.stopping || b.job != nil || b.e.ScriptBusy() {
+		return
+	}
+	b.scheduled = false
+	if err := b.startJobLocked(jobRewrite, nil); err != nil {
+		b.log.Warn("scheduled AOF rewrite not started", "err", err)
 	}
 }
 
@@ -1037,7 +1044,14 @@ func (b *fileBackend) cronLocked(now time.Time) {
 	if b.cfg.AppendFsync != b.fsyncName {
 		b.applyFsyncLocked()
 	}
-	if b.job != nil {
+	// A script past busy-reply-threshold lets others take the lock between
+	// its instructions, but it is one write: a snapshot started now would
+	// hold part of its writes while the log holds all of them after it.
+	if b.job != nil || b.e.ScriptBusy() {
+		return
+	}
+	if b.scheduled {
+		b.startScheduledLocked()
 		return
 	}
 	var grown []*ksFiles
@@ -1207,6 +1221,7 @@ func (b *fileBackend) beforeShutdown(save *bool) error {
 	if b.fatal != nil {
 		err = b.fatal
 	} else if (save == nil || *save) && b.live {
+		b.waitScriptLocked()
 		start := time.Now()
 		b.log.Info("saving the final snapshot before exiting")
 		if err = b.saveAllLocked(); err != nil {
@@ -1224,6 +1239,21 @@ func (b *fileBackend) beforeShutdown(save *bool) error {
 	}
 	b.closed = true
 	return err
+}
+
+// waitScriptLocked waits, letting the engine lock go meanwhile, until no
+// script runs past busy-reply-threshold: such a script lets others in
+// between its instructions, and a snapshot taken then would hold part of
+// its writes. (SHUTDOWN NOSAVE kills it instead, and saves nothing.)
+func (b *fileBackend) waitScriptLocked() {
+	for warned := false; b.e.ScriptBusy(); warned = true {
+		if !warned {
+			b.log.Warn("waiting for the running script to end before saving the final snapshot")
+		}
+		b.e.Mu.Unlock()
+		time.Sleep(time.Millisecond)
+		b.e.Mu.Lock()
+	}
 }
 
 // release closes everything (if shutdown did not) and unlocks the data dir.

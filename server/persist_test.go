@@ -1076,3 +1076,134 @@ func TestPersistCorrupt(t *testing.T) {
 		}
 	})
 }
+
+// busyScript writes once a millisecond for ARGV[1] microseconds: an INCR
+// of KEYS[1] and an RPUSH of the write's number to KEYS[2]. At the end it
+// sets KEYS[3] to how many writes it made and returns that.
+const busyScript = `
+local function now()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000000 + tonumber(t[2])
+end
+local start, n = now(), 0
+local last = start
+while last - start < tonumber(ARGV[1]) do
+  redis.call('INCR', KEYS[1])
+  redis.call('RPUSH', KEYS[2], n)
+  n = n + 1
+  local t = now()
+  while t - last < 1000 do t = now() end
+  last = t
+end
+redis.call('SET', KEYS[3], n)
+return n`
+
+// A script running past busy-reply-threshold lets other goroutines take
+// the engine lock between its instructions. No snapshot may start then
+// (by a save rule or auto-aof-rewrite): it would hold part of the script's
+// writes while the log holds the whole script after it, and a restart
+// would apply them twice. SAVE, BGSAVE and BGREWRITEAOF get BUSY.
+func TestPersistBusyScript(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		directives []string
+		arm        []string // sent just before the script
+	}{
+		{"save rule", []string{"save", "1 1"}, nil},
+		{"auto-aof-rewrite", []string{"auto-aof-rewrite-percentage", "100", "auto-aof-rewrite-min-size", "64mb"},
+			[]string{"CONFIG", "SET", "auto-aof-rewrite-min-size", "1kb"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			s := startFile(t, dir, append([]string{"busy-reply-threshold", "10"}, tc.directives...)...)
+			c := pdial(t, s.Addr)
+			for i := 0; i < 50; i++ {
+				pok(t, c, "SET", "pad:"+strconv.Itoa(i), strings.Repeat("p", 100))
+			}
+			if tc.arm != nil {
+				if err := c.Send(tc.arm...); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := c.Send("EVAL", busyScript, "3", "counter", "list", "done", "1500000"); err != nil {
+				t.Fatal(err)
+			}
+			// Meanwhile the persistence commands are refused. (The replies
+			// to c come once the script is over: they may leave together.)
+			other := pdial(t, s.Addr)
+			time.Sleep(200 * time.Millisecond)
+			for _, cmd := range []string{"SAVE", "BGSAVE", "BGREWRITEAOF"} {
+				if r := pdo(t, other, cmd); !strings.HasPrefix(r, "-BUSY ") {
+					t.Errorf("%s during a busy script: %q", cmd, r)
+				}
+			}
+			if tc.arm != nil {
+				if r, err := c.ReadRaw(); err != nil || r != "+OK\r\n" {
+					t.Fatalf("%q: %q %v", tc.arm, r, err)
+				}
+			}
+			r, err := c.ReadRaw()
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := intOf(t, r)
+			if n < 100 {
+				t.Fatalf("the script made only %d writes", n)
+			}
+			// The snapshot the script held back happens now.
+			deadline := time.Now().Add(10 * time.Second)
+			for infoInt(t, c, "rdb_saves")+infoInt(t, c, "aof_rewrites") == 0 {
+				if time.Now().After(deadline) {
+					t.Fatal("no snapshot after the script")
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			waitInfo(t, c, "rdb_bgsave_in_progress", "0")
+			waitInfo(t, c, "aof_rewrite_in_progress", "0")
+			check := func(when string, c *testserver.Conn) {
+				t.Helper()
+				if got := bulkInt(t, pok(t, c, "GET", "counter")); got != n {
+					t.Fatalf("%s: counter is %d after a script that incremented it %d times", when, got, n)
+				}
+				items := flat(pok(t, c, "LRANGE", "list", "0", "-1"))
+				if int64(len(items)) != n {
+					t.Fatalf("%s: the list has %d items after a script that pushed %d", when, len(items), n)
+				}
+				for i, it := range items {
+					if it != strconv.Itoa(i) {
+						t.Fatalf("%s: list item %d is %q", when, i, it)
+					}
+				}
+			}
+			check("before the restart", c)
+			stopNoSave(t, s, dir)
+			s = startFile(t, dir)
+			check("after a restart from snapshot and log", pdial(t, s.Addr))
+			stopGraceful(t, s)
+		})
+	}
+}
+
+// A graceful stop while a busy script runs writes its final snapshot once
+// the script is over: with all of the script's writes, not part of them.
+func TestPersistBusyScriptShutdown(t *testing.T) {
+	dir := t.TempDir()
+	s := startFile(t, dir, "busy-reply-threshold", "10")
+	c := pdial(t, s.Addr)
+	pok(t, c, "SET", "before", "1")
+	if err := c.Send("EVAL", busyScript, "3", "counter", "list", "done", "800000"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	stopGraceful(t, s)
+
+	s = startFile(t, dir)
+	c = pdial(t, s.Addr)
+	n := bulkInt(t, pok(t, c, "GET", "done"))
+	counter := bulkInt(t, pok(t, c, "GET", "counter"))
+	items := intOf(t, pok(t, c, "LLEN", "list"))
+	if n < 100 || counter != n || items != n {
+		t.Fatalf("after a stop during a busy script: done=%d counter=%d list length %d; want all equal (the whole script)", n, counter, items)
+	}
+	stopGraceful(t, s)
+}
