@@ -16,6 +16,9 @@ import (
 // level 15 born and died fit in 16 bits each and share one word of lives;
 // above, they take two words, absolute.
 //
+// A search for t reads the fences first (one cache line for a node of 256
+// rectangles), then one cache line of the from column.
+//
 // sums is a skip index for scans looking for rectangles alive at a version
 // (rangeAt): sums[0][g] is the minimum over entries 32g..32g+31 of the
 // summary (born, ^died) as in btree, sums[k][g] the minimum over
@@ -26,6 +29,8 @@ type frozen struct {
 	from32, to32 []uint32 // narrow: offsets from base
 	from64, to64 []uint64 // wide
 	lives        []uint32
+	fence32      []uint32 // narrow: every fenceStep32-th from offset
+	fence64      []uint64 // wide: every fenceStep64-th from
 	sums         [][]uint64
 	vbase, half  uint32
 	n            int
@@ -33,7 +38,10 @@ type frozen struct {
 
 const (
 	skipBits = 5
-	skipFan  = 1 << skipBits
+	// A group of fenceStep32 uint32 or fenceStep64 uint64 is one cache line.
+	fenceStep32 = 16
+	fenceStep64 = 8
+	skipFan     = 1 << skipBits
 
 	// packedLifeMax is the largest half whose versions fit in 16 bits.
 	packedLifeMax = 1 << 15
@@ -75,8 +83,24 @@ func newFrozen(l int, o *openNode) *frozen {
 			f.lives = append(f.lives, born, died)
 		}
 	}
+	f.buildFences()
 	f.buildSums()
 	return f
+}
+
+func (f *frozen) buildFences() {
+	if f.from32 != nil && f.n > fenceStep32 {
+		f.fence32 = make([]uint32, 0, (f.n+fenceStep32-1)/fenceStep32)
+		for i := 0; i < f.n; i += fenceStep32 {
+			f.fence32 = append(f.fence32, f.from32[i])
+		}
+	}
+	if f.from64 != nil && f.n > fenceStep64 {
+		f.fence64 = make([]uint64, 0, (f.n+fenceStep64-1)/fenceStep64)
+		for i := 0; i < f.n; i += fenceStep64 {
+			f.fence64 = append(f.fence64, f.from64[i])
+		}
+	}
 }
 
 func (f *frozen) buildSums() {
@@ -99,7 +123,8 @@ func (f *frozen) buildSums() {
 }
 
 func (f *frozen) bytes() int {
-	b := int(unsafe.Sizeof(*f)) + (cap(f.from32)+cap(f.to32)+cap(f.lives))*4 + (cap(f.from64)+cap(f.to64))*8
+	b := int(unsafe.Sizeof(*f)) + (cap(f.from32)+cap(f.to32)+cap(f.lives)+cap(f.fence32))*4 +
+		(cap(f.from64)+cap(f.to64)+cap(f.fence64))*8
 	for _, s := range f.sums {
 		b += 24 + cap(s)*8
 	}
@@ -137,23 +162,49 @@ func (f *frozen) sumOf(i int) uint64 {
 // seekLE returns the last rectangle with from <= t, or -1.
 func (f *frozen) seekLE(t uint64) int {
 	if f.from32 == nil {
-		return upperBound(f.from64, t) - 1
+		lo, hi := 0, f.n
+		if f.fence64 != nil {
+			g := upperBound(f.fence64, t) - 1
+			if g < 0 {
+				return -1
+			}
+			lo, hi = g*fenceStep64, min(f.n, (g+1)*fenceStep64)
+		}
+		return lo + upperBound(f.from64[lo:hi], t) - 1
 	}
 	if t < f.base {
 		return -1
 	}
 	// Every offset is at most MaxUint32, so a larger t counts as that.
 	d := uint32(min(t-f.base, math.MaxUint32))
-	lo, hi := 0, len(f.from32)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if f.from32[m] <= d {
-			lo = m + 1
-		} else {
-			hi = m
+	lo, hi := 0, f.n
+	if f.fence32 != nil {
+		g := upperBound32(f.fence32, d) - 1
+		if g < 0 {
+			return -1
 		}
+		lo, hi = g*fenceStep32, min(f.n, (g+1)*fenceStep32)
 	}
-	return lo - 1
+	return lo + upperBound32(f.from32[lo:hi], d) - 1
+}
+
+// upperBound32 is upperBound for uint32s.
+func upperBound32(a []uint32, k uint32) int {
+	if len(a) == 0 {
+		return 0
+	}
+	base, n := 0, len(a)
+	for n > 1 {
+		half := n >> 1
+		// All ones when a[base+half] <= k, else zero.
+		le := (int64(a[base+half]) - int64(k) - 1) >> 63
+		base += half & int(le)
+		n -= half
+	}
+	if a[base] <= k {
+		base++
+	}
+	return base
 }
 
 // seekWhere returns the first rectangle at or after i whose summary passes

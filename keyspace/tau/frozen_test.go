@@ -120,8 +120,8 @@ func TestFrozenNode(t *testing.T) {
 }
 
 func frozenBytes(f *frozen) int {
-	b := 8 + 5*24 + 24 + 4 + 4 + 8 // base, five slices, sums header, vbase, half, n
-	b += (len(f.from32)+len(f.to32)+len(f.lives))*4 + (len(f.from64)+len(f.to64))*8
+	b := 8 + 7*24 + 24 + 4 + 4 + 8 // base, seven slices, sums header, vbase, half, n
+	b += (len(f.from32)+len(f.to32)+len(f.lives)+len(f.fence32))*4 + (len(f.from64)+len(f.to64)+len(f.fence64))*8
 	for _, s := range f.sums {
 		b += 24 + len(s)*8
 	}

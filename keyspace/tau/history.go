@@ -118,13 +118,32 @@ func (h *history) node(l int, m uint32) (*openNode, *frozen) {
 }
 
 // find returns the Tau of the kept rectangle containing (t, m), if any:
-// one search per level in use, in the node on m's path.
+// one search per level in use, in the node on m's path, stopping at the
+// first hit.
+//
+// Every rectangle of a node is alive at the node's middle version, so one
+// alive at m spans from the middle to m: the nearer m lies to a node's
+// middle, the likelier that node holds the answer. Levels are searched in
+// that order, which on a schedule of heavily overlapping Taus finds the
+// answer in two or three searches rather than four or five from the
+// bottom up.
 func (h *history) find(t uint64, m uint32) (uint32, bool) {
+	var order [versionLevels]uint64 // distance << 8 | level, sorted
+	k := 0
 	for l := range h.levels {
 		if h.levels[l] == 0 {
 			continue
 		}
-		o, f := h.node(l, m)
+		key := distance(m, l)<<8 | uint64(l)
+		i := k
+		for ; i > 0 && order[i-1] > key; i-- {
+			order[i] = order[i-1]
+		}
+		order[i] = key
+		k++
+	}
+	for _, key := range order[:k] {
+		o, f := h.node(int(key&0xFF), m)
 		if f != nil {
 			i := f.seekLE(t)
 			if i < 0 || t >= f.to(i) {
@@ -148,6 +167,17 @@ func (h *history) find(t uint64, m uint32) (uint32, bool) {
 		}
 	}
 	return 0, false
+}
+
+// distance returns how many versions m lies from the middle of its node at
+// level l.
+func distance(m uint32, l int) uint64 {
+	half := uint64(1) << l
+	r := uint64(m) & (half - 1)
+	if uint64(m)&half != 0 {
+		return r // m is at or after the middle
+	}
+	return half - r
 }
 
 func (h *history) memoryUsage() int {

@@ -72,6 +72,7 @@ package tau
 import (
 	"errors"
 	"math"
+	"math/bits"
 	"slices"
 	"unsafe"
 )
@@ -353,24 +354,46 @@ func (s *Schedule) version(asof uint64) int {
 	return ci<<chunkBits + upperBound(s.chunks[ci].tx, asof) - 1
 }
 
-// upperBound returns the first index i with a[i] > k.
+// upperBound returns the first index i with a[i] > k. The search halves
+// the range without a data-dependent branch, so it costs no
+// mispredictions.
 func upperBound(a []uint64, k uint64) int {
-	lo, hi := 0, len(a)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if a[m] <= k {
-			lo = m + 1
-		} else {
-			hi = m
-		}
+	if len(a) == 0 {
+		return 0
 	}
-	return lo
+	base, n := 0, len(a)
+	for n > 1 {
+		half := n >> 1
+		// The borrow of k - a[base+half] is 1 when a[base+half] > k.
+		_, gt := bits.Sub64(k, a[base+half], 0)
+		base += half & int(gt-1)
+		n -= half
+	}
+	if a[base] <= k {
+		base++
+	}
+	return base
 }
 
 // locate returns the Tau in effect at valid time t at version m (counting
-// Taus 0..m only).
+// Taus 0..m only). The answer is exactly one of: one of the last W Taus up
+// to m (scanned), an older Tau whose piece at t is still in effect now (the
+// painting), or an older one whose piece was painted over after m (a kept
+// rectangle). They are tried in that order: the scan is the likeliest to
+// answer when Taus overlap heavily, and the painting tells cheaply when
+// nothing ever covered t.
 func (s *Schedule) locate(t uint64, m int) (uint32, bool) {
 	if m < 0 {
+		return 0, false
+	}
+	if m == s.n-1 {
+		return s.current(t)
+	}
+	lo := max(0, m-s.window()+1)
+	if x, ok := s.scanBack(t, m, lo); ok {
+		return x, true
+	}
+	if lo == 0 {
 		return 0, false
 	}
 	x, ok := s.current(t)
@@ -380,7 +403,7 @@ func (s *Schedule) locate(t uint64, m int) (uint32, bool) {
 	if int(x) <= m {
 		return x, true
 	}
-	return s.locateBelow(t, m)
+	return s.kept(t, m)
 }
 
 // locateBelow is locate for a t whose current Tau is later than m.
@@ -392,9 +415,13 @@ func (s *Schedule) locateBelow(t uint64, m int) (uint32, bool) {
 	if lo == 0 {
 		return 0, false
 	}
-	// The answer lies at or before m-window and was still in effect at m,
-	// so the rectangle showing it at t lived more than window versions and
-	// was kept.
+	return s.kept(t, m)
+}
+
+// kept returns the Tau in effect at t at version m when it lies at or
+// before m-window and its piece at t was painted over after m: the
+// rectangle showing it lived more than window versions and was kept.
+func (s *Schedule) kept(t uint64, m int) (uint32, bool) {
 	if s.hist == nil {
 		return 0, false
 	}
@@ -403,16 +430,21 @@ func (s *Schedule) locateBelow(t uint64, m int) (uint32, bool) {
 
 // scanBack returns the last of Taus lo..hi that contains t.
 func (s *Schedule) scanBack(t uint64, hi, lo int) (uint32, bool) {
-	for i := hi; i >= lo; {
-		base := i &^ chunkMask
-		c := s.chunks[i>>chunkBits]
-		valid, expiry := c.valid, c.expiry
-		for j := i - base; j >= max(lo-base, 0); j-- {
-			if valid[j] <= t && t < expiry[j] {
-				return uint32(base + j), true
+	for hi >= lo {
+		c := s.chunks[hi>>chunkBits]
+		base := hi &^ chunkMask
+		a := max(lo-base, 0)
+		valid := c.valid[a : hi-base+1]
+		expiry := c.expiry[a : hi-base+1]
+		expiry = expiry[:len(valid)]
+		for j := len(valid) - 1; j >= 0; j-- {
+			// valid <= t < expiry as one unsigned comparison (valid <
+			// expiry): predictable, unlike two.
+			if t-valid[j] < expiry[j]-valid[j] {
+				return uint32(base + a + j), true
 			}
 		}
-		i = base - 1
+		hi = base - 1
 	}
 	return 0, false
 }
