@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"math"
 	"time"
 
 	"sundial/keyspace"
@@ -233,4 +234,45 @@ func (r *blockRegistry) signalDB(db *keyspace.DB) {
 			r.ready = append(r.ready, bk)
 		}
 	}
+}
+
+// Blocking commands' timeouts are Redis 7.0's getTimeoutFromObjectOrReply:
+// a number of milliseconds, negative ones refused, 0 waiting for ever.
+// A deadline too far away for Redis's arithmetic waits for ever too.
+
+const errTimeoutNotInt = "ERR timeout is not an integer or out of range"
+
+// timeoutSeconds parses a timeout in seconds (BLPOP, BZPOPMIN …): a long
+// double, times 1000, rounded up to whole milliseconds, so 0.0001 times
+// out at once and -0.0009 waits for ever. Values beyond a long long
+// (infinity too) become LLONG_MIN, as the x87 conversion does: negative.
+func timeoutSeconds(c *Client, b []byte) (time.Duration, bool) {
+	f, ok := parseLongDouble(b)
+	if !ok {
+		c.Error(errTimeoutNotFloat)
+		return 0, false
+	}
+	return timeoutFromMillis(c, f.timesThousandCeil())
+}
+
+// timeoutMillis parses a timeout in whole milliseconds (XREAD BLOCK).
+func timeoutMillis(c *Client, b []byte) (time.Duration, bool) {
+	ms, ok := keyspace.ParseInt(b)
+	if !ok {
+		c.Error(errTimeoutNotInt)
+		return 0, false
+	}
+	return timeoutFromMillis(c, ms)
+}
+
+// timeoutFromMillis checks a timeout and converts it for Block.
+func timeoutFromMillis(c *Client, ms int64) (time.Duration, bool) {
+	if ms < 0 {
+		c.Error(errTimeoutNegative)
+		return 0, false
+	}
+	if ms > math.MaxInt64/int64(time.Millisecond) {
+		return 0, true
+	}
+	return time.Duration(ms) * time.Millisecond, true
 }

@@ -642,29 +642,6 @@ func cmdLMPop(c *Client, args [][]byte) {
 	mpopFrom(c, key, m.front, m.count)
 }
 
-// blockTimeout parses a blocking command's timeout in seconds as Redis's
-// getTimeoutFromObjectOrReply: a long double times 1000, rounded up to
-// whole milliseconds (so a small negative fraction becomes 0, for ever);
-// values beyond a long long turn negative as the x87 conversion does.
-// Zero means wait for ever, and so in effect does a timeout so far away
-// that Redis 7.0's deadline arithmetic overflows.
-func blockTimeout(c *Client, b []byte) (time.Duration, bool) {
-	f, ok := parseLongDouble(b)
-	if !ok {
-		c.Error(errTimeoutNotFloat)
-		return 0, false
-	}
-	ms := f.timesThousandCeil()
-	if ms < 0 {
-		c.Error(errTimeoutNegative)
-		return 0, false
-	}
-	if ms > int64(math.MaxInt64/time.Millisecond) {
-		return time.Duration(math.MaxInt64), true
-	}
-	return time.Duration(ms) * time.Millisecond, true
-}
-
 // copyArgs copies arguments a blocked client keeps: the originals point
 // into the connection's read buffer.
 func copyArgs(args [][]byte) [][]byte {
@@ -690,7 +667,7 @@ func readyList(w *Client) []byte {
 }
 
 func blockingPop(c *Client, keys [][]byte, timeoutArg []byte, front bool) {
-	timeout, ok := blockTimeout(c, timeoutArg)
+	timeout, ok := timeoutSeconds(c, timeoutArg)
 	if !ok {
 		return
 	}
@@ -747,7 +724,7 @@ func cmdBLMPop(c *Client, args [][]byte) {
 	if !ok {
 		return
 	}
-	timeout, ok := blockTimeout(c, args[1])
+	timeout, ok := timeoutSeconds(c, args[1])
 	if !ok {
 		return
 	}
@@ -815,7 +792,7 @@ func cmdBLMove(c *Client, args [][]byte) {
 	if !ok {
 		return
 	}
-	timeout, ok := blockTimeout(c, args[5])
+	timeout, ok := timeoutSeconds(c, args[5])
 	if !ok {
 		return
 	}
@@ -824,7 +801,7 @@ func cmdBLMove(c *Client, args [][]byte) {
 }
 
 func cmdBRPopLPush(c *Client, args [][]byte) {
-	timeout, ok := blockTimeout(c, args[3])
+	timeout, ok := timeoutSeconds(c, args[3])
 	if !ok {
 		return
 	}

@@ -55,7 +55,6 @@ const (
 	errXReadGroupNoOpt  = "ERR Missing GROUP option for XREADGROUP"
 	errXReadDollar      = "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set."
 	errXReadGreater     = "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option."
-	errTimeoutNotInt    = "ERR timeout is not an integer or out of range"
 	errXGroupNoKey      = "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically."
 	errEntriesRead      = "ERR value for ENTRIESREAD must be positive or -1"
 	errXClaimMinIdle    = "ERR Invalid min-idle-time argument for XCLAIM"
@@ -1016,7 +1015,8 @@ func cmdXAutoClaim(c *Client, args [][]byte) {
 // xreadArgs is a parsed XREAD or XREADGROUP.
 type xreadArgs struct {
 	group      bool
-	timeout    int64 // ms; -1 without BLOCK
+	block      bool
+	timeout    time.Duration // with BLOCK; 0 waits for ever
 	count      int64
 	noAck      bool
 	groupName  []byte
@@ -1031,7 +1031,6 @@ type xreadArgs struct {
 // checking types and groups stream by stream.
 func parseXRead(c *Client, args [][]byte) (x xreadArgs, ok bool) {
 	x.group = c.cmd.Name == "xreadgroup"
-	x.timeout = -1
 	streamsCount := 0
 	for i := 1; i < len(args) && x.streamsArg == 0; i++ {
 		more := len(args) - i - 1
@@ -1044,16 +1043,10 @@ func parseXRead(c *Client, args [][]byte) (x xreadArgs, ok bool) {
 				return x, false
 			}
 			i++
-			n, ok := keyspace.ParseInt(args[i])
-			if !ok {
-				c.Error(errTimeoutNotInt)
+			if x.timeout, ok = timeoutMillis(c, args[i]); !ok {
 				return x, false
 			}
-			if n < 0 {
-				c.Error(errTimeoutNegative)
-				return x, false
-			}
-			x.timeout = n
+			x.block = true
 		case xArgIs(o, "count") && more > 0:
 			i++
 			n, ok := keyspace.ParseInt(args[i])
@@ -1191,7 +1184,7 @@ func cmdXRead(c *Client, args [][]byte) {
 		}
 		return
 	}
-	if x.timeout < 0 || !c.CanBlock() {
+	if !x.block || !c.CanBlock() {
 		c.NullArray()
 		return
 	}
@@ -1277,11 +1270,7 @@ func xreadBlock(c *Client, x xreadArgs) {
 		}
 		return xreadRetry(w, keys, ids, count)
 	}
-	timeout := time.Duration(0)
-	if x.timeout > 0 && x.timeout < math.MaxInt64/int64(time.Millisecond) {
-		timeout = time.Duration(x.timeout) * time.Millisecond
-	}
-	c.Block(keys, timeout, retry, func(w *Client) { w.NullArray() })
+	c.Block(keys, x.timeout, retry, func(w *Client) { w.NullArray() })
 }
 
 // xreadSingleHeader starts the reply of a served blocked read: one stream.

@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"math"
 	"strconv"
 	"time"
 
@@ -172,7 +171,7 @@ func cmdBZPopMax(c *Client, args [][]byte) { bzpopMinMax(c, args, true) }
 
 // BZPOPMIN/BZPOPMAX key [key ...] timeout
 func bzpopMinMax(c *Client, args [][]byte, max bool) {
-	timeout, ok := zsetBlockTimeout(c, args[len(args)-1])
+	timeout, ok := timeoutSeconds(c, args[len(args)-1])
 	if !ok {
 		return
 	}
@@ -185,7 +184,7 @@ func cmdBZMPop(c *Client, args [][]byte) {
 	if !ok {
 		return
 	}
-	timeout, ok := zsetBlockTimeout(c, args[1])
+	timeout, ok := timeoutSeconds(c, args[1])
 	if !ok {
 		return
 	}
@@ -236,26 +235,4 @@ func zpopPropagation(max bool, key []byte, count int64) [][]byte {
 		return [][]byte{zpopCommandName(max), k}
 	}
 	return [][]byte{zpopCommandName(max), k, []byte(strconv.FormatInt(count, 10))}
-}
-
-// zsetBlockTimeout parses a blocking timeout in seconds as Redis 7.0's
-// getTimeoutFromObjectOrReply: a long double, times 1000, rounded up to a
-// long long (out of range gives LLONG_MIN, so huge and infinite timeouts
-// are "negative"). 0 waits for ever, and so does a deadline past the end
-// of time, as Redis's timeout table never reaches it.
-func zsetBlockTimeout(c *Client, b []byte) (time.Duration, bool) {
-	f, ok := parseLongDouble(b)
-	if !ok {
-		c.Error(errTimeoutNotFloat)
-		return 0, false
-	}
-	ms := f.timesThousandCeil()
-	if ms < 0 {
-		c.Error(errTimeoutNegative)
-		return 0, false
-	}
-	if ms > math.MaxInt64/int64(time.Millisecond) {
-		return 0, true
-	}
-	return time.Duration(ms) * time.Millisecond, true
 }

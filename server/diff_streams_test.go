@@ -237,6 +237,7 @@ func TestDiffStreamsGroups(t *testing.T) {
 		XC("xread error order", "SET k v", five, "XREAD STREAMS k s 0 abc", "XREAD STREAMS s k abc 0", "XREAD STREAMS s k 0 0", "XREAD STREAMS k s > 0", "XREAD STREAMS nokey s > 0"),
 		XC("xread count negative", five, "XREAD COUNT -1 STREAMS s 0", "XREAD COUNT 0 STREAMS s 0", "XREAD COUNT 9223372036854775807 STREAMS s 3"),
 		XC("xread block with data", five, "XREAD BLOCK 0 STREAMS s 0", "XREAD BLOCK 10 COUNT 1 STREAMS s 2-1", "XREAD BLOCK 10 STREAMS s $"),
+		C("xread block timeout forms", "XREAD BLOCK 1.5 STREAMS s 0", "XREAD BLOCK 0x10 STREAMS s 0", "XREAD BLOCK 9223372036854775808 STREAMS s 0", "XREAD BLOCK -9223372036854775808 STREAMS s 0", "XREAD BLOCK 1 STREAMS s 0"),
 		XC("xread block in multi", five, "MULTI", "XREAD BLOCK 0 STREAMS s $", "XREAD BLOCK 0 STREAMS s 4-1", "XREAD BLOCK 0 STREAMS nokey 0", "EXEC"),
 		XC("xread after deletions", five, "XDEL s 5-1", "XREAD STREAMS s 4-1", "XREAD STREAMS s 3-1", "XDEL s 1-1 2-1 3-1 4-1", "XREAD STREAMS s 0"),
 		XC("xread tombstone at end", five, "XADD s 6-1 a 1", "XDEL s 6-1", "XREAD STREAMS s 5-1", "XREAD STREAMS s 4-1", "XREAD STREAMS s $"),
