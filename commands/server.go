@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"errors"
 	"os"
 	"regexp"
 	"strconv"
@@ -218,6 +219,16 @@ func (e *Engine) MarkSaved(at time.Time, dirtyAtStart int64) {
 	}
 }
 
+// ErrScheduled is what Persister.BGSave and BGRewriteAOF return when the
+// snapshot will start later (after the running one, or after the MULTI …
+// EXEC asking for it): the reply then says "scheduled", as Redis's does.
+var ErrScheduled = errors.New("scheduled")
+
+// InExec reports whether a MULTI … EXEC block (or a script) is running:
+// its writes reach Propagate only when it ends, so a snapshot must not
+// start before then (Redis's server.in_exec). The caller holds Mu.
+func (e *Engine) InExec() bool { return len(e.atomicMarks) > 0 }
+
 func cmdSave(c *Client, args [][]byte) {
 	if c.e.Persist == nil {
 		c.Error(errNoPersistence)
@@ -239,11 +250,14 @@ func cmdBGSave(c *Client, args [][]byte) {
 		c.Error(errNoPersistence)
 		return
 	}
-	if err := c.e.Persist.BGSave(); err != nil {
+	switch err := c.e.Persist.BGSave(); {
+	case err == ErrScheduled:
+		c.Simple("Background saving scheduled")
+	case err != nil:
 		c.Error("ERR " + err.Error())
-		return
+	default:
+		c.Simple("Background saving started")
 	}
-	c.Simple("Background saving started")
 }
 
 func cmdBGRewriteAOF(c *Client, args [][]byte) {
@@ -251,11 +265,14 @@ func cmdBGRewriteAOF(c *Client, args [][]byte) {
 		c.Error(errNoPersistence)
 		return
 	}
-	if err := c.e.Persist.BGRewriteAOF(); err != nil {
+	switch err := c.e.Persist.BGRewriteAOF(); {
+	case err == ErrScheduled:
+		c.Simple("Background append only file rewriting scheduled")
+	case err != nil:
 		c.Error("ERR " + err.Error())
-		return
+	default:
+		c.Simple("Background append only file rewriting started")
 	}
-	c.Simple("Background append only file rewriting started")
 }
 
 func cmdKeyspaces(c *Client, args [][]byte) {

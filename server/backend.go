@@ -59,6 +59,7 @@ type fileBackend struct {
 	writeErr   error // the last failure to log a write
 	job        *snapJob
 	scheduled  bool // BGREWRITEAOF asked for while another snapshot ran
+	bgsaveNext bool // BGSAVE asked for inside MULTI … EXEC
 	hist       jobHistory
 
 	// Durability: which store sequences a global sequence waits for.
@@ -926,17 +927,31 @@ func (b *fileBackend) finishJobLocked(j *snapJob) {
 	b.startScheduledLocked()
 }
 
-// startScheduledLocked starts the AOF rewrite that BGREWRITEAOF scheduled
-// while a BGSAVE ran, once nothing prevents it.
+// startScheduledLocked starts a scheduled AOF rewrite, or else a
+// scheduled BGSAVE, once nothing prevents it: no snapshot runs, and no
+// transaction or script has writes that are not logged yet.
 func (b *fileBackend) startScheduledLocked() {
-	if !b.scheduled || b.stopping || b.job != nil || b.e.ScriptBusy() {
+	if b.stopping || b.job != nil || b.e.ScriptBusy() || b.e.InExec() {
 		return
 	}
-	b.scheduled = false
-	if err := b.startJobLocked(jobRewrite, nil); err != nil {
-		b.log.Warn("scheduled AOF rewrite not started", "err", err)
+	h := &b.hist
+	switch {
+	case b.scheduled:
+		b.scheduled = false
+		if err := b.startJobLocked(jobRewrite, nil); err != nil {
+			b.log.Warn("scheduled AOF rewrite not started", "err", err)
+		}
+	case b.bgsaveNext && (h.lastBgsaveOK || time.Since(h.lastBgsaveTry) > bgsaveRetryDelay):
+		b.bgsaveNext = false
+		if err := b.startJobLocked(jobBGSave, nil); err != nil {
+			b.log.Warn("scheduled background save not started", "err", err)
+		}
 	}
 }
+
+// bgsaveRetryDelay spaces background saves after one failed (Redis's
+// CONFIG_BGSAVE_RETRY_DELAY).
+const bgsaveRetryDelay = 5 * time.Second
 
 func (b *fileBackend) markSavedLocked(at time.Time, dirty int64) {
 	b.e.MarkSaved(at, dirty)
@@ -984,6 +999,11 @@ func (b *fileBackend) Save() error {
 	if b.job != nil {
 		return errors.New("Background save already in progress")
 	}
+	if b.e.InExec() {
+		// DEBUG RELOAD in MULTI: the snapshot would hold part of the
+		// transaction, and the log all of it after the snapshot.
+		return errors.New("a snapshot cannot be saved inside MULTI … EXEC")
+	}
 	start, dirty := time.Now(), b.e.Dirty
 	if err := b.saveAllLocked(); err != nil {
 		b.log.Error("SAVE failed", "err", err)
@@ -994,27 +1014,35 @@ func (b *fileBackend) Save() error {
 	return nil
 }
 
-// BGSave implements BGSAVE.
+// BGSave implements BGSAVE. Inside MULTI … EXEC it is scheduled for
+// after the transaction (commands.ErrScheduled), as Redis does: a
+// snapshot must not hold part of a transaction whose writes are all
+// logged after it.
 func (b *fileBackend) BGSave() error {
-	if j := b.job; j != nil {
-		if j.kind == jobRewrite {
-			return errors.New("An AOF log rewriting in progress: can't BGSAVE right now. " +
-				"Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.")
-		}
+	j := b.job
+	switch {
+	case j != nil && j.kind == jobBGSave:
 		return errors.New("Background save already in progress")
+	case b.e.InExec():
+		b.bgsaveNext = true
+		return commands.ErrScheduled
+	case j != nil:
+		return errors.New("Another child process is active (AOF?): can't BGSAVE right now. " +
+			"Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.")
 	}
 	return b.startJobLocked(jobBGSave, nil)
 }
 
-// BGRewriteAOF implements BGREWRITEAOF; during a BGSAVE it is scheduled
-// for when that ends, as Redis does.
+// BGRewriteAOF implements BGREWRITEAOF; during a BGSAVE, or inside
+// MULTI … EXEC, it is scheduled (commands.ErrScheduled), as Redis does.
 func (b *fileBackend) BGRewriteAOF() error {
-	if j := b.job; j != nil {
-		if j.kind == jobRewrite {
-			return errors.New("Background append only file rewriting already in progress")
-		}
+	j := b.job
+	switch {
+	case j != nil && j.kind == jobRewrite:
+		return errors.New("Background append only file rewriting already in progress")
+	case j != nil || b.e.InExec():
 		b.scheduled = true
-		return nil
+		return commands.ErrScheduled
 	}
 	return b.startJobLocked(jobRewrite, nil)
 }
@@ -1050,9 +1078,11 @@ func (b *fileBackend) cronLocked(now time.Time) {
 	if b.job != nil || b.e.ScriptBusy() {
 		return
 	}
-	if b.scheduled {
+	if b.scheduled || b.bgsaveNext {
 		b.startScheduledLocked()
-		return
+		if b.job != nil {
+			return
+		}
 	}
 	var grown []*ksFiles
 	for _, k := range b.order {

@@ -1207,3 +1207,95 @@ func TestPersistBusyScriptShutdown(t *testing.T) {
 	}
 	stopGraceful(t, s)
 }
+
+// readReplies reads n replies of commands sent together.
+func readReplies(t *testing.T, c *testserver.Conn, n int) []string {
+	t.Helper()
+	out := make([]string, n)
+	for i := range out {
+		r, err := c.ReadRaw()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[i] = r
+	}
+	return out
+}
+
+// Redis 7.0's replies when a snapshot cannot start at once: BGREWRITEAOF
+// during a BGSAVE is scheduled for when it ends, BGSAVE during a rewrite
+// is refused, and both are scheduled inside MULTI … EXEC, where a
+// snapshot would hold part of the transaction while the log holds all of
+// it after the snapshot.
+func TestPersistScheduled(t *testing.T) {
+	dir := t.TempDir()
+	s := startFile(t, dir)
+	c := pdial(t, s.Addr)
+	pok(t, c, "SET", "a", "1")
+
+	// Commands sent together run in one go: the first snapshot is still
+	// running when the second command comes.
+	for _, cmd := range [][]string{{"BGSAVE"}, {"BGREWRITEAOF"}, {"INFO", "persistence"}} {
+		if err := c.Send(cmd...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := readReplies(t, c, 3)
+	if r[0] != "+Background saving started\r\n" || r[1] != "+Background append only file rewriting scheduled\r\n" {
+		t.Fatalf("BGSAVE, then BGREWRITEAOF during it: %q", r[:2])
+	}
+	if !strings.Contains(r[2], "\r\naof_rewrite_scheduled:1\r\n") {
+		t.Fatalf("INFO after a scheduled rewrite:\n%s", r[2])
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for infoInt(t, c, "aof_rewrites") == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the scheduled rewrite never ran")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	waitInfo(t, c, "aof_rewrite_in_progress", "0")
+	if v := infoField(t, c, "aof_rewrite_scheduled"); v != "0" {
+		t.Fatalf("aof_rewrite_scheduled:%s after the rewrite ran", v)
+	}
+
+	for _, cmd := range [][]string{{"BGREWRITEAOF"}, {"BGSAVE"}} {
+		if err := c.Send(cmd...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r = readReplies(t, c, 2)
+	if r[0] != "+Background append only file rewriting started\r\n" ||
+		r[1] != "-ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.\r\n" {
+		t.Fatalf("BGREWRITEAOF, then BGSAVE during it: %q", r)
+	}
+	waitInfo(t, c, "aof_rewrite_in_progress", "0")
+
+	saves, rewrites := infoInt(t, c, "rdb_saves"), infoInt(t, c, "aof_rewrites")
+	pok(t, c, "MULTI")
+	for _, cmd := range [][]string{{"INCR", "x"}, {"BGSAVE"}, {"INCR", "x"}, {"BGREWRITEAOF"}, {"INCR", "x"}} {
+		if r := pdo(t, c, cmd...); r != "+QUEUED\r\n" {
+			t.Fatalf("%q in MULTI: %q", cmd, r)
+		}
+	}
+	want := "*5\r\n:1\r\n+Background saving scheduled\r\n:2\r\n+Background append only file rewriting scheduled\r\n:3\r\n"
+	if r := pdo(t, c, "EXEC"); r != want {
+		t.Fatalf("EXEC: %q\nwant %q", r, want)
+	}
+	deadline = time.Now().Add(10 * time.Second)
+	for infoInt(t, c, "rdb_saves") == saves || infoInt(t, c, "aof_rewrites") == rewrites {
+		if time.Now().After(deadline) {
+			t.Fatal("the snapshots scheduled by EXEC never ran")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	waitInfo(t, c, "rdb_bgsave_in_progress", "0")
+	waitInfo(t, c, "aof_rewrite_in_progress", "0")
+	stopNoSave(t, s, dir)
+	s = startFile(t, dir)
+	c = pdial(t, s.Addr)
+	if r := pdo(t, c, "GET", "x"); r != "$1\r\n3\r\n" {
+		t.Fatalf("x after a restart: %q, want 3 (three INCRs in one transaction)", r)
+	}
+	stopGraceful(t, s)
+}
