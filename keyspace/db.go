@@ -23,14 +23,14 @@ type Entry struct {
 	memTouch uint32
 }
 
-// DB is one keyspace: a key → entry map plus two dense slices that give
+// DB is one keyspace: a key → entry index plus two dense slices that give
 // O(1) random sampling (RANDOMKEY, eviction, active expiry) and a SCAN
 // cursor that survives growth and deletion.
 type DB struct {
 	Name string
 	// ID is the numeric index for numbered keyspaces, -1 for named ones.
 	ID       int
-	dict     map[string]*Entry
+	dict     index
 	keys     []*Entry
 	volatile []*Entry
 	store    *Store
@@ -72,7 +72,7 @@ func NewStore(n int) *Store {
 }
 
 func (s *Store) newDB(name string, id int) *DB {
-	return &DB{Name: name, ID: id, dict: make(map[string]*Entry), store: s}
+	return &DB{Name: name, ID: id, store: s}
 }
 
 // Numbered returns keyspace i, or nil when out of range.
@@ -129,14 +129,14 @@ func (s *Store) Swap(a, b *DB) {
 }
 
 // Len is the number of keys, expired-but-not-yet-reclaimed ones included.
-func (db *DB) Len() int { return len(db.dict) }
+func (db *DB) Len() int { return db.dict.Len() }
 
 // Expires is the number of keys with a TTL.
 func (db *DB) Expires() int { return len(db.volatile) }
 
 // Peek returns the entry without checking expiry or touching access time.
 func (db *DB) Peek(key []byte) *Entry {
-	e := db.dict[string(key)]
+	e := db.dict.get(key)
 	if e != nil {
 		db.capture(e)
 	}
@@ -145,7 +145,7 @@ func (db *DB) Peek(key []byte) *Entry {
 
 // Lookup returns the live entry for key, removing it first if it expired.
 func (db *DB) Lookup(key []byte, now int64) *Entry {
-	e := db.dict[string(key)]
+	e := db.dict.get(key)
 	if e == nil {
 		return nil
 	}
@@ -173,7 +173,7 @@ func (db *DB) expire(e *Entry) {
 // Set stores v under key with no TTL, replacing any value, and returns the
 // entry. keepTTL keeps an existing expiry (SET KEEPTTL).
 func (db *DB) Set(key []byte, v Value, keepTTL bool) *Entry {
-	if e := db.dict[string(key)]; e != nil {
+	if e := db.dict.get(key); e != nil {
 		db.capture(e)
 		if db.store.OnDelete != nil && e.Value.Kind() != v.Kind() {
 			db.store.OnDelete(db, e.Key)
@@ -197,7 +197,7 @@ func (db *DB) Add(key string, v Value) *Entry {
 	if db.store.NewAccess != nil {
 		e.Access = db.store.NewAccess()
 	}
-	db.dict[key] = e
+	db.dict.add(e)
 	db.keys = append(db.keys, e)
 	db.memAdd(e)
 	if db.store.OnAdd != nil {
@@ -222,7 +222,7 @@ func (db *DB) Remove(e *Entry) { db.remove(e) }
 
 func (db *DB) remove(e *Entry) {
 	db.capture(e)
-	delete(db.dict, e.Key)
+	db.dict.remove(e)
 	last := db.keys[len(db.keys)-1]
 	db.keys[e.idx] = last
 	last.idx = e.idx
@@ -230,6 +230,7 @@ func (db *DB) remove(e *Entry) {
 	db.keys = db.keys[:len(db.keys)-1]
 	db.setExpire(e, 0)
 	db.store.memRemove(e)
+	db.memLists()
 	if db.store.OnDelete != nil {
 		db.store.OnDelete(db, e.Key)
 	}
@@ -259,7 +260,7 @@ func (db *DB) setExpire(e *Entry, ms int64) {
 // Rename moves e to newKey, replacing whatever newKey held. The entry keeps
 // its value and expiry.
 func (db *DB) Rename(e *Entry, newKey []byte, now int64) *Entry {
-	if old := db.dict[string(newKey)]; old != nil && old != e {
+	if old := db.dict.get(newKey); old != nil && old != e {
 		db.remove(old)
 	}
 	v, exp := e.Value, e.Expire
@@ -272,14 +273,14 @@ func (db *DB) Rename(e *Entry, newKey []byte, now int64) *Entry {
 // Flush removes every key and returns how many there were.
 func (db *DB) Flush() int {
 	db.captureAll()
-	n := len(db.dict)
+	n := db.dict.Len()
 	db.memFlush()
 	if db.store.OnDelete != nil {
 		for _, e := range db.keys {
 			db.store.OnDelete(db, e.Key)
 		}
 	}
-	db.dict = make(map[string]*Entry)
+	db.dict = index{}
 	db.keys = nil
 	db.volatile = nil
 	return n

@@ -29,9 +29,9 @@ const (
 	stringHeaderBytes = 32
 	// ptrBytes is a slot of DB.keys or DB.volatile.
 	ptrBytes = 8
-	// dictShareBytes is a key's average share of its keyspace's map, for
-	// MEMORY USAGE (the account charges the map as a whole).
-	dictShareBytes = 40
+	// dictShareBytes is a key's average share of its keyspace's index,
+	// for MEMORY USAGE (the account charges the index as a whole).
+	dictShareBytes = 16
 	// smallValueBytes: values charged up to this are re-measured on every
 	// modification.
 	smallValueBytes = 2048
@@ -51,8 +51,7 @@ type memAccount struct {
 
 // dbMem is what a keyspace is charged for its structure.
 type dbMem struct {
-	peak    int   // most keys its map has held (the map keeps that size)
-	dict    int64 // bytes charged for the map
+	dict    int64 // bytes charged for the key index
 	keysCap int   // capacity charged for DB.keys
 	volCap  int   // capacity charged for DB.volatile
 }
@@ -83,10 +82,6 @@ func (db *DB) Overhead() (main, expires int64) {
 func entryCost(e *Entry) int64 {
 	return entryBytes + AllocSize(len(e.Key)) + ValueMemory(e.Value)
 }
-
-// dictBytes is the cost of a keyspace's map[string]*Entry that has held n
-// keys.
-func dictBytes(n int) int64 { return MapBytes(n, 16+8) }
 
 // MapBytes models a Go map (swiss table) that holds n entries whose key and
 // value take slotBytes together: groups of 8 slots and 8 control bytes; up
@@ -180,19 +175,16 @@ func (db *DB) memAdd(e *Entry) {
 	s := db.store
 	s.charge(e)
 	s.mem.lastAdded = e
-	if n := len(db.dict); n > db.mem.peak {
-		db.mem.peak = n
-		if b := dictBytes(n); b != db.mem.dict {
-			s.mem.used += b - db.mem.dict
-			db.mem.dict = b
-		}
-	}
 	db.memLists()
 }
 
-// memLists charges growth of the key lists.
+// memLists charges growth of the key index and lists.
 func (db *DB) memLists() {
 	m := &db.mem
+	if b := db.dict.bytes(); b != m.dict {
+		db.store.mem.used += b - m.dict
+		m.dict = b
+	}
 	if c := cap(db.keys); c != m.keysCap {
 		db.store.mem.used += int64(c-m.keysCap) * ptrBytes
 		m.keysCap = c
@@ -231,7 +223,7 @@ func (db *DB) memFlush() {
 // Modified re-measures key's entry after an in-place change (cheaply, see
 // the package notes above) and returns it, or nil if the key is gone.
 func (db *DB) Modified(key []byte) *Entry {
-	e := db.dict[string(key)]
+	e := db.dict.get(key)
 	if e == nil {
 		return nil
 	}
@@ -282,7 +274,8 @@ func (s *Store) Recount() int64 {
 			e.mem, e.memTouch = 0, 0
 			s.charge(e)
 		}
-		s.mem.used += db.mem.dict + int64(cap(db.keys)+cap(db.volatile))*ptrBytes
+		db.mem = dbMem{dict: db.dict.bytes(), keysCap: cap(db.keys), volCap: cap(db.volatile)}
+		s.mem.used += db.mem.dict + int64(db.mem.keysCap+db.mem.volCap)*ptrBytes
 	})
 	return s.mem.used
 }

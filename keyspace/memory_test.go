@@ -181,7 +181,7 @@ func TestMapBytesModel(t *testing.T) {
 		runtime.GC()
 		runtime.ReadMemStats(&after)
 		real := int64(after.HeapAlloc) - int64(before.HeapAlloc)
-		model := dictBytes(n)
+		model := MapBytes(n, 16+8)
 		if r := float64(model) / float64(real); r < 0.9 || r > 1.1 {
 			t.Errorf("%d keys: model %d bytes, map took %d", n, model, real)
 		}
