@@ -185,11 +185,13 @@ func (b *fileBackend) loadAll() error {
 	for _, db := range e.Store.All() {
 		keys += db.Len()
 	}
-	e.Loading.Store(false)
 	e.Mu.Unlock()
+	// Logged before loading:0 shows, so whoever waits for the one sees
+	// the other.
 	b.log.Info("DB loaded from disk", "seconds", fmt.Sprintf("%.3f", time.Since(b.loadStart).Seconds()),
 		"keyspaces", len(names), "keys", keys, "snapshot_keys", b.loadKeys.Load(),
 		"aof_records", records, "truncated_bytes", truncated)
+	e.Loading.Store(false) // writes are logged from here: Propagate is set
 	return nil
 }
 
