@@ -44,31 +44,13 @@ const (
 
 // readHash returns the hash at key for a read command: nil when the key
 // is missing; ok is false when a WRONGTYPE error was written.
-func readHash(c *Client, key []byte) (h *keyspace.Hash, ok bool) {
-	ent := c.LookupRead(key)
-	if ent == nil {
-		return nil, true
-	}
-	h, isHash := ent.Value.(*keyspace.Hash)
-	if !isHash {
-		c.Error(errWrongType)
-		return nil, false
-	}
-	return h, true
+func readHash(c *Client, key []byte) (*keyspace.Hash, bool) {
+	return readValue[*keyspace.Hash](c, key)
 }
 
 // writeHash is readHash for a write command (no hit/miss accounting).
 func writeHash(c *Client, key []byte) (*keyspace.Entry, *keyspace.Hash, bool) {
-	ent := c.Lookup(key)
-	if ent == nil {
-		return nil, nil, true
-	}
-	h, isHash := ent.Value.(*keyspace.Hash)
-	if !isHash {
-		c.Error(errWrongType)
-		return nil, nil, false
-	}
-	return ent, h, true
+	return writeValue[*keyspace.Hash](c, key)
 }
 
 // hashForWrite returns the hash at key, creating an empty one when the key

@@ -69,6 +69,36 @@ func (c *Client) lookupNoTouch(key []byte) *keyspace.Entry {
 	return e
 }
 
+// readValue returns the value at key for a read command as a T, the
+// family's value type (*keyspace.Hash, *keyspace.Set …): the zero T when
+// the key is missing; ok is false when a WRONGTYPE error was written.
+func readValue[T keyspace.Value](c *Client, key []byte) (v T, ok bool) {
+	return valueAs[T](c, c.LookupRead(key))
+}
+
+// writeValue is readValue for a write command (no hit/miss accounting),
+// also returning the entry (nil when missing or of another type).
+func writeValue[T keyspace.Value](c *Client, key []byte) (*keyspace.Entry, T, bool) {
+	ent := c.Lookup(key)
+	v, ok := valueAs[T](c, ent)
+	if !ok {
+		return nil, v, false
+	}
+	return ent, v, true
+}
+
+// valueAs is ent's value as a T: the zero T for a nil entry; ok is false
+// when a WRONGTYPE error was written.
+func valueAs[T keyspace.Value](c *Client, ent *keyspace.Entry) (v T, ok bool) {
+	if ent == nil {
+		return v, true
+	}
+	if v, ok = ent.Value.(T); !ok {
+		c.Error(errWrongType)
+	}
+	return v, ok
+}
+
 // touchedIn signals a modified key in a keyspace other than the selected
 // one (MOVE, COPY … DB).
 func (c *Client) touchedIn(db *keyspace.DB, key []byte) {

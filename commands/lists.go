@@ -45,30 +45,12 @@ const (
 // readList returns the list at key for a read command: nil when missing;
 // ok is false when a WRONGTYPE error was written.
 func readList(c *Client, key []byte) (*keyspace.List, bool) {
-	ent := c.LookupRead(key)
-	if ent == nil {
-		return nil, true
-	}
-	l, isList := ent.Value.(*keyspace.List)
-	if !isList {
-		c.Error(errWrongType)
-		return nil, false
-	}
-	return l, true
+	return readValue[*keyspace.List](c, key)
 }
 
 // writeList is readList for write commands, also returning the entry.
 func writeList(c *Client, key []byte) (*keyspace.Entry, *keyspace.List, bool) {
-	ent := c.Lookup(key)
-	if ent == nil {
-		return nil, nil, true
-	}
-	l, isList := ent.Value.(*keyspace.List)
-	if !isList {
-		c.Error(errWrongType)
-		return nil, nil, false
-	}
-	return ent, l, true
+	return writeValue[*keyspace.List](c, key)
 }
 
 // listPushed finishes a push: blocked clients on key may now be served.

@@ -34,26 +34,12 @@ const errSInterCardLimit = "ERR LIMIT can't be negative"
 // readSet returns the set at key for a read command: nil when missing;
 // ok is false when a WRONGTYPE error was written.
 func readSet(c *Client, key []byte) (*keyspace.Set, bool) {
-	return setAt(c, c.LookupRead(key))
+	return readValue[*keyspace.Set](c, key)
 }
 
 // writeSet is readSet for write commands, also returning the entry.
 func writeSet(c *Client, key []byte) (*keyspace.Entry, *keyspace.Set, bool) {
-	ent := c.Lookup(key)
-	s, ok := setAt(c, ent)
-	return ent, s, ok
-}
-
-func setAt(c *Client, ent *keyspace.Entry) (*keyspace.Set, bool) {
-	if ent == nil {
-		return nil, true
-	}
-	s, isSet := ent.Value.(*keyspace.Set)
-	if !isSet {
-		c.Error(errWrongType)
-		return nil, false
-	}
-	return s, true
+	return writeValue[*keyspace.Set](c, key)
 }
 
 func (c *Client) maxIntset() int64 { return c.e.Cfg.SetMaxIntsetEntries }

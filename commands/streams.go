@@ -219,28 +219,13 @@ func parseIntervalOrReply(c *Client, b []byte, isEnd bool) (stream.ID, bool) {
 
 // readStream returns the stream at key for a read command: nil when the
 // key is missing; ok is false when a WRONGTYPE error was written.
-func readStream(c *Client, key []byte) (s *keyspace.Stream, ok bool) {
-	ent := c.LookupRead(key)
-	if ent == nil {
-		return nil, true
-	}
-	s, ok = ent.Value.(*keyspace.Stream)
-	if !ok {
-		c.Error(errWrongType)
-	}
-	return s, ok
+func readStream(c *Client, key []byte) (*keyspace.Stream, bool) {
+	return readValue[*keyspace.Stream](c, key)
 }
 
 // writeStream is readStream for a write command.
-func writeStream(c *Client, key []byte) (s *keyspace.Stream, ok bool) {
-	ent := c.Lookup(key)
-	if ent == nil {
-		return nil, true
-	}
-	s, ok = ent.Value.(*keyspace.Stream)
-	if !ok {
-		c.Error(errWrongType)
-	}
+func writeStream(c *Client, key []byte) (*keyspace.Stream, bool) {
+	_, s, ok := writeValue[*keyspace.Stream](c, key)
 	return s, ok
 }
 

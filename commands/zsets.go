@@ -165,31 +165,13 @@ func zsetArgInt(c *Client, b []byte) (int64, bool) {
 
 // readZSet returns the sorted set at key for a read command: nil when the
 // key is missing; ok is false when a WRONGTYPE error was written.
-func readZSet(c *Client, key []byte) (z *keyspace.ZSet, ok bool) {
-	ent := c.LookupRead(key)
-	if ent == nil {
-		return nil, true
-	}
-	z, isZ := ent.Value.(*keyspace.ZSet)
-	if !isZ {
-		c.Error(errWrongType)
-		return nil, false
-	}
-	return z, true
+func readZSet(c *Client, key []byte) (*keyspace.ZSet, bool) {
+	return readValue[*keyspace.ZSet](c, key)
 }
 
 // writeZSet is readZSet for a write command (no hit/miss accounting).
 func writeZSet(c *Client, key []byte) (*keyspace.Entry, *keyspace.ZSet, bool) {
-	ent := c.Lookup(key)
-	if ent == nil {
-		return nil, nil, true
-	}
-	z, isZ := ent.Value.(*keyspace.ZSet)
-	if !isZ {
-		c.Error(errWrongType)
-		return nil, nil, false
-	}
-	return ent, z, true
+	return writeValue[*keyspace.ZSet](c, key)
 }
 
 // zsetAddNew inserts a member known to be absent and applies Redis's
