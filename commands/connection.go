@@ -332,7 +332,7 @@ func cmdClientList(c *Client, args [][]byte) {
 			ids = map[int64]bool{}
 			for _, a := range args[3:] {
 				id, err := strconv.ParseInt(string(a), 10, 64)
-				if err != nil || id <= 0 {
+				if err != nil || id < 0 {
 					c.Error("ERR Invalid client ID")
 					return
 				}
@@ -423,11 +423,6 @@ func cmdClientKill(c *Client, args [][]byte) {
 				skipMe = false
 			default:
 				c.Error(errSyntax)
-				return
-			}
-		case "maxage":
-			if _, err := strconv.ParseInt(v, 10, 64); err != nil {
-				c.Error(errNotInt)
 				return
 			}
 		default:

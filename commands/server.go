@@ -51,8 +51,10 @@ var serverCommands = []*Spec{
 // selects a numbered keyspace, a name [A-Za-z0-9_-]{1,64} a named one.
 func (e *Engine) resolveDB(arg []byte) (*keyspace.DB, string) {
 	if numericRE.Match(arg) {
+		// Numbers are read as Redis reads integers: no sign, leading zero
+		// or -0 spellings.
 		n, err := strconv.ParseInt(string(arg), 10, 64)
-		if err != nil {
+		if err != nil || !keyspace.IsCanonicalInt(arg) {
 			return nil, errNotInt
 		}
 		if n < 0 || n >= int64(e.Store.NumNumbered()) {
@@ -414,10 +416,10 @@ func cmdDebug(c *Client, args [][]byte) {
 	sub := strings.ToLower(string(args[1]))
 	switch {
 	case sub == "sleep" && len(args) == 3:
+		// Redis reads the seconds with atof: garbage counts as 0.
 		f, err := strconv.ParseFloat(string(args[2]), 64)
-		if err != nil {
-			c.Error(errNotFloat)
-			return
+		if err != nil || f < 0 || f > 3600 {
+			f = 0
 		}
 		time.Sleep(time.Duration(f * float64(time.Second)))
 		c.OK()

@@ -156,7 +156,7 @@ func (c *Config) table() []*Directive {
 		size(&c.SnapshotCompressThreshold, "snapshot-compress-threshold", "64kb", "LZ4-compress snapshot blocks larger than this."),
 		size(&c.MaxMemory, "maxmemory", "0", "Memory limit for data (0 = none)."),
 		enum(&c.MaxMemoryPolicy, "maxmemory-policy", "noeviction", []string{"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"}, "What to evict when maxmemory is reached."),
-		num(&c.MaxMemorySamples, "maxmemory-samples", "5", 1, 64, "Keys sampled per eviction."),
+		num(&c.MaxMemorySamples, "maxmemory-samples", "5", 1, maxInt, "Keys sampled per eviction."),
 		num(&c.MaxClients, "maxclients", "10000", 1, maxInt, "Maximum simultaneous clients."),
 		num(&c.Timeout, "timeout", "0", 0, maxInt, "Close idle clients after this many seconds (0 = never)."),
 		num(&c.TCPKeepalive, "tcp-keepalive", "300", 0, maxInt, "TCP keepalive period in seconds."),
