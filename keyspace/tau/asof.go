@@ -218,7 +218,7 @@ func (r *recentSweep) init(s *Schedule, start, end uint64, w0, m int) {
 	r.w0, r.pos = w0, start
 	for i := w0; i <= m; i++ {
 		c, j := s.col(uint32(i))
-		v, e := max(c.valid[j], start), min(c.expiry[j], end)
+		v, e := max(c.validAt(int(j)), start), min(c.expiryAt(int(j)), end)
 		if v >= e {
 			continue
 		}

@@ -33,13 +33,14 @@ func (s *Schedule) AppendBinary(b []byte) []byte {
 	b = append(b, encodingVersion)
 	b = binary.AppendUvarint(b, uint64(s.n))
 	var prev uint64
-	for ci, c := range s.chunks {
-		for j := range c.tx {
-			b = binary.AppendUvarint(b, c.tx[j]-prev)
-			prev = c.tx[j]
-			b = binary.AppendUvarint(b, c.valid[j])
-			b = binary.AppendUvarint(b, c.expiry[j]-c.valid[j])
-			d := s.data(uint32(ci<<chunkBits | j))
+	for _, c := range s.chunks {
+		for j := range c.n {
+			tx, valid := c.tx.at(j), c.validAt(j)
+			b = binary.AppendUvarint(b, tx-prev)
+			prev = tx
+			b = binary.AppendUvarint(b, valid)
+			b = binary.AppendUvarint(b, c.expiryAt(j)-valid)
+			d := c.data(j)
 			b = binary.AppendUvarint(b, uint64(len(d)))
 			b = append(b, d...)
 		}

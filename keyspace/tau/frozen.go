@@ -2,6 +2,7 @@ package tau
 
 import (
 	"math"
+	"math/bits"
 	"unsafe"
 )
 
@@ -190,21 +191,24 @@ func (f *frozen) seekLE(t uint64) int {
 
 // upperBound32 is upperBound for uint32s.
 func upperBound32(a []uint32, k uint32) int {
-	if len(a) == 0 {
+	n := len(a)
+	if n == 0 {
 		return 0
 	}
-	base, n := 0, len(a)
-	for n > 1 {
-		half := n >> 1
-		// All ones when a[base+half] <= k, else zero.
-		le := (int64(a[base+half]) - int64(k) - 1) >> 63
-		base += half & int(le)
-		n -= half
+	step := 1 << (bits.Len(uint(n)) - 1)
+	i := 0
+	if a[step-1] <= k {
+		i = n - step
 	}
-	if a[base] <= k {
-		base++
+	for step >>= 1; step > 0; step >>= 1 {
+		// All ones when a[i+step-1] <= k, else zero.
+		le := (int64(a[i+step-1]) - int64(k) - 1) >> 63
+		i += step & int(le)
 	}
-	return base
+	if a[i] <= k {
+		i++
+	}
+	return i
 }
 
 // seekWhere returns the first rectangle at or after i whose summary passes

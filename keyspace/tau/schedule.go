@@ -8,8 +8,9 @@
 // # Layout
 //
 // Taus live in columns (tx, valid, expiry, data end offset) cut into chunks
-// of 512, each chunk with its own data arena; full chunks never change. On
-// top of them:
+// of 512, each chunk with its own data arena; full chunks never change and
+// are packed into 32-bit offsets where the values allow (see chunk). On top
+// of them:
 //
 //   - the painting: the current resolved timeline as a B+ tree from the start
 //     of each visible piece to the index of the Tau it shows. A piece ends at
@@ -52,7 +53,9 @@
 //   - History: O(k) in append order; with a valid-time range O(n), a scan of
 //     the valid/expiry columns.
 //
-// Memory: 32 bytes of columns per Tau plus its data, about 16 per painting
+// Memory: 32 bytes of columns per Tau plus its data (16 in a complete chunk
+// of Taus appended within about four seconds of each other and valid
+// within about four seconds of each other), about 16 per painting
 // entry (at most 2n; few when Taus overlap heavily, about n for back-to-back
 // readings) and per kept rectangle (about two per Tau when Taus overlap
 // heavily and are painted over a few hundred appends later, about two per
@@ -109,13 +112,6 @@ var (
 	ErrFull     = errors.New("tau: schedule is full")
 )
 
-// chunk holds up to chunkSize consecutive Taus.
-type chunk struct {
-	tx, valid, expiry []uint64
-	end               []uint64 // end of each Tau's data in buf
-	buf               []byte
-}
-
 // Schedule is a tau value. The zero value is an empty schedule ready to use.
 type Schedule struct {
 	chunks    []*chunk
@@ -162,24 +158,19 @@ func (s *Schedule) col(i uint32) (*chunk, uint32) {
 
 func (s *Schedule) tx(i uint32) uint64 {
 	c, j := s.col(i)
-	return c.tx[j]
+	return c.tx.at(int(j))
 }
 
 func (s *Schedule) expiry(i uint32) uint64 {
 	c, j := s.col(i)
-	return c.expiry[j]
+	return c.expiryAt(int(j))
 }
 
 // data returns Tau i's data. The slice is capped so that appending to it
 // cannot overwrite a neighbour; its contents must not be modified.
 func (s *Schedule) data(i uint32) []byte {
 	c, j := s.col(i)
-	var lo uint64
-	if j > 0 {
-		lo = c.end[j-1]
-	}
-	hi := c.end[j]
-	return c.buf[lo:hi:hi]
+	return c.data(int(j))
 }
 
 // Append adds a Tau valid over [valid, expiry) with transaction time tx,
@@ -213,41 +204,16 @@ func (s *Schedule) Append(tx, valid, expiry uint64, data []byte) error {
 // push stores Tau s.n in the columns.
 func (s *Schedule) push(tx, valid, expiry uint64, data []byte) {
 	if s.n&chunkMask == 0 {
-		s.chunks = append(s.chunks, &chunk{})
+		c := &chunk{}
+		s.chunks = append(s.chunks, c)
 		s.chunkTx = append(s.chunkTx, tx)
-		s.colBytes += int(unsafe.Sizeof(chunk{}))
+		s.colBytes += c.bytes()
 	}
 	c := s.chunks[len(s.chunks)-1]
-	before := chunkBytes(c)
-	if len(c.tx) == cap(c.tx) {
-		nc := growCap(cap(c.tx), len(c.tx)+1, chunkSize)
-		c.tx = resize(c.tx, nc)
-		c.valid = resize(c.valid, nc)
-		c.expiry = resize(c.expiry, nc)
-		c.end = resize(c.end, nc)
-	}
-	c.buf = append(c.buf, data...)
-	c.tx = append(c.tx, tx)
-	c.valid = append(c.valid, valid)
-	c.expiry = append(c.expiry, expiry)
-	c.end = append(c.end, uint64(len(c.buf)))
-	if len(c.tx) == chunkSize && cap(c.buf) > len(c.buf) {
-		// The chunk is complete and will never grow: drop the arena's slack.
-		c.buf = append([]byte(nil), c.buf...)
-	}
-	s.colBytes += chunkBytes(c) - before
+	before := c.bytes()
+	c.push(tx, valid, expiry, data)
+	s.colBytes += c.bytes() - before
 	s.n++
-}
-
-// resize returns a copy of a with capacity exactly c.
-func resize(a []uint64, c int) []uint64 {
-	b := make([]uint64, len(a), c)
-	copy(b, a)
-	return b
-}
-
-func chunkBytes(c *chunk) int {
-	return (cap(c.tx)+cap(c.valid)+cap(c.expiry)+cap(c.end))*8 + cap(c.buf)
 }
 
 // paintOver paints Tau j over [v, e) in the current timeline and keeps the
@@ -351,28 +317,31 @@ func (s *Schedule) version(asof uint64) int {
 	if ci < 0 {
 		return -1
 	}
-	return ci<<chunkBits + upperBound(s.chunks[ci].tx, asof) - 1
+	return ci<<chunkBits + s.chunks[ci].tx.upperBound(asof) - 1
 }
 
-// upperBound returns the first index i with a[i] > k. The search halves
-// the range without a data-dependent branch, so it costs no
-// mispredictions.
+// upperBound returns the first index i with a[i] > k. It probes powers of
+// two without a data-dependent branch, so it costs no mispredictions.
 func upperBound(a []uint64, k uint64) int {
-	if len(a) == 0 {
+	n := len(a)
+	if n == 0 {
 		return 0
 	}
-	base, n := 0, len(a)
-	for n > 1 {
-		half := n >> 1
-		// The borrow of k - a[base+half] is 1 when a[base+half] > k.
-		_, gt := bits.Sub64(k, a[base+half], 0)
-		base += half & int(gt-1)
-		n -= half
+	// The count c of values <= k lies in [i, i+2·step] before each probe.
+	step := 1 << (bits.Len(uint(n)) - 1)
+	i := 0
+	if a[step-1] <= k {
+		i = n - step
 	}
-	if a[base] <= k {
-		base++
+	for step >>= 1; step > 0; step >>= 1 {
+		// The borrow of k - a[i+step-1] is 1 when that value is > k.
+		_, gt := bits.Sub64(k, a[i+step-1], 0)
+		i += step & int(gt-1)
 	}
-	return base
+	if a[i] <= k {
+		i++
+	}
+	return i
 }
 
 // locate returns the Tau in effect at valid time t at version m (counting
@@ -418,6 +387,18 @@ func (s *Schedule) locateBelow(t uint64, m int) (uint32, bool) {
 	return s.kept(t, m)
 }
 
+// scanBack returns the last of Taus lo..hi that contains t.
+func (s *Schedule) scanBack(t uint64, hi, lo int) (uint32, bool) {
+	for hi >= lo {
+		base := hi &^ chunkMask
+		if j := s.chunks[hi>>chunkBits].lastContaining(t, max(lo-base, 0), hi-base); j >= 0 {
+			return uint32(base + j), true
+		}
+		hi = base - 1
+	}
+	return 0, false
+}
+
 // kept returns the Tau in effect at t at version m when it lies at or
 // before m-window and its piece at t was painted over after m: the
 // rectangle showing it lived more than window versions and was kept.
@@ -426,27 +407,6 @@ func (s *Schedule) kept(t uint64, m int) (uint32, bool) {
 		return 0, false
 	}
 	return s.hist.find(t, uint32(m))
-}
-
-// scanBack returns the last of Taus lo..hi that contains t.
-func (s *Schedule) scanBack(t uint64, hi, lo int) (uint32, bool) {
-	for hi >= lo {
-		c := s.chunks[hi>>chunkBits]
-		base := hi &^ chunkMask
-		a := max(lo-base, 0)
-		valid := c.valid[a : hi-base+1]
-		expiry := c.expiry[a : hi-base+1]
-		expiry = expiry[:len(valid)]
-		for j := len(valid) - 1; j >= 0; j-- {
-			// valid <= t < expiry as one unsigned comparison (valid <
-			// expiry): predictable, unlike two.
-			if t-valid[j] < expiry[j]-valid[j] {
-				return uint32(base + a + j), true
-			}
-		}
-		hi = base - 1
-	}
-	return 0, false
 }
 
 // AtAll appends to dst the data of every Tau with valid <= t < expiry and
@@ -551,13 +511,13 @@ func (s *Schedule) History(start, end uint64, hasRange bool, limit int, fn func(
 	if limit == 0 || (hasRange && start >= end) {
 		return
 	}
-	for ci, c := range s.chunks {
-		for j := range c.tx {
-			if hasRange && (c.valid[j] >= end || c.expiry[j] <= start) {
+	for _, c := range s.chunks {
+		for j := range c.n {
+			valid, expiry := c.validAt(j), c.expiryAt(j)
+			if hasRange && (valid >= end || expiry <= start) {
 				continue
 			}
-			i := uint32(ci<<chunkBits | j)
-			if !fn(c.tx[j], c.valid[j], c.expiry[j], s.data(i)) {
+			if !fn(c.tx.at(j), valid, expiry, c.data(j)) {
 				return
 			}
 			if limit--; limit == 0 {
@@ -592,10 +552,10 @@ func (s *Schedule) Clone() *Schedule {
 	}
 	c.chunks = make([]*chunk, len(s.chunks), cap(s.chunks))
 	copy(c.chunks, s.chunks)
-	if k := len(c.chunks); k > 0 && len(c.chunks[k-1].tx) < chunkSize {
+	if k := len(c.chunks); k > 0 && c.chunks[k-1].n < chunkSize {
 		last := c.chunks[k-1]
-		c.chunks[k-1] = cloneChunk(last)
-		c.colBytes += chunkBytes(c.chunks[k-1]) - chunkBytes(last)
+		c.chunks[k-1] = last.clone()
+		c.colBytes += c.chunks[k-1].bytes() - last.bytes()
 	}
 	if s.painted {
 		c.paint = s.paint.clone(nil)
@@ -605,14 +565,4 @@ func (s *Schedule) Clone() *Schedule {
 	}
 	c.chunkTx = slices.Clip(slices.Clone(s.chunkTx))
 	return c
-}
-
-func cloneChunk(c *chunk) *chunk {
-	return &chunk{
-		tx:     slices.Clip(slices.Clone(c.tx)),
-		valid:  slices.Clip(slices.Clone(c.valid)),
-		expiry: slices.Clip(slices.Clone(c.expiry)),
-		end:    slices.Clip(slices.Clone(c.end)),
-		buf:    slices.Clip(slices.Clone(c.buf)),
-	}
 }
