@@ -429,19 +429,7 @@ func randomDistinct(n, k int) []int {
 }
 
 func cmdHScan(c *Client, args [][]byte) {
-	cursor, ok := collScanCursor(c, args[2])
-	if !ok {
-		return
-	}
-	h, ok := readHash(c, args[1])
-	if !ok {
-		return
-	}
-	if h == nil {
-		c.Raw(collEmptyScan)
-		return
-	}
-	opts, ok := collScanOptions(c, args[3:])
+	h, cursor, opts, ok := collScanStart[*keyspace.Hash](c, args)
 	if !ok {
 		return
 	}
@@ -451,15 +439,40 @@ func cmdHScan(c *Client, args [][]byte) {
 			out = append(out, f, v)
 		}
 	})
-	c.Array(2)
-	c.BulkString(strconv.FormatUint(next, 10))
-	c.StringArray(out)
+	collScanReply(c, next, out)
 }
 
-// collEmptyScan is HSCAN's and SSCAN's reply for a missing key.
+// collScanStart parses HSCAN, SSCAN and ZSCAN in Redis's order: the
+// cursor, then the key (a missing one answers an empty scan before the
+// options are looked at), then COUNT and MATCH. ok is false when a reply
+// was written.
+func collScanStart[T keyspace.Value](c *Client, args [][]byte) (coll T, cursor uint64, opts collScanOpts, ok bool) {
+	if cursor, ok = collScanCursor(c, args[2]); !ok {
+		return coll, 0, opts, false
+	}
+	ent := c.LookupRead(args[1])
+	if coll, ok = valueAs[T](c, ent); !ok {
+		return coll, 0, opts, false
+	}
+	if ent == nil {
+		c.Raw(collEmptyScan)
+		return coll, 0, opts, false
+	}
+	opts, ok = collScanOptions(c, args[3:])
+	return coll, cursor, opts, ok
+}
+
+// collScanReply writes the next cursor and the elements found.
+func collScanReply(c *Client, next uint64, elems []string) {
+	c.Array(2)
+	c.BulkString(strconv.FormatUint(next, 10))
+	c.StringArray(elems)
+}
+
+// collEmptyScan is HSCAN's, SSCAN's and ZSCAN's reply for a missing key.
 var collEmptyScan = []byte("*2\r\n$1\r\n0\r\n*0\r\n")
 
-// collScanOpts are HSCAN's and SSCAN's COUNT and MATCH.
+// collScanOpts are HSCAN's, SSCAN's and ZSCAN's COUNT and MATCH.
 type collScanOpts struct {
 	count   int64
 	pattern []byte

@@ -3,7 +3,6 @@ package commands
 import (
 	"math"
 	"slices"
-	"strconv"
 
 	"sundial/keyspace"
 )
@@ -516,19 +515,7 @@ func cmdSDiff(c *Client, args [][]byte)       { setUnionDiff(c, args[1:], nil, f
 func cmdSDiffStore(c *Client, args [][]byte)  { setUnionDiff(c, args[2:], args[1], false) }
 
 func cmdSScan(c *Client, args [][]byte) {
-	cursor, ok := collScanCursor(c, args[2])
-	if !ok {
-		return
-	}
-	s, ok := readSet(c, args[1])
-	if !ok {
-		return
-	}
-	if s == nil {
-		c.Raw(collEmptyScan)
-		return
-	}
-	opts, ok := collScanOptions(c, args[3:])
+	s, cursor, opts, ok := collScanStart[*keyspace.Set](c, args)
 	if !ok {
 		return
 	}
@@ -538,7 +525,5 @@ func cmdSScan(c *Client, args [][]byte) {
 			out = append(out, string(m))
 		}
 	})
-	c.Array(2)
-	c.BulkString(strconv.FormatUint(next, 10))
-	c.StringArray(out)
+	collScanReply(c, next, out)
 }

@@ -423,19 +423,7 @@ func zrandMembers(c *Client, z *keyspace.ZSet, l int64, withScores bool) {
 // deletion during the scan never makes a member present throughout be
 // missed (it may be returned twice, which SCAN allows).
 func cmdZScan(c *Client, args [][]byte) {
-	cursor, ok := collScanCursor(c, args[2])
-	if !ok {
-		return
-	}
-	z, ok := readZSet(c, args[1])
-	if !ok {
-		return
-	}
-	if z == nil {
-		c.Raw([]byte("*2\r\n$1\r\n0\r\n*0\r\n"))
-		return
-	}
-	opts, ok := collScanOptions(c, args[3:])
+	z, cursor, opts, ok := collScanStart[*keyspace.ZSet](c, args)
 	if !ok {
 		return
 	}
@@ -471,9 +459,7 @@ func cmdZScan(c *Client, args [][]byte) {
 		}
 		next = start
 	}
-	c.Array(2)
-	c.BulkString(strconv.FormatUint(next, 10))
-	c.StringArray(out)
+	collScanReply(c, next, out)
 }
 
 // appendListpackScore formats a score as a listpack stores it (Redis
