@@ -187,12 +187,20 @@ func cmdHDel(c *Client, args [][]byte) {
 		c.Int(0)
 		return
 	}
-	deleted := 0
-	removed := false
-	for _, f := range args[2:] {
-		if h.Delete(f) {
+	removeMembers(c, ent, args, h.Delete, h.Len, notifyHash, "hdel")
+}
+
+// removeMembers is HDEL and SREM (key member ...) on an existing
+// collection: remove deletes one member, and once size is 0 the key goes
+// and the remaining members are ignored. Any removal signals the key and
+// notifies event (then del if the key went), as Redis orders them.
+func removeMembers(c *Client, ent *keyspace.Entry, args [][]byte, remove func([]byte) bool, size func() int, class int, event string) {
+	key := args[1]
+	deleted, removed := 0, false
+	for _, m := range args[2:] {
+		if remove(m) {
 			deleted++
-			if h.Len() == 0 {
+			if size() == 0 {
 				c.DB.Remove(ent)
 				removed = true
 				break
@@ -200,10 +208,10 @@ func cmdHDel(c *Client, args [][]byte) {
 		}
 	}
 	if deleted > 0 {
-		c.Touched(args[1])
-		c.Notify(notifyHash, "hdel", args[1])
+		c.Touched(key)
+		c.Notify(class, event, key)
 		if removed {
-			c.Notify(notifyGeneric, "del", args[1])
+			c.Notify(notifyGeneric, "del", key)
 		}
 		c.Dirty(deleted)
 	}

@@ -75,26 +75,7 @@ func cmdSRem(c *Client, args [][]byte) {
 		c.Int(0)
 		return
 	}
-	deleted, removed := 0, false
-	for _, m := range args[2:] {
-		if s.Remove(m) {
-			deleted++
-			if s.Len() == 0 {
-				c.DB.Remove(ent)
-				removed = true
-				break
-			}
-		}
-	}
-	if deleted > 0 {
-		c.Touched(args[1])
-		c.Notify(notifySet, "srem", args[1])
-		if removed {
-			c.Notify(notifyGeneric, "del", args[1])
-		}
-		c.Dirty(deleted)
-	}
-	c.Int(int64(deleted))
+	removeMembers(c, ent, args, s.Remove, s.Len, notifySet, "srem")
 }
 
 func cmdSCard(c *Client, args [][]byte) {
