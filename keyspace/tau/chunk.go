@@ -23,6 +23,7 @@ type chunk struct {
 	dur32         []uint32
 	end           column // end of each Tau's data in buf
 	buf           []byte
+	blocks        []blockPaint // chunkSize/W paintings, filled as blocks complete
 }
 
 // column is one column of a chunk: full values in w64, or base plus the
@@ -77,7 +78,7 @@ func (c *column) clone() column {
 
 func (c *chunk) bytes() int {
 	return int(unsafe.Sizeof(*c)) + c.tx.bytes() + (cap(c.valid)+cap(c.expiry))*8 +
-		(cap(c.valid32)+cap(c.dur32))*4 + c.end.bytes() + cap(c.buf)
+		(cap(c.valid32)+cap(c.dur32))*4 + c.end.bytes() + cap(c.buf) + blocksBytes(c.blocks)
 }
 
 func (c *chunk) validAt(j int) uint64 {
@@ -111,8 +112,8 @@ func (c *chunk) packValidity() {
 	c.valid, c.expiry = nil, nil
 }
 
-// push appends one Tau to a chunk that is not complete.
-func (c *chunk) push(tx, valid, expiry uint64, data []byte) {
+// push appends one Tau to a chunk that is not complete; w is the window.
+func (c *chunk) push(tx, valid, expiry uint64, data []byte, w int) {
 	if c.n == cap(c.tx.w64) {
 		nc := growCap(cap(c.tx.w64), c.n+1, chunkSize)
 		c.tx.w64 = resize(c.tx.w64, nc)
@@ -126,6 +127,9 @@ func (c *chunk) push(tx, valid, expiry uint64, data []byte) {
 	c.expiry = append(c.expiry, expiry)
 	c.end.w64 = append(c.end.w64, uint64(len(c.buf)))
 	c.n++
+	if c.n%w == 0 {
+		c.blocks[c.n/w-1] = paintBlock(c, c.n-w, w)
+	}
 	if c.n == chunkSize {
 		// Complete: it will never grow, so pack it and drop the arena's
 		// slack.
@@ -198,5 +202,7 @@ func (c *chunk) clone() *chunk {
 		expiry: slices.Clip(slices.Clone(c.expiry)),
 		end:    c.end.clone(),
 		buf:    slices.Clip(slices.Clone(c.buf)),
+		// Paintings of complete blocks never change: shared.
+		blocks: append(make([]blockPaint, 0, len(c.blocks)), c.blocks...),
 	}
 }

@@ -27,8 +27,14 @@
 //     receives rectangles only while the last version is in its range, so
 //     one node per level is open (a B+ tree keyed by from); the others are
 //     complete, packed into sorted columns. Short-lived rectangles are not
-//     kept: a query at version m scans the last W Taus up to m directly
-//     instead.
+//     kept: a query at version m looks at the last W Taus up to m directly
+//     instead, through the block paintings.
+//   - block paintings: for every aligned block of W Taus, the timeline its
+//     Taus paint on their own, built when the block completes. A query at
+//     version m searches the painting of m's block (when the last of its
+//     Taus to contain t is at most m, that is the answer; when none does,
+//     none of them up to m does either; else it scans the block up to m)
+//     and that of the block before: at least the last W Taus up to m.
 //
 // # Costs
 //
@@ -40,9 +46,12 @@
 //     and removes those it covers; each removed entry or trimmed neighbour
 //     becomes at most one rectangle, so at most 3n rectangles ever exist.
 //   - At: O(log n).
-//   - AtAsOf: O(log n + W) when the answer is in effect now or is one of the
-//     W Taus up to the ASOF version; otherwise O(W + h·log n) (one search per
-//     level in use, in the node on the version's path).
+//   - AtAsOf: O(log n) to find the version and search two block
+//     paintings, plus a scan of at most W-1 Taus when the version's block
+//     shows a later Tau at t; when the answer is older, a search of the
+//     painting and, if it was painted over since, one search per level in
+//     use, in the node on the version's path (nearest middles first, so
+//     usually two or three): O(log n + W + h·log n) at worst.
 //   - AtAll: the first result as AtAsOf, then each further one O(W) or, when
 //     it lies more than W appends before the previous one, O(W + h·log n):
 //     at most O(log n + k·(W + h·log n)), much less when results are dense.
@@ -62,7 +71,9 @@
 // correction of data more than W appends old) 12 bytes in a complete node
 // whose rectangles span less than 2^32 ns of valid time and versions less
 // than 2^16 apart, up to 24 in other complete nodes and about 36 in the open
-// ones.
+// ones. A block painting takes about 5 bytes per piece (9 when its Taus span
+// 2^32 ns or more), at most 2W+1 pieces, about two per Tau when Taus rarely
+// overlap within W appends.
 //
 // Data slices handed out by queries alias the schedule's storage: callers
 // must not modify them. Taus are immutable, so the slices stay valid for as
@@ -89,11 +100,12 @@ const Latest = math.MaxUint64
 // MaxTaus is the most Taus a schedule holds.
 const MaxTaus = 1<<30 - 1
 
-// defaultWindow is how many recent Taus a query at a past version scans
-// directly; history rectangles that lived for no more versions are not kept.
-// A larger window keeps fewer rectangles (memory) at the price of a longer
-// scan (about a nanosecond per Tau, sequential in memory). Tests use
-// smaller windows to exercise the history with small schedules.
+// defaultWindow is how many recent Taus a query at a past version looks at
+// directly (see recent); history rectangles that lived for no more versions
+// are not kept. A larger window keeps fewer rectangles (memory) at the price
+// of larger block paintings and a longer scan of a partial block. Tests use
+// smaller windows to exercise the history with small schedules. A window
+// is a power of two that divides chunkSize, at most 128.
 const (
 	defaultWindow = 128
 	maxWindow     = 128
@@ -204,14 +216,14 @@ func (s *Schedule) Append(tx, valid, expiry uint64, data []byte) error {
 // push stores Tau s.n in the columns.
 func (s *Schedule) push(tx, valid, expiry uint64, data []byte) {
 	if s.n&chunkMask == 0 {
-		c := &chunk{}
+		c := &chunk{blocks: make([]blockPaint, chunkSize/s.window())}
 		s.chunks = append(s.chunks, c)
 		s.chunkTx = append(s.chunkTx, tx)
 		s.colBytes += c.bytes()
 	}
 	c := s.chunks[len(s.chunks)-1]
 	before := c.bytes()
-	c.push(tx, valid, expiry, data)
+	c.push(tx, valid, expiry, data, s.window())
 	s.colBytes += c.bytes() - before
 	s.n++
 }
@@ -358,12 +370,8 @@ func (s *Schedule) locate(t uint64, m int) (uint32, bool) {
 	if m == s.n-1 {
 		return s.current(t)
 	}
-	lo := max(0, m-s.window()+1)
-	if x, ok := s.scanBack(t, m, lo); ok {
-		return x, true
-	}
-	if lo == 0 {
-		return 0, false
+	if x, ok, all := s.recent(t, m); ok || all {
+		return x, ok
 	}
 	x, ok := s.current(t)
 	if !ok {
@@ -377,26 +385,10 @@ func (s *Schedule) locate(t uint64, m int) (uint32, bool) {
 
 // locateBelow is locate for a t whose current Tau is later than m.
 func (s *Schedule) locateBelow(t uint64, m int) (uint32, bool) {
-	lo := max(0, m-s.window()+1)
-	if x, ok := s.scanBack(t, m, lo); ok {
-		return x, true
-	}
-	if lo == 0 {
-		return 0, false
+	if x, ok, all := s.recent(t, m); ok || all {
+		return x, ok
 	}
 	return s.kept(t, m)
-}
-
-// scanBack returns the last of Taus lo..hi that contains t.
-func (s *Schedule) scanBack(t uint64, hi, lo int) (uint32, bool) {
-	for hi >= lo {
-		base := hi &^ chunkMask
-		if j := s.chunks[hi>>chunkBits].lastContaining(t, max(lo-base, 0), hi-base); j >= 0 {
-			return uint32(base + j), true
-		}
-		hi = base - 1
-	}
-	return 0, false
 }
 
 // kept returns the Tau in effect at t at version m when it lies at or
