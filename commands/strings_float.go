@@ -121,6 +121,18 @@ func x87ParseExponent(b []byte) (int, bool) {
 	return e, true
 }
 
+// x87ExponentSuffix parses what follows a number's digits: nothing, or
+// the lower-case letter marker (either case) and a signed exponent.
+func x87ExponentSuffix(rest []byte, marker byte) (int, bool) {
+	if len(rest) == 0 {
+		return 0, true
+	}
+	if rest[0] != marker && rest[0] != marker-'a'+'A' {
+		return 0, false
+	}
+	return x87ParseExponent(rest[1:])
+}
+
 // x87ParseDecimal parses digits[.digits][e[+-]digits] exactly; nil means
 // zero.
 func x87ParseDecimal(b []byte) (*big.Rat, bool) {
@@ -150,15 +162,9 @@ exponent:
 	if digits == 0 {
 		return nil, false
 	}
-	exp := 0
-	if i < len(b) {
-		if b[i] != 'e' && b[i] != 'E' {
-			return nil, false
-		}
-		var ok bool
-		if exp, ok = x87ParseExponent(b[i+1:]); !ok {
-			return nil, false
-		}
+	exp, ok := x87ExponentSuffix(b[i:], 'e')
+	if !ok {
+		return nil, false
 	}
 	if len(mant) == 0 {
 		return nil, true
@@ -213,15 +219,9 @@ exponent:
 	if digits == 0 {
 		return nil, false
 	}
-	exp := 0
-	if i < len(b) {
-		if b[i] != 'p' && b[i] != 'P' {
-			return nil, false
-		}
-		var ok bool
-		if exp, ok = x87ParseExponent(b[i+1:]); !ok {
-			return nil, false
-		}
+	exp, ok := x87ExponentSuffix(b[i:], 'p')
+	if !ok {
+		return nil, false
 	}
 	if m.Sign() == 0 {
 		return nil, true

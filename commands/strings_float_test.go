@@ -41,3 +41,35 @@ func TestTimesThousandCeil(t *testing.T) {
 		}
 	}
 }
+
+// The number forms strtold accepts, and what it refuses, as Redis's
+// string2ld sees them (formatted back with "%.17Lf" as INCRBYFLOAT does).
+func TestParseLongDoubleForms(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"1e3", "1000"},
+		{"1E+3", "1000"},
+		{"25e-1", "2.5"},
+		{"0x1p4", "16"},
+		{"0X1P-1", "0.5"},
+		{"0x1e3", "483"}, // e is a hex digit
+		{"-.5", "-0.5"},
+		{"5.", "5"},
+		{"1e", ""},
+		{"1e+", ""},
+		{"1p3", ""},
+		{"0x1e", "30"},
+		{"0x1p", ""},
+		{"0x", ""},
+		{"1x", ""},
+		{"1e3 ", ""},
+	} {
+		v, ok := parseLongDouble([]byte(tc.in))
+		got := ""
+		if ok {
+			got = string(formatLongDoubleHuman(v))
+		}
+		if got != tc.want {
+			t.Errorf("%q: got %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
