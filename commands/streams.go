@@ -187,6 +187,19 @@ func parseStrictIDOrReply(c *Client, b []byte, missingSeq uint64) (stream.ID, bo
 	return id, true
 }
 
+// parseIDsOrReply parses every argument as a strict ID (XDEL, XACK): all
+// are checked before any is used, so a bad one changes nothing.
+func parseIDsOrReply(c *Client, args [][]byte) ([]stream.ID, bool) {
+	ids := make([]stream.ID, len(args))
+	for i, a := range args {
+		var ok bool
+		if ids[i], ok = parseStrictIDOrReply(c, a, 0); !ok {
+			return nil, false
+		}
+	}
+	return ids, true
+}
+
 // parseIntervalOrReply parses a range bound, moving an exclusive one
 // inwards (start: up, end: down) as XRANGE, XPENDING and XAUTOCLAIM do.
 func parseIntervalOrReply(c *Client, b []byte, isEnd bool) (stream.ID, bool) {
@@ -526,11 +539,9 @@ func cmdXDel(c *Client, args [][]byte) {
 		c.Int(0)
 		return
 	}
-	ids := make([]stream.ID, len(args)-2)
-	for j, a := range args[2:] {
-		if ids[j], ok = parseStrictIDOrReply(c, a, 0); !ok {
-			return
-		}
+	ids, ok := parseIDsOrReply(c, args[2:])
+	if !ok {
+		return
 	}
 	deleted := s.Delete(ids...)
 	if deleted > 0 {
@@ -607,11 +618,9 @@ func cmdXAck(c *Client, args [][]byte) {
 		c.Int(0)
 		return
 	}
-	ids := make([]stream.ID, len(args)-3)
-	for j, a := range args[3:] {
-		if ids[j], ok = parseStrictIDOrReply(c, a, 0); !ok {
-			return
-		}
+	ids, ok := parseIDsOrReply(c, args[3:])
+	if !ok {
+		return
 	}
 	acked := g.Ack(ids...)
 	c.Dirty(acked)
