@@ -488,17 +488,7 @@ func listMove(c *Client, src, dst []byte, from, to bool) bool {
 	}
 	listPushed(c, dst, to)
 	c.Bulk(v)
-	if from {
-		c.Notify(notifyList, "lpop", src)
-	} else {
-		c.Notify(notifyList, "rpop", src)
-	}
-	if sl.Len() == 0 {
-		c.DB.Remove(sent)
-		c.Notify(notifyGeneric, "del", src)
-	}
-	c.Touched(src)
-	c.Dirty(1)
+	listPopped(c, sent, sl, src, from, 1)
 	return true
 }
 
