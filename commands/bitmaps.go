@@ -121,9 +121,9 @@ func cmdGetBit(c *Client, args [][]byte) {
 	}
 }
 
-// bitRange resolves BITCOUNT/BITPOS start and end (negative from the
-// end, clamped) over total units (bytes, or bits with isBit).
-func bitRange(start, end, total int64) (int64, int64) {
+// clampRange resolves GETRANGE, BITCOUNT and BITPOS start and end
+// (negative from the end, clamped) over total units (bytes, or bits).
+func clampRange(start, end, total int64) (int64, int64) {
 	if start < 0 {
 		start += total
 	}
@@ -191,7 +191,7 @@ func cmdBitCount(c *Client, args [][]byte) {
 		if isBit {
 			total <<= 3
 		}
-		start, end = bitRange(start, end, total)
+		start, end = clampRange(start, end, total)
 	default:
 		c.Error(errSyntax)
 		return
@@ -283,7 +283,7 @@ func cmdBitPos(c *Client, args [][]byte) {
 		if isBit {
 			total <<= 3
 		}
-		start, end = bitRange(start, end, total)
+		start, end = clampRange(start, end, total)
 	default:
 		c.Error(errSyntax)
 		return
