@@ -519,14 +519,15 @@ func (e *Engine) keyModified(c *Client, db *keyspace.DB, key []byte) {
 }
 
 // Cron runs periodic housekeeping hz times a second: pending memory
-// re-measures, evictions a command round left unfinished, the memory peak,
-// the instantaneous rates and the Go runtime's memory limit. Called
-// without Mu held.
+// re-measures, key index rehashing, evictions a command round left
+// unfinished, the memory peak, the instantaneous rates and the Go
+// runtime's memory limit. Called without Mu held.
 func (e *Engine) Cron() {
 	e.Mu.Lock()
 	defer e.Mu.Unlock()
 	now := time.Now()
 	e.Store.RemeasureDirty(now.Add(time.Millisecond))
+	e.Store.Rehash(time.Now().Add(time.Millisecond))
 	if e.Cfg.MaxMemory > 0 && (e.evict.running || e.UsedMemory() > e.Cfg.MaxMemory) {
 		e.performEvictions(now)
 	}

@@ -2,39 +2,26 @@ package keyspace
 
 import (
 	"math/rand/v2"
+	"time"
 )
 
-// Entry is one key of a keyspace.
-type Entry struct {
-	Key   string
-	Value Value
-	// Expire is the absolute expiry time in Unix milliseconds, 0 for none.
-	Expire int64
-	// Access is the LRU clock (seconds) or, under an LFU policy, the
-	// LFU counter and decay time, as Redis keeps them in robj.lru.
-	Access uint32
-	idx    int32  // position in DB.keys
-	snap   uint32 // epoch of the last snapshot that captured (or excluded) it
-	vidx   int32  // position in DB.volatile, -1 when the key has no TTL
-	// mem is what the entry is charged in the store's memory account (in
-	// 8-byte units) and memTouch counts modifications since it was last
-	// measured (memory.go).
-	mem      uint32
-	memTouch uint32
-}
-
-// DB is one keyspace: a key → entry index plus two dense slices that give
-// O(1) random sampling (RANDOMKEY, eviction, active expiry) and a SCAN
-// cursor that survives growth and deletion.
+// DB is one keyspace: a key → entry index, a dense slice of the entries
+// that gives O(1) random sampling (RANDOMKEY, eviction) and a SCAN cursor
+// that survives growth and deletion, and an index of the keys with a TTL
+// (sampled by active expiry).
 type DB struct {
 	Name string
 	// ID is the numeric index for numbered keyspaces, -1 for named ones.
-	ID       int
-	dict     index
-	keys     []*Entry
-	volatile []*Entry
+	ID   int
+	dict index
+	keys []*Entry
+	// charges[i] is what keys[i] is charged in the memory account, in
+	// memUnit units (memory.go).
+	charges  []uint32
+	volatile index
 	store    *Store
-	mem      dbMem // what the map and key lists are charged (memory.go)
+	mem      dbMem  // what the index and key lists are charged (memory.go)
+	snap     dbSnap // the open snapshot's marks (snapshot.go)
 }
 
 // Store holds every keyspace of a server.
@@ -124,15 +111,43 @@ func (s *Store) Swap(a, b *DB) {
 	b.captureAll()
 	a.dict, b.dict = b.dict, a.dict
 	a.keys, b.keys = b.keys, a.keys
+	a.charges, b.charges = b.charges, a.charges
 	a.volatile, b.volatile = b.volatile, a.volatile
 	a.mem, b.mem = b.mem, a.mem
+	a.snap, b.snap = b.snap, a.snap
+	// Big values waiting to be re-measured now belong to the other keyspace.
+	for e, mark := range s.mem.dirty {
+		switch mark.db {
+		case a:
+			mark.db = b
+		case b:
+			mark.db = a
+		}
+		s.mem.dirty[e] = mark
+	}
+}
+
+// Rehash moves keys of growing key indexes to their new tables until the
+// deadline passes (writes move them too, a few at a time), as Redis's
+// active rehashing in its cron. It reports whether work remains.
+func (s *Store) Rehash(deadline time.Time) bool {
+	left := false
+	s.EachDB(func(db *DB) {
+		for _, x := range [...]*index{&db.dict, &db.volatile} {
+			for x.migrating() && time.Now().Before(deadline) {
+				x.migrate(1024)
+			}
+			left = left || x.migrating()
+		}
+	})
+	return left
 }
 
 // Len is the number of keys, expired-but-not-yet-reclaimed ones included.
 func (db *DB) Len() int { return db.dict.Len() }
 
 // Expires is the number of keys with a TTL.
-func (db *DB) Expires() int { return len(db.volatile) }
+func (db *DB) Expires() int { return db.volatile.Len() }
 
 // Peek returns the entry without checking expiry or touching access time.
 func (db *DB) Peek(key []byte) *Entry {
@@ -179,29 +194,30 @@ func (db *DB) Set(key []byte, v Value, keepTTL bool) *Entry {
 			db.store.OnDelete(db, e.Key)
 		}
 		e.Value = v
-		db.store.charge(e)
+		db.charge(e)
 		if !keepTTL {
 			db.setExpire(e, 0)
 		}
 		return e
 	}
-	return db.Add(string(key), v)
+	return db.add(newEntry(key), v)
 }
 
 // Add inserts a new key, which must not exist.
-func (db *DB) Add(key string, v Value) *Entry {
-	e := &Entry{Key: key, Value: v, idx: int32(len(db.keys)), vidx: -1}
-	if s := db.store.snap; s != nil {
-		e.snap = s.epoch // created after the snapshot began: not part of it
-	}
+func (db *DB) Add(key string, v Value) *Entry { return db.add(newEntry(key), v) }
+
+func (db *DB) add(e *Entry, v Value) *Entry {
+	e.Value, e.idx = v, int32(len(db.keys))
 	if db.store.NewAccess != nil {
 		e.Access = db.store.NewAccess()
 	}
 	db.dict.add(e)
 	db.keys = append(db.keys, e)
+	db.charges = append(db.charges, 0)
+	db.snapAdded(e) // created after a snapshot began: not part of it
 	db.memAdd(e)
 	if db.store.OnAdd != nil {
-		db.store.OnAdd(db, key)
+		db.store.OnAdd(db, e.Key)
 	}
 	return e
 }
@@ -223,13 +239,16 @@ func (db *DB) Remove(e *Entry) { db.remove(e) }
 func (db *DB) remove(e *Entry) {
 	db.capture(e)
 	db.dict.remove(e)
-	last := db.keys[len(db.keys)-1]
-	db.keys[e.idx] = last
-	last.idx = e.idx
-	db.keys[len(db.keys)-1] = nil
-	db.keys = db.keys[:len(db.keys)-1]
 	db.setExpire(e, 0)
-	db.store.memRemove(e)
+	db.memRemove(e)
+	// Swap the last entry into the hole, with its charge and mark.
+	n := len(db.keys) - 1
+	last := db.keys[n]
+	db.keys[e.idx], db.charges[e.idx] = last, db.charges[n]
+	db.snapMoved(n, int(e.idx))
+	last.idx = e.idx
+	db.keys[n] = nil
+	db.keys, db.charges = db.keys[:n], db.charges[:n]
 	db.memLists()
 	if db.store.OnDelete != nil {
 		db.store.OnDelete(db, e.Key)
@@ -241,19 +260,15 @@ func (db *DB) SetExpire(e *Entry, ms int64) { db.setExpire(e, ms) }
 
 func (db *DB) setExpire(e *Entry, ms int64) {
 	db.capture(e)
+	had := e.Expire != 0
 	e.Expire = ms
 	switch {
-	case ms != 0 && e.vidx < 0:
-		e.vidx = int32(len(db.volatile))
-		db.volatile = append(db.volatile, e)
+	case ms != 0 && !had:
+		db.volatile.add(e)
 		db.memLists()
-	case ms == 0 && e.vidx >= 0:
-		last := db.volatile[len(db.volatile)-1]
-		db.volatile[e.vidx] = last
-		last.vidx = e.vidx
-		db.volatile[len(db.volatile)-1] = nil
-		db.volatile = db.volatile[:len(db.volatile)-1]
-		e.vidx = -1
+	case ms == 0 && had:
+		db.volatile.remove(e)
+		db.memLists()
 	}
 }
 
@@ -281,8 +296,9 @@ func (db *DB) Flush() int {
 		}
 	}
 	db.dict = index{}
-	db.keys = nil
-	db.volatile = nil
+	db.keys, db.charges = nil, nil
+	db.volatile = index{}
+	db.snapFlushed()
 	return n
 }
 
@@ -295,13 +311,10 @@ func (db *DB) RandomEntry() *Entry {
 	return db.keys[rand.IntN(len(db.keys))]
 }
 
-// RandomVolatile returns a random entry that has a TTL, or nil.
-func (db *DB) RandomVolatile() *Entry {
-	if len(db.volatile) == 0 {
-		return nil
-	}
-	return db.volatile[rand.IntN(len(db.volatile))]
-}
+// RandomVolatile returns a random entry that has a TTL, or nil. (Keys
+// after a run of free slots of the TTL index are likelier picks, as with
+// Redis's bucket sampling.)
+func (db *DB) RandomVolatile() *Entry { return db.volatile.random() }
 
 // Scan visits entries for a SCAN cursor. Cursor 0 starts an iteration; the
 // returned cursor continues it and is 0 when done. Keys are walked from the
@@ -338,14 +351,11 @@ func (db *DB) Each(fn func(e *Entry) bool) {
 // on while more than a quarter of a sample was expired and budget remains.
 // It returns the number of keys reclaimed and the number sampled.
 func (db *DB) ExpireCycle(now int64, samples int, budget func() bool) (expired, sampled int) {
-	for len(db.volatile) > 0 {
-		n := samples
-		if n > len(db.volatile) {
-			n = len(db.volatile)
-		}
+	for db.volatile.Len() > 0 {
+		n := min(samples, db.volatile.Len())
 		hit := 0
-		for i := 0; i < n && len(db.volatile) > 0; i++ {
-			e := db.volatile[rand.IntN(len(db.volatile))]
+		for i := 0; i < n && db.volatile.Len() > 0; i++ {
+			e := db.volatile.random()
 			sampled++
 			if e.Expire <= now {
 				db.expire(e)
@@ -377,12 +387,12 @@ func itoa(i int) string {
 // RandomVolatileSample returns the average remaining TTL (ms) of up to n
 // sampled keys with a TTL, as INFO keyspace's avg_ttl estimate.
 func (db *DB) RandomVolatileSample(n int, now int64) int64 {
-	if len(db.volatile) == 0 {
+	if db.volatile.Len() == 0 {
 		return 0
 	}
 	var sum, cnt int64
 	for i := 0; i < n; i++ {
-		e := db.volatile[rand.IntN(len(db.volatile))]
+		e := db.volatile.random()
 		if ttl := e.Expire - now; ttl > 0 {
 			sum += ttl
 			cnt++

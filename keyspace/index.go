@@ -25,6 +25,7 @@ package keyspace
 import (
 	"hash/maphash"
 	"math/bits"
+	"math/rand/v2"
 )
 
 const (
@@ -34,9 +35,10 @@ const (
 	// indexMaxDist bounds a slot's distance from home (it is kept in a
 	// byte); reaching it forces an immediate rebuild.
 	indexMaxDist = 250
-	// migrateSlots is how many old slots each insertion or deletion moves:
-	// the old table is empty long before the new one can fill.
-	migrateSlots = 8
+	// migrateSlots is how many occupied old slots each insertion or
+	// deletion moves: a migration is over after 1/16 as many writes as
+	// the old table held keys, long before the new table can fill.
+	migrateSlots = 16
 	// indexGroupBytes is a group of 8 slots with their metadata.
 	indexGroupBytes = 8*8 + 8*2
 )
@@ -286,6 +288,9 @@ func (x *index) migrate(n int) {
 	}
 }
 
+// migrating reports whether a migration is under way.
+func (x *index) migrating() bool { return x.migLeft != 0 }
+
 // rebuild rehashes every indexed entry, and extra (an entry a failed
 // insertion left out), into a new table at least twice the current size.
 // It only runs if keys cluster pathologically (a slot would sit more than
@@ -320,9 +325,32 @@ func (x *index) rebuild(extra *Entry) {
 	}
 }
 
-// bytes is what the index's tables hold.
-func (x *index) bytes() int64 {
-	return tableBytes(x.cur.n) + tableBytes(x.old.n)
+// random returns an indexed entry picked at random, or nil if there are
+// none: a random slot, then the first occupied one from there (entries
+// after free slots are likelier picks).
+func (x *index) random() *Entry {
+	n := x.Len()
+	if n == 0 {
+		return nil
+	}
+	t := &x.cur
+	if rand.IntN(n) < x.old.count {
+		t = &x.old
+	}
+	for i := rand.IntN(t.n); ; {
+		if e := t.slot(i); e != nil {
+			return e
+		}
+		if i++; i == t.n {
+			i = 0
+		}
+	}
 }
+
+// bytes is what the index is charged: its current table. A table being
+// migrated away is transient and is not charged, so the charge only grows
+// with the keyspace, as the Go map's did; it does not drop when a
+// migration ends, which would let in keys maxmemory had no room for.
+func (x *index) bytes() int64 { return tableBytes(x.cur.n) }
 
 func tableBytes(slots int) int64 { return AllocSize(slots / 8 * indexGroupBytes) }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"time"
 )
 
 // checkIndex verifies the index against a model map, and its own
@@ -115,7 +116,7 @@ func TestIndexMigratesIncrementally(t *testing.T) {
 	if most > 128 {
 		t.Fatalf("an add moved %d slots at once", most)
 	}
-	if migrating < 200000/10 {
+	if migrating < 200000/(4*migrateSlots) {
 		t.Fatalf("only %d adds ran during a migration", migrating)
 	}
 	if x.Len() != 200000 {
@@ -218,4 +219,23 @@ func BenchmarkIndexAdd(b *testing.B) {
 			}
 		}
 	})
+}
+
+// Store.Rehash finishes migrations without writes.
+func TestRehashFinishesMigration(t *testing.T) {
+	s := NewStore(1)
+	db := s.Numbered(0)
+	for i := 0; db.Len() < 1000 || !db.dict.migrating(); i++ {
+		db.Add(fmt.Sprint(i), NewString(nil))
+	}
+	for s.Rehash(time.Now().Add(time.Second)) {
+	}
+	if db.dict.migrating() || db.dict.old.n != 0 {
+		t.Fatalf("migration left: %d slots", db.dict.migLeft)
+	}
+	model := map[string]bool{}
+	for _, e := range db.keys {
+		model[e.Key] = false
+	}
+	checkDB(t, db, model)
 }

@@ -2,11 +2,10 @@ package keyspace
 
 // Memory accounting: the store keeps a running total of the bytes its keys
 // and values hold, updated as keys come and go, so used_memory and the
-// maxmemory check cost nothing per command. Each entry remembers what it
-// was charged (Entry.mem) so it can be refunded exactly when it goes; each
-// keyspace is charged separately for its key map and key lists, following
-// how they grow (they never shrink: Go maps and slices keep their
-// capacity).
+// maxmemory check cost nothing per command. Each keyspace remembers what
+// each entry was charged (DB.charges) so it can be refunded exactly when it
+// goes; each keyspace is charged separately for its key index and key
+// lists, following how they grow (they never shrink).
 //
 // Values changed in place (HSET on an existing hash, RPUSH, APPEND …) are
 // re-measured when the engine reports the key modified (Modified). Measuring
@@ -23,8 +22,6 @@ import (
 )
 
 const (
-	// entryBytes is what the allocator hands out for an Entry.
-	entryBytes = 64
 	// stringHeaderBytes is the allocation of a String struct.
 	stringHeaderBytes = 32
 	// ptrBytes is a slot of DB.keys or DB.volatile.
@@ -37,7 +34,7 @@ const (
 	smallValueBytes = 2048
 	// remeasureBytesPerTouch sets how often a big value is re-measured.
 	remeasureBytesPerTouch = 256
-	// memUnit is the granularity of Entry.mem (a uint32): 8 bytes, so one
+	// memUnit is the granularity of DB.charges (uint32s): 8 bytes, so one
 	// entry may be charged up to 32 GiB.
 	memUnit = 8
 )
@@ -45,15 +42,27 @@ const (
 // memAccount is the store's running total and its pending re-measures.
 type memAccount struct {
 	used      int64
-	dirty     map[*Entry]*DB
+	dirty     map[*Entry]dirtyMark
 	lastAdded *Entry
+}
+
+// dirtyMark is a big value waiting to be re-measured: its keyspace and
+// the modifications since it was last measured.
+type dirtyMark struct {
+	db      *DB
+	touches uint32
 }
 
 // dbMem is what a keyspace is charged for its structure.
 type dbMem struct {
-	dict    int64 // bytes charged for the key index
-	keysCap int   // capacity charged for DB.keys
-	volCap  int   // capacity charged for DB.volatile
+	dict       int64 // bytes charged for the key index
+	volatile   int64 // bytes charged for the TTL index
+	keysCap    int   // capacity charged for DB.keys
+	chargesCap int   // capacity charged for DB.charges
+}
+
+func (m *dbMem) total() int64 {
+	return m.dict + m.volatile + int64(m.keysCap)*ptrBytes + int64(m.chargesCap)*4
 }
 
 // UsedMemory is the bytes held by every keyspace's keys and values, by
@@ -69,18 +78,18 @@ func (s *Store) LastAdded() *Entry { return s.mem.lastAdded }
 func (s *Store) ResetLastAdded() { s.mem.lastAdded = nil }
 
 // EntryMemory is what a key costs: its entry, name and value, and its
-// share of the keyspace's map and key list (MEMORY USAGE).
-func EntryMemory(e *Entry) int64 { return entryCost(e) + dictShareBytes + ptrBytes }
+// share of the keyspace's index and key lists (MEMORY USAGE).
+func EntryMemory(e *Entry) int64 { return entryCost(e) + dictShareBytes + ptrBytes + 4 }
 
 // Overhead is what db costs beyond its keys' names and values: the entries,
-// the map and the key list (main), and the list of keys with a TTL.
+// the index and the key lists (main), and the index of keys with a TTL.
 func (db *DB) Overhead() (main, expires int64) {
-	return int64(len(db.keys))*entryBytes + db.mem.dict + int64(db.mem.keysCap)*ptrBytes,
-		int64(db.mem.volCap) * ptrBytes
+	m := &db.mem
+	return int64(len(db.keys))*entryBytes + m.total() - m.volatile, m.volatile
 }
 
 func entryCost(e *Entry) int64 {
-	return entryBytes + AllocSize(len(e.Key)) + ValueMemory(e.Value)
+	return entryAlloc(len(e.Key)) + ValueMemory(e.Value)
 }
 
 // MapBytes models a Go map (swiss table) that holds n entries whose key and
@@ -160,48 +169,44 @@ func ValueMemory(v Value) int64 {
 	}
 }
 
-func (s *Store) charge(e *Entry) {
+// charge re-measures e, an entry of db, and updates the account.
+func (db *DB) charge(e *Entry) {
 	c := entryCost(e)
 	units := (c + memUnit - 1) / memUnit
 	if units > 1<<32-1 {
 		units = 1<<32 - 1
 	}
-	s.mem.used += units*memUnit - int64(e.mem)*memUnit
-	e.mem = uint32(units)
+	p := &db.charges[e.idx]
+	db.store.mem.used += units*memUnit - int64(*p)*memUnit
+	*p = uint32(units)
 }
+
+// charged is what e, an entry of db, is charged now.
+func (db *DB) charged(e *Entry) int64 { return int64(db.charges[e.idx]) * memUnit }
 
 // memAdd charges a new entry and whatever its keyspace grew by.
 func (db *DB) memAdd(e *Entry) {
-	s := db.store
-	s.charge(e)
-	s.mem.lastAdded = e
+	db.charge(e)
+	db.store.mem.lastAdded = e
 	db.memLists()
 }
 
-// memLists charges growth of the key index and lists.
+// memLists charges growth of the key indexes and lists.
 func (db *DB) memLists() {
 	m := &db.mem
-	if b := db.dict.bytes(); b != m.dict {
-		db.store.mem.used += b - m.dict
-		m.dict = b
-	}
-	if c := cap(db.keys); c != m.keysCap {
-		db.store.mem.used += int64(c-m.keysCap) * ptrBytes
-		m.keysCap = c
-	}
-	if c := cap(db.volatile); c != m.volCap {
-		db.store.mem.used += int64(c-m.volCap) * ptrBytes
-		m.volCap = c
-	}
+	old := m.total()
+	m.dict, m.volatile = db.dict.bytes(), db.volatile.bytes()
+	m.keysCap, m.chargesCap = cap(db.keys), cap(db.charges)
+	db.store.mem.used += m.total() - old
 }
 
-// memRemove refunds a removed entry.
-func (s *Store) memRemove(e *Entry) {
-	s.mem.used -= int64(e.mem) * memUnit
-	e.mem = 0
-	if e.memTouch != 0 {
+// memRemove refunds e, an entry of db that is being removed.
+func (db *DB) memRemove(e *Entry) {
+	s := db.store
+	s.mem.used -= db.charged(e)
+	db.charges[e.idx] = 0
+	if len(s.mem.dirty) != 0 {
 		delete(s.mem.dirty, e)
-		e.memTouch = 0
 	}
 	if s.mem.lastAdded == e {
 		s.mem.lastAdded = nil
@@ -211,13 +216,11 @@ func (s *Store) memRemove(e *Entry) {
 // memFlush refunds every entry of db and its structure, which FLUSHDB
 // replaces with empty ones.
 func (db *DB) memFlush() {
-	s := db.store
 	for _, e := range db.keys {
-		s.memRemove(e)
+		db.memRemove(e)
 	}
-	m := &db.mem
-	s.mem.used -= m.dict + int64(m.keysCap+m.volCap)*ptrBytes
-	*m = dbMem{}
+	db.store.mem.used -= db.mem.total()
+	db.mem = dbMem{}
 }
 
 // Modified re-measures key's entry after an in-place change (cheaply, see
@@ -228,23 +231,22 @@ func (db *DB) Modified(key []byte) *Entry {
 		return nil
 	}
 	s := db.store
-	if _, str := e.Value.(*String); str || int64(e.mem)*memUnit <= smallValueBytes {
-		s.charge(e)
+	if _, str := e.Value.(*String); str || db.charged(e) <= smallValueBytes {
+		db.charge(e)
 		return e
 	}
-	e.memTouch++
-	if int64(e.memTouch)*remeasureBytesPerTouch >= int64(e.mem)*memUnit {
-		s.charge(e)
+	mark := s.mem.dirty[e]
+	mark.touches++
+	if int64(mark.touches)*remeasureBytesPerTouch >= db.charged(e) {
+		db.charge(e)
 		delete(s.mem.dirty, e)
-		e.memTouch = 0
 		return e
 	}
-	if e.memTouch == 1 {
-		if s.mem.dirty == nil {
-			s.mem.dirty = make(map[*Entry]*DB)
-		}
-		s.mem.dirty[e] = db
+	if s.mem.dirty == nil {
+		s.mem.dirty = make(map[*Entry]dirtyMark)
 	}
+	mark.db = db
+	s.mem.dirty[e] = mark
 	return e
 }
 
@@ -252,9 +254,8 @@ func (db *DB) Modified(key []byte) *Entry {
 // measure, until the deadline passes. It returns how many remain.
 func (s *Store) RemeasureDirty(deadline time.Time) int {
 	n := 0
-	for e := range s.mem.dirty {
-		s.charge(e)
-		e.memTouch = 0
+	for e, mark := range s.mem.dirty {
+		mark.db.charge(e)
 		delete(s.mem.dirty, e)
 		n++
 		if n%16 == 0 && time.Now().After(deadline) {
@@ -271,11 +272,11 @@ func (s *Store) Recount() int64 {
 	s.mem.dirty = nil
 	s.EachDB(func(db *DB) {
 		for _, e := range db.keys {
-			e.mem, e.memTouch = 0, 0
-			s.charge(e)
+			db.charges[e.idx] = 0
+			db.charge(e)
 		}
-		db.mem = dbMem{dict: db.dict.bytes(), keysCap: cap(db.keys), volCap: cap(db.volatile)}
-		s.mem.used += db.mem.dict + int64(db.mem.keysCap+db.mem.volCap)*ptrBytes
+		db.mem = dbMem{}
+		db.memLists()
 	})
 	return s.mem.used
 }
@@ -284,7 +285,7 @@ func (s *Store) Recount() int64 {
 // eviction candidate may have been deleted, or replaced by a new key of the
 // same name, since it was sampled).
 // A removed entry is in no key list, so checking its slot is enough (and
-// cheaper than a map lookup).
+// cheaper than an index lookup).
 func (db *DB) Holds(e *Entry) bool {
 	return e.idx >= 0 && int(e.idx) < len(db.keys) && db.keys[e.idx] == e
 }

@@ -8,10 +8,40 @@ import (
 	"unsafe"
 )
 
-// The accounting fields must not push Entry past its 64-byte size class.
+// Entry stays in the 48-byte size class, and an entry with its key costs
+// what entryAlloc says.
 func TestEntryFitsSizeClass(t *testing.T) {
-	if n := unsafe.Sizeof(Entry{}); n > entryBytes {
+	if n := unsafe.Sizeof(Entry{}); n != entryBytes {
 		t.Fatalf("Entry is %d bytes, accounted as %d", n, entryBytes)
+	}
+	for _, c := range []struct {
+		n    int
+		want uintptr
+	}{{1, unsafe.Sizeof(entry16{})}, {16, unsafe.Sizeof(entry16{})}, {17, unsafe.Sizeof(entry32{})},
+		{48, unsafe.Sizeof(entry48{})}, {64, unsafe.Sizeof(entry64{})}, {80, unsafe.Sizeof(entry80{})}} {
+		if got := entryAlloc(c.n); got != AllocSize(int(c.want)) {
+			t.Errorf("entryAlloc(%d) = %d, want %d", c.n, got, AllocSize(int(c.want)))
+		}
+	}
+}
+
+// Keys of every length round-trip through their entries, inline or not.
+func TestNewEntryKeys(t *testing.T) {
+	for n := 0; n <= 200; n++ {
+		k := make([]byte, n)
+		for i := range k {
+			k[i] = byte(n + i)
+		}
+		a, b := newEntry(k), newEntry(string(k))
+		if a.Key != string(k) || b.Key != string(k) {
+			t.Fatalf("%d-byte key stored as %q / %q", n, a.Key, b.Key)
+		}
+		if n > 0 {
+			k[0]++ // the entry holds a copy
+			if a.Key == string(k) {
+				t.Fatalf("%d-byte key shares the caller's buffer", n)
+			}
+		}
 	}
 }
 
@@ -95,7 +125,7 @@ func TestModifiedBigValueAmortised(t *testing.T) {
 	if s.UsedMemory() != charged {
 		t.Fatalf("big value re-measured on its first change")
 	}
-	if e.memTouch != 1 || s.mem.dirty[e] != db {
+	if mark := s.mem.dirty[e]; mark.touches != 1 || mark.db != db {
 		t.Fatal("big value not queued for re-measure")
 	}
 	if left := s.RemeasureDirty(time.Now().Add(time.Second)); left != 0 {
@@ -108,13 +138,13 @@ func TestModifiedBigValueAmortised(t *testing.T) {
 		t.Fatalf("total %d, recount %d", got, want)
 	}
 	// Enough changes trigger a re-measure without the periodic task.
-	size := int64(e.mem) * memUnit
+	size := db.charged(e)
 	touches := int(size/remeasureBytesPerTouch) + 1
 	for i := 0; i < touches; i++ {
 		h.Set([]byte(fmt.Sprintf("more:%d", i)), []byte("v"))
 		db.Modified([]byte("h"))
 	}
-	if int64(e.mem)*memUnit <= size {
+	if db.charged(e) <= size {
 		t.Fatalf("value not re-measured after %d changes", touches)
 	}
 	db.Delete([]byte("h"), 0)

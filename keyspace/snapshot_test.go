@@ -90,3 +90,72 @@ func TestSnapshotFlushAndSwapCaptureFirst(t *testing.T) {
 		t.Fatalf("captured %v", got)
 	}
 }
+
+// A snapshot abandoned half way leaves no marks behind: the next one
+// captures every key once.
+func TestSnapshotAfterAbandonedOne(t *testing.T) {
+	s := NewStore(1)
+	db := s.Numbered(0)
+	for i := 0; i < 300; i++ {
+		db.Add(fmt.Sprint(i), NewString([]byte("v")))
+	}
+	s.BeginSnapshot(func(*DB, *Entry) {})
+	db.SnapshotStep(-1, 100)
+	db.Peek([]byte("5"))
+	s.EndSnapshot()
+	got := map[string]int{}
+	s.BeginSnapshot(func(d *DB, e *Entry) { got[e.Key]++ })
+	for c := -1; ; {
+		if c = db.SnapshotStep(c, 64); c == 0 {
+			break
+		}
+	}
+	s.EndSnapshot()
+	if len(got) != 300 {
+		t.Fatalf("captured %d keys, want 300", len(got))
+	}
+	for k, n := range got {
+		if n != 1 {
+			t.Fatalf("%s captured %d times", k, n)
+		}
+	}
+}
+
+// Keys of a keyspace created during a snapshot, and keys added after it
+// began, are not part of it; SWAPDB of keyspaces of different sizes moves
+// their marks along.
+func TestSnapshotNewKeyspaceAndSwap(t *testing.T) {
+	s := NewStore(2)
+	a, b := s.Numbered(0), s.Numbered(1)
+	for i := 0; i < 200; i++ {
+		a.Add(fmt.Sprint("a", i), NewString([]byte("1")))
+	}
+	b.Add("b", NewString([]byte("2")))
+	got := map[string]bool{}
+	s.BeginSnapshot(func(d *DB, e *Entry) {
+		if got[e.Key] {
+			t.Fatalf("%s captured twice", e.Key)
+		}
+		got[e.Key] = true
+	})
+	named := s.Named("late", true)
+	named.Add("late-key", NewString([]byte("x")))
+	named.Peek([]byte("late-key"))
+	a.Add("a-late", NewString([]byte("x")))
+	s.Swap(a, b)
+	b.Add("b-late", NewString([]byte("x")))
+	for i := 0; i < 200; i += 7 {
+		b.Delete([]byte(fmt.Sprint("a", i)), 0)
+	}
+	for _, d := range []*DB{a, b, named} {
+		for c := -1; ; {
+			if c = d.SnapshotStep(c, 16); c == 0 {
+				break
+			}
+		}
+	}
+	s.EndSnapshot()
+	if len(got) != 201 || !got["b"] || !got["a0"] || got["late-key"] || got["a-late"] || got["b-late"] {
+		t.Fatalf("captured %d keys: %v", len(got), got)
+	}
+}
