@@ -360,3 +360,170 @@ func cmdConfigHelp(c *Client, args [][]byte) {
 func (e *Engine) configChanged() {
 	e.opsConfigChanged()
 }
+
+// keyWithFlags is a key argument and the flags of the key spec it matched.
+type keyWithFlags struct {
+	key   []byte
+	flags []string
+}
+
+// keysFromSpecs finds key arguments with Redis's key-spec algorithm
+// (getKeysUsingKeySpecs): each spec's begin_search (index or keyword)
+// and find_keys (range or keynum) over args.
+func keysFromSpecs(s *Spec, args [][]byte) ([]keyWithFlags, bool) {
+	info := s.infoNode()
+	if len(info.kids) < 9 {
+		return nil, false
+	}
+	num := func(n *node, path ...string) int {
+		for _, p := range path {
+			n = n.field(p)
+		}
+		if n == nil {
+			return 0
+		}
+		return int(n.num)
+	}
+	var out []keyWithFlags
+	for _, spec := range info.kids[8].kids {
+		var flags []string
+		if f := spec.field("flags"); f != nil {
+			for _, k := range f.kids {
+				flags = append(flags, k.str)
+			}
+		}
+		bs, fk := spec.field("begin_search"), spec.field("find_keys")
+		if bs == nil || fk == nil {
+			continue
+		}
+		first := -1
+		switch bs.field("type").str {
+		case "index":
+			first = num(bs, "spec", "index")
+		case "keyword":
+			kw := bs.field("spec").field("keyword").str
+			from := num(bs, "spec", "startfrom")
+			step, start, end := 1, from, len(args)
+			if from < 0 {
+				step, start, end = -1, len(args)+from, 0
+			}
+			for i := start; i != end && i >= 1 && i < len(args); i += step {
+				if strings.EqualFold(string(args[i]), kw) {
+					first = i + 1
+					break
+				}
+			}
+		}
+		if first < 1 || first >= len(args) {
+			continue
+		}
+		last, step := first, 1
+		switch fk.field("type").str {
+		case "range":
+			lk, limit := num(fk, "spec", "lastkey"), num(fk, "spec", "limit")
+			step = max(num(fk, "spec", "keystep"), 1)
+			if lk >= 0 {
+				last = first + lk
+			} else if limit <= 1 {
+				last = len(args) + lk
+			} else {
+				last = first + (len(args)-1-first)/limit
+			}
+		case "keynum":
+			idx := first + num(fk, "spec", "keynumidx")
+			if idx >= len(args) {
+				return nil, false
+			}
+			n, err := strconv.Atoi(string(args[idx]))
+			if err != nil || n < 0 {
+				return nil, false
+			}
+			step = max(num(fk, "spec", "keystep"), 1)
+			first = first + num(fk, "spec", "firstkey")
+			last = first + (n-1)*step
+		default:
+			continue
+		}
+		if last >= len(args) {
+			return nil, false
+		}
+		for i := first; i <= last; i += step {
+			out = append(out, keyWithFlags{args[i], flags})
+		}
+	}
+	return out, true
+}
+
+func cmdCommandGetkeysandflags(c *Client, args [][]byte) {
+	s := Lookup(args[2])
+	if s == nil {
+		c.Error("ERR Invalid command specified")
+		return
+	}
+	cmdArgs := args[2:]
+	if len(s.Subs) > 0 && len(cmdArgs) > 1 {
+		if sub := s.lookupSub(cmdArgs[1]); sub != nil {
+			s = sub
+		}
+	}
+	if !arityOK(s.Arity, len(cmdArgs)) {
+		c.Error("ERR Invalid number of arguments specified for command")
+		return
+	}
+	keys, ok := keysFromSpecs(s, cmdArgs)
+	if !ok || len(keys) == 0 {
+		if len(s.infoNode().kids) > 8 && len(s.infoNode().kids[8].kids) == 0 {
+			c.Error("ERR The command has no key arguments")
+		} else {
+			c.Error("ERR Invalid arguments specified for command")
+		}
+		return
+	}
+	variableKeyFlags(s, cmdArgs, keys)
+	c.Array(len(keys))
+	for _, k := range keys {
+		c.Array(2)
+		c.Bulk(k.key)
+		c.Set(len(k.flags))
+		for _, f := range k.flags {
+			c.Simple(f)
+		}
+	}
+}
+
+// variableKeyFlags resolves the key specs marked variable_flags as Redis's
+// getkeys procedures do: SET without GET only overwrites, BITFIELD with
+// only GET subcommands only reads.
+func variableKeyFlags(s *Spec, args [][]byte, keys []keyWithFlags) {
+	has := func(word string) bool {
+		for _, a := range args[2:] {
+			if strings.EqualFold(string(a), word) {
+				return true
+			}
+		}
+		return false
+	}
+	for i := range keys {
+		variable := false
+		for _, f := range keys[i].flags {
+			variable = variable || f == "variable_flags"
+		}
+		if !variable {
+			continue
+		}
+		switch s.FullName {
+		case "set":
+			if has("get") {
+				keys[i].flags = []string{"RW", "access", "update"}
+			} else {
+				keys[i].flags = []string{"OW", "update"}
+			}
+		case "bitfield":
+			if has("set") || has("incrby") {
+				keys[i].flags = []string{"RW", "access", "update"}
+			} else {
+				keys[i].flags = []string{"RO", "access"}
+			}
+		}
+	}
+}

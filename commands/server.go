@@ -20,6 +20,7 @@ var serverCommands = []*Spec{
 		{Name: "docs", Run: cmdCommandDocs},
 		{Name: "list", Run: cmdCommandList},
 		{Name: "getkeys", Run: cmdCommandGetkeys},
+		{Name: "getkeysandflags", Run: cmdCommandGetkeysandflags},
 		{Name: "help", Run: cmdCommandHelp},
 	}},
 	{Name: "config", Subs: []*Spec{

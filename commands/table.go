@@ -55,7 +55,7 @@ func buildTable() map[string]*Spec {
 		connectionCommands, serverCommands, keyCommands, stringCommands,
 		bitmapCommands, hllCommands, hashCommands, listCommands, setCommands,
 		zsetCommands, geoCommands, sortCommands, streamCommands, tauCommands,
-		txCommands, scriptingCommands, pubsubCommands, clusterCommands,
+		txCommands, scriptingCommands, pubsubCommands, clusterCommands, aclCommands,
 		opsCommands,
 	}
 	t := make(map[string]*Spec)
