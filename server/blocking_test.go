@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"sundial/internal/testserver"
-	"sundial/keyspace"
 )
 
 // Blocking list commands with several concurrent clients. Each scenario
@@ -135,6 +134,51 @@ func blExpect(t *testing.T, what, got, want string) {
 	}
 }
 
+// blTimeout is a blocking command expected to time out after about min.
+type blTimeout struct {
+	args []string
+	min  time.Duration
+}
+
+// blExpectTimeouts runs each command on a new connection and checks that
+// it answers a null array after its timeout (within 900 ms more).
+func blExpectTimeouts(t *testing.T, tg blTarget, cases []blTimeout) {
+	t.Helper()
+	for _, tc := range cases {
+		c := blDial(t, tg.addr, 2)
+		start := time.Now()
+		got := blDo(t, c, tc.args...)
+		took := time.Since(start)
+		blExpect(t, strings.Join(tc.args, " "), got, "*-1\r\n")
+		if took < tc.min || took > tc.min+900*time.Millisecond {
+			t.Errorf("%v timed out after %v, want about %v", tc.args, took, tc.min)
+		}
+	}
+}
+
+// blReadAll reads one reply from each connection concurrently (blocked
+// waiters served in any order); the returned function waits for them all
+// and gives the replies in connection order.
+func blReadAll(t *testing.T, conns []*testserver.Conn) func() []string {
+	var wg sync.WaitGroup
+	got := make([]string, len(conns))
+	for i, c := range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, err := c.ReadRaw()
+			if err != nil {
+				t.Errorf("waiter %d: %v", i, err)
+			}
+			got[i] = r
+		}()
+	}
+	return func() []string {
+		wg.Wait()
+		return got
+	}
+}
+
 func TestBlockingFIFO(t *testing.T) {
 	blEach(t, func(t *testing.T, tg blTarget, ctl *testserver.Conn) {
 		var waiters []*testserver.Conn
@@ -170,10 +214,7 @@ func TestBlockingFIFOAcrossCommands(t *testing.T) {
 
 func TestBlockingTimeouts(t *testing.T) {
 	blEach(t, func(t *testing.T, tg blTarget, ctl *testserver.Conn) {
-		for _, tc := range []struct {
-			args []string
-			min  time.Duration
-		}{
+		blExpectTimeouts(t, tg, []blTimeout{
 			{[]string{"BLPOP", "k", "0.1"}, 100 * time.Millisecond},
 			{[]string{"BRPOP", "a", "b", "0.05"}, 50 * time.Millisecond},
 			{[]string{"BLMOVE", "k", "d", "LEFT", "LEFT", ".2"}, 200 * time.Millisecond},
@@ -182,16 +223,7 @@ func TestBlockingTimeouts(t *testing.T) {
 			{[]string{"BLPOP", "k", "1"}, time.Second},
 			{[]string{"BLPOP", "k", "0.0001"}, 0},
 			{[]string{"BLPOP", "k", "1e-30"}, 0},
-		} {
-			c := blDial(t, tg.addr, 2)
-			start := time.Now()
-			got := blDo(t, c, tc.args...)
-			took := time.Since(start)
-			blExpect(t, strings.Join(tc.args, " "), got, "*-1\r\n")
-			if took < tc.min || took > tc.min+900*time.Millisecond {
-				t.Errorf("%v timed out after %v, want about %v", tc.args, took, tc.min)
-			}
-		}
+		})
 		// RESP3 timeouts are nulls.
 		c3 := blDial(t, tg.addr, 3)
 		blExpect(t, "resp3 timeout", blDo(t, c3, "BLPOP", "k", "0.01"), "_\r\n")
@@ -392,23 +424,11 @@ func TestBlockingManyWaiters(t *testing.T) {
 		for i := 0; i < n; i++ {
 			conns = append(conns, blBlock(t, tg, ctl, i+1, "BRPOP", "q", "0"))
 		}
-		var wg sync.WaitGroup
-		got := make([]string, n)
-		for i, c := range conns {
-			wg.Add(1)
-			go func(i int, c *testserver.Conn) {
-				defer wg.Done()
-				r, err := c.ReadRaw()
-				if err != nil {
-					t.Errorf("waiter %d: %v", i, err)
-				}
-				got[i] = r
-			}(i, c)
-		}
+		replies := blReadAll(t, conns)
 		for i := 0; i < n; i++ {
 			blDo(t, ctl, "LPUSH", "q", fmt.Sprint(i))
 		}
-		wg.Wait()
+		got := replies()
 		for i, r := range got {
 			blExpect(t, fmt.Sprint("waiter ", i), r, blArray("q", fmt.Sprint(i)))
 		}
@@ -418,73 +438,63 @@ func TestBlockingManyWaiters(t *testing.T) {
 
 // Writes are propagated in their deterministic, non-blocking forms.
 func TestListSetHashPropagation(t *testing.T) {
-	s, err := testserver.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Stop()
-	var mu sync.Mutex
-	var log []string
-	s.Engine.Mu.Lock()
-	s.Engine.Propagate = func(db *keyspace.DB, argv [][]byte) uint64 {
-		parts := make([]string, len(argv))
-		for i, a := range argv {
-			parts[i] = string(a)
-		}
-		mu.Lock()
-		log = append(log, strings.Join(parts, " "))
-		mu.Unlock()
-		return 0
-	}
-	s.Engine.Mu.Unlock()
-	ctl := blDial(t, s.Addr, 2)
-	tg := blTarget{name: "sundial", addr: s.Addr, blocked: blBlockedCount}
-	expectLog := func(step string, want ...string) {
-		t.Helper()
-		mu.Lock()
-		got := log
-		log = nil
-		mu.Unlock()
-		if strings.Join(got, "\n") != strings.Join(want, "\n") {
-			t.Errorf("%s: propagated\n%s\nwant\n%s", step, strings.Join(got, "\n"), strings.Join(want, "\n"))
-		}
-	}
+	rec, tg, ctl := propagationTarget(t)
 	w := blBlock(t, tg, ctl, 1, "BLPOP", "k", "0")
 	blDo(t, ctl, "RPUSH", "k", "a", "b")
 	blRead(t, w)
-	expectLog("blpop served", "RPUSH k a b", "LPOP k")
+	rec.expect(t, "blpop served", "RPUSH k a b", "LPOP k")
 	blDo(t, ctl, "BRPOP", "k", "0")
-	expectLog("brpop immediate", "RPOP k")
+	rec.expect(t, "brpop immediate", "RPOP k")
 	w = blBlock(t, tg, ctl, 1, "BLMOVE", "s", "d", "left", "right", "0")
 	blDo(t, ctl, "RPUSH", "s", "x")
 	blRead(t, w)
-	expectLog("blmove served", "RPUSH s x", "LMOVE s d left right")
+	rec.expect(t, "blmove served", "RPUSH s x", "LMOVE s d left right")
 	w = blBlock(t, tg, ctl, 1, "BRPOPLPUSH", "s", "d", "0")
 	blDo(t, ctl, "RPUSH", "s", "y")
 	blRead(t, w)
-	expectLog("brpoplpush served", "RPUSH s y", "RPOPLPUSH s d")
+	rec.expect(t, "brpoplpush served", "RPUSH s y", "RPOPLPUSH s d")
 	w = blBlock(t, tg, ctl, 1, "BLMPOP", "0", "1", "m", "RIGHT", "COUNT", "5")
 	blDo(t, ctl, "RPUSH", "m", "1", "2")
 	blRead(t, w)
-	expectLog("blmpop served", "RPUSH m 1 2", "RPOP m 2")
+	rec.expect(t, "blmpop served", "RPUSH m 1 2", "RPOP m 2")
 	blDo(t, ctl, "RPUSH", "m", "1", "2", "3")
 	blDo(t, ctl, "LMPOP", "1", "m", "LEFT", "COUNT", "2")
-	expectLog("lmpop", "RPUSH m 1 2 3", "LPOP m 2")
+	rec.expect(t, "lmpop", "RPUSH m 1 2 3", "LPOP m 2")
 	blDo(t, ctl, "LPOP", "nokey")
 	blDo(t, ctl, "LTRIM", "m", "0", "-1")
 	blDo(t, ctl, "SREM", "nokey", "a")
-	expectLog("no-op writes propagate nothing")
+	rec.expect(t, "no-op writes propagate nothing")
 	blDo(t, ctl, "SADD", "set", "1")
 	r := blDo(t, ctl, "SPOP", "set")
-	expectLog("spop", "SADD set 1", "SREM set "+strings.Split(r, "\r\n")[1])
+	rec.expect(t, "spop", "SADD set 1", "SREM set "+strings.Split(r, "\r\n")[1])
 	blDo(t, ctl, "SADD", "set", "1", "2", "3")
 	blDo(t, ctl, "SPOP", "set", "5")
-	expectLog("spop whole", "SADD set 1 2 3", "DEL set")
+	rec.expect(t, "spop whole", "SADD set 1 2 3", "DEL set")
 	blDo(t, ctl, "SADD", "set", "a", "b", "c")
 	r = blDo(t, ctl, "SPOP", "set", "2")
 	lines := strings.Split(r, "\r\n")
-	expectLog("spop count", "SADD set a b c", "SREM set "+lines[2]+" "+lines[4])
+	rec.expect(t, "spop count", "SADD set a b c", "SREM set "+lines[2]+" "+lines[4])
 	blDo(t, ctl, "HINCRBYFLOAT", "h", "f", "10.5")
 	blDo(t, ctl, "HINCRBYFLOAT", "h", "f", "0.1")
-	expectLog("hincrbyfloat", "HSET h f 10.5", "HSET h f 10.6")
+	rec.expect(t, "hincrbyfloat", "HSET h f 10.5", "HSET h f 10.6")
+}
+
+// propagationTarget starts a sundial whose propagated writes (what its
+// AOF would get) are recorded, with a control connection to drive it.
+func propagationTarget(t *testing.T) (*propRecorder, blTarget, *testserver.Conn) {
+	s := startWith(t)
+	rec := &propRecorder{}
+	s.Engine.Mu.Lock()
+	s.Engine.Propagate = rec.record
+	s.Engine.Mu.Unlock()
+	return rec, blTarget{name: "sundial", addr: s.Addr, blocked: blBlockedCount}, blDial(t, s.Addr, 2)
+}
+
+// expect checks the writes propagated since the last take, in order.
+func (r *propRecorder) expect(t *testing.T, step string, want ...string) {
+	t.Helper()
+	got := r.take()
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("%s: propagated\n%s\nwant\n%s", step, strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }

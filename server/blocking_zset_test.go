@@ -3,12 +3,10 @@ package server_test
 import (
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"sundial/internal/testserver"
-	"sundial/keyspace"
 )
 
 // Blocking sorted-set pops (BZPOPMIN, BZPOPMAX, BZMPOP) with concurrent
@@ -62,26 +60,14 @@ func TestBlockingZSetMixedCommands(t *testing.T) {
 
 func TestBlockingZSetTimeouts(t *testing.T) {
 	blEach(t, func(t *testing.T, tg blTarget, ctl *testserver.Conn) {
-		for _, tc := range []struct {
-			args []string
-			min  time.Duration
-		}{
+		blExpectTimeouts(t, tg, []blTimeout{
 			{[]string{"BZPOPMIN", "z", "0.1"}, 100 * time.Millisecond},
 			{[]string{"BZPOPMAX", "a", "b", "0.05"}, 50 * time.Millisecond},
 			{[]string{"BZMPOP", "0.1", "2", "a", "b", "MIN"}, 100 * time.Millisecond},
 			{[]string{"BZMPOP", ".2", "1", "a", "MAX", "COUNT", "3"}, 200 * time.Millisecond},
 			{[]string{"BZPOPMIN", "z", "0.0001"}, time.Millisecond},
 			{[]string{"BZPOPMAX", "z", "0.0009"}, time.Millisecond},
-		} {
-			c := blDial(t, tg.addr, 2)
-			start := time.Now()
-			got := blDo(t, c, tc.args...)
-			took := time.Since(start)
-			blExpect(t, strings.Join(tc.args, " "), got, "*-1\r\n")
-			if took < tc.min || took > tc.min+900*time.Millisecond {
-				t.Errorf("%v timed out after %v, want about %v", tc.args, took, tc.min)
-			}
-		}
+		})
 		c3 := blDial(t, tg.addr, 3)
 		blExpect(t, "resp3 timeout", blDo(t, c3, "BZPOPMIN", "z", "0.01"), "_\r\n")
 		blExpect(t, "resp3 bzmpop timeout", blDo(t, c3, "BZMPOP", "0.01", "1", "z", "MIN"), "_\r\n")
@@ -198,23 +184,11 @@ func TestBlockingZSetManyWaiters(t *testing.T) {
 			}
 			conns = append(conns, blBlock(t, tg, ctl, i+1, cmd, "q", "0"))
 		}
-		var wg sync.WaitGroup
-		got := make([]string, n)
-		for i, c := range conns {
-			wg.Add(1)
-			go func(i int, c *testserver.Conn) {
-				defer wg.Done()
-				r, err := c.ReadRaw()
-				if err != nil {
-					t.Errorf("waiter %d: %v", i, err)
-				}
-				got[i] = r
-			}(i, c)
-		}
+		replies := blReadAll(t, conns)
 		for i := 0; i < n; i++ {
 			blDo(t, ctl, "ZADD", "q", fmt.Sprint(i), fmt.Sprint("m", i))
 		}
-		wg.Wait()
+		got := replies()
 		for i, r := range got {
 			blExpect(t, fmt.Sprint("waiter ", i), r, bzPop("q", fmt.Sprint("m", i), fmt.Sprint(i)))
 		}
@@ -239,51 +213,21 @@ func TestBlockingZSetRESP3(t *testing.T) {
 
 // Pops are propagated in their deterministic, non-blocking forms.
 func TestZSetPropagation(t *testing.T) {
-	s, err := testserver.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Stop()
-	var mu sync.Mutex
-	var log []string
-	s.Engine.Mu.Lock()
-	s.Engine.Propagate = func(db *keyspace.DB, argv [][]byte) uint64 {
-		parts := make([]string, len(argv))
-		for i, a := range argv {
-			parts[i] = string(a)
-		}
-		mu.Lock()
-		log = append(log, strings.Join(parts, " "))
-		mu.Unlock()
-		return 0
-	}
-	s.Engine.Mu.Unlock()
-	ctl := blDial(t, s.Addr, 2)
-	tg := blTarget{name: "sundial", addr: s.Addr, blocked: blBlockedCount}
-	expectLog := func(step string, want ...string) {
-		t.Helper()
-		mu.Lock()
-		got := log
-		log = nil
-		mu.Unlock()
-		if strings.Join(got, "\n") != strings.Join(want, "\n") {
-			t.Errorf("%s: propagated\n%s\nwant\n%s", step, strings.Join(got, "\n"), strings.Join(want, "\n"))
-		}
-	}
+	rec, tg, ctl := propagationTarget(t)
 	w := blBlock(t, tg, ctl, 1, "BZPOPMIN", "z", "0")
 	blDo(t, ctl, "ZADD", "z", "1", "a", "2", "b")
 	blRead(t, w)
-	expectLog("bzpopmin served", "ZADD z 1 a 2 b", "ZPOPMIN z")
+	rec.expect(t, "bzpopmin served", "ZADD z 1 a 2 b", "ZPOPMIN z")
 	blDo(t, ctl, "BZPOPMAX", "z", "0")
-	expectLog("bzpopmax immediate", "ZPOPMAX z")
+	rec.expect(t, "bzpopmax immediate", "ZPOPMAX z")
 	w = blBlock(t, tg, ctl, 1, "BZMPOP", "0", "1", "m", "MAX", "COUNT", "5")
 	blDo(t, ctl, "ZADD", "m", "1", "x", "2", "y")
 	blRead(t, w)
-	expectLog("bzmpop served", "ZADD m 1 x 2 y", "ZPOPMAX m 5")
+	rec.expect(t, "bzmpop served", "ZADD m 1 x 2 y", "ZPOPMAX m 5")
 	blDo(t, ctl, "ZADD", "m", "1", "x", "2", "y", "3", "z")
 	blDo(t, ctl, "ZMPOP", "2", "nokey", "m", "MIN")
 	blDo(t, ctl, "BZMPOP", "0", "1", "m", "MIN", "COUNT", "3")
-	expectLog("zmpop", "ZADD m 1 x 2 y 3 z", "ZPOPMIN m 1", "ZPOPMIN m 3")
+	rec.expect(t, "zmpop", "ZADD m 1 x 2 y 3 z", "ZPOPMIN m 1", "ZPOPMIN m 3")
 	blDo(t, ctl, "ZPOPMIN", "nokey")
 	blDo(t, ctl, "ZPOPMIN", "m", "0")
 	blDo(t, ctl, "ZADD", "m", "XX", "1", "x")
@@ -292,12 +236,12 @@ func TestZSetPropagation(t *testing.T) {
 	blDo(t, ctl, "ZADD", "m", "1", "x")
 	blDo(t, ctl, "ZRANDMEMBER", "m", "-5")
 	blDo(t, ctl, "GEOADD", "g", "XX", "1", "2", "p")
-	expectLog("no-op writes propagate nothing", "ZADD m 1 x")
+	rec.expect(t, "no-op writes propagate nothing", "ZADD m 1 x")
 	blDo(t, ctl, "ZPOPMAX", "m", "3")
 	blDo(t, ctl, "GEOADD", "g", "CH", "13.361389", "38.115556", "Palermo")
 	blDo(t, ctl, "ZINCRBY", "z", "0.1", "a")
 	blDo(t, ctl, "ZUNIONSTORE", "u", "1", "g")
 	blDo(t, ctl, "ZRANGESTORE", "r", "g", "0", "-1")
-	expectLog("writes", "ZPOPMAX m 3", "ZADD g CH 3479099956230698 Palermo", "ZINCRBY z 0.1 a",
+	rec.expect(t, "writes", "ZPOPMAX m 3", "ZADD g CH 3479099956230698 Palermo", "ZINCRBY z 0.1 a",
 		"ZUNIONSTORE u 1 g", "ZRANGESTORE r g 0 -1")
 }
