@@ -34,38 +34,17 @@ type blockScript struct {
 
 func BS(name string, steps ...string) blockScript { return blockScript{name, steps} }
 
+// blockSide is one server's half of a script: a pub/sub session's side
+// (connections by name, client IDs) plus a control connection that
+// watches how many clients are blocked.
 type blockSide struct {
-	name    string
-	addr    string
-	proto   int
-	conns   map[string]*testserver.Conn
-	ids     map[string]string
+	side
 	ctl     *testserver.Conn
 	blocked int
 }
 
-func (s *blockSide) conn(t *testing.T, name string) *testserver.Conn {
-	t.Helper()
-	if c := s.conns[name]; c != nil {
-		return c
-	}
-	c, err := testserver.Dial(s.addr, s.proto)
-	if err != nil {
-		t.Fatalf("%s: dial: %v", s.name, err)
-	}
-	id, err := c.Do("CLIENT", "ID")
-	if err != nil || !strings.HasPrefix(id, ":") {
-		t.Fatalf("%s: client id: %q %v", s.name, id, err)
-	}
-	s.conns[name] = c
-	s.ids[name] = strings.TrimSuffix(id[1:], "\r\n")
-	return c
-}
-
 func (s *blockSide) close() {
-	for _, c := range s.conns {
-		c.Close()
-	}
+	s.side.close()
 	if s.ctl != nil {
 		s.ctl.Close()
 	}
@@ -98,18 +77,10 @@ func (s *blockSide) waitBlocked(t *testing.T, n int) {
 	}
 }
 
+// expand splits a step's command, {X} replaced by X's client ID.
 func (s *blockSide) expand(t *testing.T, cmd string) []string {
 	t.Helper()
-	for {
-		i := strings.IndexByte(cmd, '{')
-		if i < 0 || i+2 >= len(cmd) || cmd[i+2] != '}' {
-			break
-		}
-		name := cmd[i+1 : i+2]
-		s.conn(t, name)
-		cmd = cmd[:i] + s.ids[name] + cmd[i+3:]
-	}
-	args, ok := config.SplitArgs(cmd)
+	args, ok := config.SplitArgs(s.side.expand(t, cmd))
 	if !ok || len(args) == 0 {
 		t.Fatalf("bad command %q", cmd)
 	}
@@ -163,7 +134,7 @@ func runBlockScripts(t *testing.T, scripts []blockScript) {
 
 func runBlockScript(t *testing.T, sc blockScript, proto int) {
 	panicsBefore := sundial.Panics()
-	sides := []*blockSide{{name: "sundial", addr: sundial.Addr}, {name: "redis", addr: redis.Addr}}
+	sides := []*blockSide{{side: side{name: "sundial", addr: sundial.Addr}}, {side: side{name: "redis", addr: redis.Addr}}}
 	for _, s := range sides {
 		s.proto = proto
 		s.conns = map[string]*testserver.Conn{}
