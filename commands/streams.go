@@ -606,13 +606,9 @@ func cmdXSetID(c *Client, args [][]byte) {
 }
 
 func cmdXAck(c *Client, args [][]byte) {
-	s, ok := readStream(c, args[1])
+	_, g, ok := readGroup(c, args[1], args[2])
 	if !ok {
 		return
-	}
-	var g *stream.Group
-	if s != nil {
-		g = s.Group(string(args[2]))
 	}
 	if g == nil {
 		c.Int(0)
@@ -625,6 +621,16 @@ func cmdXAck(c *Client, args [][]byte) {
 	acked := g.Ack(ids...)
 	c.Dirty(acked)
 	c.Int(int64(acked))
+}
+
+// readGroup looks group up in the stream at key for a read command: g is
+// nil when the key or the group is missing; ok is false when a WRONGTYPE
+// error was written.
+func readGroup(c *Client, key, group []byte) (s *keyspace.Stream, g *stream.Group, ok bool) {
+	if s, ok = readStream(c, key); !ok || s == nil {
+		return s, nil, ok
+	}
+	return s, s.Group(string(group)), true
 }
 
 // errNoKeyOrGroup is the NOGROUP error of XPENDING, XCLAIM and XAUTOCLAIM.
@@ -676,13 +682,9 @@ func cmdXPending(c *Client, args [][]byte) {
 			consumerName = args[startIdx+3]
 		}
 	}
-	s, ok := readStream(c, args[1])
+	_, g, ok := readGroup(c, args[1], args[2])
 	if !ok {
 		return
-	}
-	var g *stream.Group
-	if s != nil {
-		g = s.Group(string(args[2]))
 	}
 	if g == nil {
 		c.Error(errNoKeyOrGroup(args[1], args[2]))
@@ -784,13 +786,9 @@ func consumerCreated(c *Client, key, group, name []byte, propagate bool) {
 
 func cmdXClaim(c *Client, args [][]byte) {
 	key, group, consumer := args[1], args[2], args[3]
-	s, ok := readStream(c, key)
+	s, g, ok := readGroup(c, key, group)
 	if !ok {
 		return
-	}
-	var g *stream.Group
-	if s != nil {
-		g = s.Group(string(group))
 	}
 	if g == nil {
 		c.Error(errNoKeyOrGroup(key, group))
@@ -938,13 +936,9 @@ func cmdXAutoClaim(c *Client, args [][]byte) {
 			return
 		}
 	}
-	s, ok := readStream(c, key)
+	s, g, ok := readGroup(c, key, group)
 	if !ok {
 		return
-	}
-	var g *stream.Group
-	if s != nil {
-		g = s.Group(string(group))
 	}
 	if g == nil {
 		c.Error(errNoKeyOrGroup(key, group))
