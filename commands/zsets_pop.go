@@ -151,19 +151,9 @@ func cmdZMPop(c *Client, args [][]byte) {
 	if !ok {
 		return
 	}
-	for _, k := range keys {
-		ent, z, ok := writeZSet(c, k)
-		if !ok {
-			return
-		}
-		if ent == nil {
-			continue
-		}
-		zpopFrom(c, k, ent, z, max, count, zpopShape{emitKey: true, nested: true})
-		c.Rewrite(zpopCommandName(max), k, []byte(strconv.FormatInt(count, 10)))
-		return
+	if !zpopFirst(c, keys, max, count, zpopShape{emitKey: true, nested: true}) {
+		c.NullArray()
 	}
-	c.NullArray()
 }
 
 func cmdBZPopMin(c *Client, args [][]byte) { bzpopMinMax(c, args, false) }
@@ -195,16 +185,7 @@ func cmdBZMPop(c *Client, args [][]byte) {
 // client until one does. count is -1 for BZPOPMIN/BZPOPMAX, which
 // propagate as ZPOPMIN/ZPOPMAX key; BZMPOP propagates with its count.
 func zblockingPop(c *Client, keys [][]byte, max bool, count int64, timeout time.Duration, shape zpopShape) {
-	for _, k := range keys {
-		ent, z, ok := writeZSet(c, k)
-		if !ok {
-			return
-		}
-		if ent == nil {
-			continue
-		}
-		zpopFrom(c, k, ent, z, max, max64(count, 1), shape)
-		c.Rewrite(zpopPropagation(max, k, count)...)
+	if zpopFirst(c, keys, max, count, shape) {
 		return
 	}
 	if !c.CanBlock() {
@@ -229,10 +210,32 @@ func zblockingPop(c *Client, keys [][]byte, max bool, count int64, timeout time.
 	c.Block(keys, timeout, retry, func(w *Client) { w.NullArray() })
 }
 
-func zpopPropagation(max bool, key []byte, count int64) [][]byte {
-	k := append([]byte(nil), key...)
-	if count == -1 {
-		return [][]byte{zpopCommandName(max), k}
+// zpopFirst pops from the first of keys holding a sorted set (ZMPOP, and
+// the blocking pops before they block) and reports whether it replied: a
+// key of another type before it is a WRONGTYPE error; false means no key
+// holds a sorted set.
+func zpopFirst(c *Client, keys [][]byte, max bool, count int64, shape zpopShape) bool {
+	for _, k := range keys {
+		ent, z, ok := writeZSet(c, k)
+		if !ok {
+			return true
+		}
+		if ent == nil {
+			continue
+		}
+		zpopFrom(c, k, ent, z, max, max64(count, 1), shape)
+		c.Rewrite(zpopPropagation(max, k, count)...)
+		return true
 	}
-	return [][]byte{zpopCommandName(max), k, []byte(strconv.FormatInt(count, 10))}
+	return false
+}
+
+// zpopPropagation is a pop's deterministic form: ZPOPMIN/ZPOPMAX key, with
+// the count unless it is -1 (BZPOPMIN/BZPOPMAX). The key is propagated
+// before the command's arguments are released, so it is not copied.
+func zpopPropagation(max bool, key []byte, count int64) [][]byte {
+	if count == -1 {
+		return [][]byte{zpopCommandName(max), key}
+	}
+	return [][]byte{zpopCommandName(max), key, []byte(strconv.FormatInt(count, 10))}
 }
