@@ -71,13 +71,24 @@ func cmdGet(c *Client, args [][]byte) { getStringGeneric(c, args[1]) }
 // reclaimed first, the TTL is cleared unless keepTTL, and watchers are
 // signalled.
 func setStringKey(c *Client, key []byte, v *keyspace.String, keepTTL bool) *keyspace.Entry {
-	return storeString(c, key, c.Lookup(key), v, keepTTL)
+	old := c.Lookup(key)
+	return stored(c, key, old, c.DB.Set(key, v, keepTTL))
 }
 
-// storeString is setStringKey for a caller that already looked key up
+// setStringBytes is setStringKey of a copy of val (a string already at key
+// is overwritten in place when its buffer fits: no allocation).
+func setStringBytes(c *Client, key, val []byte, keepTTL bool) *keyspace.Entry {
+	return storeString(c, key, c.Lookup(key), val, keepTTL)
+}
+
+// storeString is setStringBytes for a caller that already looked key up
 // (old is nil when it does not exist).
-func storeString(c *Client, key []byte, old *keyspace.Entry, v *keyspace.String, keepTTL bool) *keyspace.Entry {
-	e := c.DB.Set(key, v, keepTTL)
+func storeString(c *Client, key []byte, old *keyspace.Entry, val []byte, keepTTL bool) *keyspace.Entry {
+	return stored(c, key, old, c.DB.SetString(key, val, keepTTL))
+}
+
+// stored finishes storing a string at key, which held old.
+func stored(c *Client, key []byte, old, e *keyspace.Entry) *keyspace.Entry {
 	// The new value is a new object: under LRU its access time is now,
 	// under LFU it inherits the old counter.
 	if old != nil && !c.e.lfuPolicy() {
@@ -218,7 +229,7 @@ func setStringGeneric(c *Client, flags int, key, val, expire []byte, intReplies 
 		}
 		return
 	}
-	e := storeString(c, key, old, keyspace.NewString(val), flags&strKeepTTL != 0)
+	e := storeString(c, key, old, val, flags&strKeepTTL != 0)
 	c.Dirty(1)
 	c.Notify(notifyString, "set", key)
 	if expire != nil {
@@ -265,7 +276,7 @@ func cmdGetSet(c *Client, args [][]byte) {
 	if !getStringGeneric(c, args[1]) {
 		return
 	}
-	setStringKey(c, args[1], keyspace.NewString(args[2]), false)
+	setStringBytes(c, args[1], args[2], false)
 	c.Notify(notifyString, "set", args[1])
 	c.Dirty(1)
 	c.Rewrite([]byte("SET"), args[1], args[2])
@@ -360,7 +371,7 @@ func msetStringGeneric(c *Client, args [][]byte, nx bool) {
 		}
 	}
 	for j := 1; j < len(args); j += 2 {
-		setStringKey(c, args[j], keyspace.NewString(args[j+1]), false)
+		setStringBytes(c, args[j], args[j+1], false)
 		c.Notify(notifyString, "set", args[j])
 	}
 	c.Dirty((len(args) - 1) / 2)

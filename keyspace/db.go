@@ -203,6 +203,26 @@ func (db *DB) Set(key []byte, v Value, keepTTL bool) *Entry {
 	return db.add(newEntry(key), v)
 }
 
+// SetString is Set with NewString(val), except that a string value already
+// at key whose buffer fits val as NewString would size it is overwritten in
+// place (its pointer stays the same) rather than replaced: SET over a
+// string allocates nothing.
+func (db *DB) SetString(key, val []byte, keepTTL bool) *Entry {
+	if e := db.dict.get(key); e != nil {
+		if s, ok := e.Value.(*String); ok {
+			db.capture(e)
+			if s.overwrite(val) {
+				db.charge(e)
+				if !keepTTL {
+					db.setExpire(e, 0)
+				}
+				return e
+			}
+		}
+	}
+	return db.Set(key, NewString(val), keepTTL)
+}
+
 // Add inserts a new key, which must not exist.
 func (db *DB) Add(key string, v Value) *Entry { return db.add(newEntry(key), v) }
 

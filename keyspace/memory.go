@@ -159,7 +159,11 @@ func ValueMemory(v Value) int64 {
 	case nil:
 		return 0
 	case *String:
-		return stringHeaderBytes + AllocSize(cap(v.B))
+		n := AllocSize(stringHeaderBytes + int(v.inline))
+		if !v.inlineBytes() {
+			n += AllocSize(cap(v.B))
+		}
+		return n
 	case *Set:
 		return setBytes(v)
 	case *Hash:

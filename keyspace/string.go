@@ -1,5 +1,7 @@
 package keyspace
 
+import "unsafe"
+
 // String is a string value. Bytes may be modified in place by the string
 // commands (APPEND, SETRANGE, SETBIT, PFADD), so it is never shared between
 // keys.
@@ -12,15 +14,103 @@ type String struct {
 	// NoInt is set for values Redis stores without trying the int
 	// encoding (INCRBYFLOAT's result): they report embstr or raw by length.
 	NoInt bool
+	// inline is the size of the buffer allocated right after the String
+	// (0 for none), where B starts out, as Redis's embstr keeps the bytes
+	// with the object header: one allocation instead of two, and a read
+	// of the value touches one object. B may later leave it (an APPEND
+	// past its end); the buffer then stays unused.
+	inline uint16
 }
 
 // embstrLimit is Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT.
 const embstrLimit = 44
 
+// Strings with their bytes in the same allocation. A 32-byte String and a
+// buffer of 16·k bytes fill the same size classes as the two separate
+// allocations would (48, 64, 80, 96). Values of up to 8 bytes stay apart
+// (32 + 8 is less than 48).
+type (
+	string16 struct {
+		String
+		b [16]byte
+	}
+	string32 struct {
+		String
+		b [32]byte
+	}
+	string48 struct {
+		String
+		b [48]byte
+	}
+	string64 struct {
+		String
+		b [64]byte
+	}
+)
+
+// maxInlineString is the longest value NewString keeps inline.
+const maxInlineString = 64
+
 // NewString returns a string value holding a copy of b, encoded as Redis's
 // tryObjectEncoding would encode it (SET, MSET, RESTORE …).
 func NewString(b []byte) *String {
-	return &String{B: append([]byte(nil), b...)}
+	var s *String
+	var buf []byte
+	switch n := len(b); {
+	case n == 0:
+		return &String{}
+	case n <= 8:
+		// 32 + 8 bytes apart; together they would take 48.
+		return &String{B: append([]byte(nil), b...)}
+	case n <= 16:
+		x := new(string16)
+		s, buf = &x.String, x.b[:]
+	case n <= 32:
+		x := new(string32)
+		s, buf = &x.String, x.b[:]
+	case n <= 48:
+		x := new(string48)
+		s, buf = &x.String, x.b[:]
+	case n <= maxInlineString:
+		x := new(string64)
+		s, buf = &x.String, x.b[:]
+	default:
+		return &String{B: append([]byte(nil), b...)}
+	}
+	s.inline = uint16(len(buf))
+	s.B = buf[:copy(buf, b)]
+	return s
+}
+
+// stringCap is the capacity NewString gives a value of n bytes.
+func stringCap(n int) int {
+	switch {
+	case n == 0:
+		return 0
+	case n <= 8:
+		return 8
+	case n <= maxInlineString:
+		return (n + 15) &^ 15
+	}
+	return int(AllocSize(n))
+}
+
+// inlineBytes reports whether B is still in the buffer allocated with s.
+func (s *String) inlineBytes() bool {
+	return s.inline != 0 && cap(s.B) != 0 &&
+		unsafe.Pointer(unsafe.SliceData(s.B)) == unsafe.Add(unsafe.Pointer(s), unsafe.Sizeof(String{}))
+}
+
+// overwrite replaces s's bytes with a copy of b, as NewString(b) would
+// hold them, if s's buffer is the one NewString(b) would allocate (so the
+// value costs the same): SET over a string then allocates nothing.
+func (s *String) overwrite(b []byte) bool {
+	if len(b) > cap(s.B) || cap(s.B) > stringCap(len(b)) || len(b) == 0 {
+		return false
+	}
+	s.B = append(s.B[:0], b...)
+	s.Raw, s.NoInt = false, false
+	return true
 }
 
 // NewRawString returns a raw-encoded string value that takes ownership of
@@ -54,7 +144,9 @@ func (s *String) Int() (int64, bool) {
 }
 
 func (s *String) Clone() Value {
-	return &String{B: append([]byte(nil), s.B...), Raw: s.Raw, NoInt: s.NoInt}
+	c := NewString(s.B)
+	c.Raw, c.NoInt = s.Raw, s.NoInt
+	return c
 }
 
 func (s *String) MemoryUsage() int { return 16 + cap(s.B) }
