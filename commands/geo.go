@@ -148,45 +148,17 @@ func cmdGeoDist(c *Client, args [][]byte) {
 
 // GEOHASH key [member ...]
 func cmdGeoHash(c *Client, args [][]byte) {
-	z, ok := readZSet(c, args[1])
-	if !ok {
-		return
-	}
-	c.Array(len(args) - 2)
-	for _, m := range args[2:] {
-		if z == nil {
-			c.Null()
-			continue
-		}
-		if s, found := z.Score(zview(m)); found {
-			c.BulkString(geo.Hash(s))
-		} else {
-			c.Null()
-		}
-	}
+	zmemberScores(c, args, (*Client).Null, func(c *Client, s float64) { c.BulkString(geo.Hash(s)) })
 }
 
 // GEOPOS key [member ...]
 func cmdGeoPos(c *Client, args [][]byte) {
-	z, ok := readZSet(c, args[1])
-	if !ok {
-		return
-	}
-	c.Array(len(args) - 2)
-	for _, m := range args[2:] {
-		s, found := 0.0, false
-		if z != nil {
-			s, found = z.Score(zview(m))
-		}
-		if !found {
-			c.NullArray()
-			continue
-		}
+	zmemberScores(c, args, (*Client).NullArray, func(c *Client, s float64) {
 		lon, lat := geo.Decode(s)
 		c.Array(2)
 		geoReplyCoord(c, lon)
 		geoReplyCoord(c, lat)
-	}
+	})
 }
 
 // geoReplyCoord writes a coordinate as Redis's addReplyHumanLongDouble: a

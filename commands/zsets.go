@@ -468,6 +468,13 @@ func cmdZScore(c *Client, args [][]byte) {
 }
 
 func cmdZMScore(c *Client, args [][]byte) {
+	zmemberScores(c, args, (*Client).Null, (*Client).Double)
+}
+
+// zmemberScores replies to key member [member ...] (ZMSCORE, GEOHASH,
+// GEOPOS) with an array: found(score) for each member of the sorted set,
+// missing() for members (or a key) that are not there.
+func zmemberScores(c *Client, args [][]byte, missing func(*Client), found func(*Client, float64)) {
 	z, ok := readZSet(c, args[1])
 	if !ok {
 		return
@@ -475,11 +482,11 @@ func cmdZMScore(c *Client, args [][]byte) {
 	c.Array(len(args) - 2)
 	for _, m := range args[2:] {
 		if z == nil {
-			c.Null()
-		} else if s, found := z.Score(zview(m)); found {
-			c.Double(s)
+			missing(c)
+		} else if s, ok := z.Score(zview(m)); ok {
+			found(c, s)
 		} else {
-			c.Null()
+			missing(c)
 		}
 	}
 }
