@@ -12,12 +12,9 @@ import (
 type DB struct {
 	Name string
 	// ID is the numeric index for numbered keyspaces, -1 for named ones.
-	ID   int
-	dict index
-	keys []*Entry
-	// charges[i] is what keys[i] is charged in the memory account, in
-	// memUnit units (memory.go).
-	charges  []uint32
+	ID       int
+	dict     index
+	keys     keyList
 	volatile index
 	store    *Store
 	mem      dbMem  // what the index and key lists are charged (memory.go)
@@ -111,7 +108,6 @@ func (s *Store) Swap(a, b *DB) {
 	b.captureAll()
 	a.dict, b.dict = b.dict, a.dict
 	a.keys, b.keys = b.keys, a.keys
-	a.charges, b.charges = b.charges, a.charges
 	a.volatile, b.volatile = b.volatile, a.volatile
 	a.mem, b.mem = b.mem, a.mem
 	a.snap, b.snap = b.snap, a.snap
@@ -227,13 +223,12 @@ func (db *DB) SetString(key, val []byte, keepTTL bool) *Entry {
 func (db *DB) Add(key string, v Value) *Entry { return db.add(newEntry(key), v) }
 
 func (db *DB) add(e *Entry, v Value) *Entry {
-	e.Value, e.idx = v, int32(len(db.keys))
+	e.Value = v
 	if db.store.NewAccess != nil {
 		e.Access = db.store.NewAccess()
 	}
 	db.dict.add(e)
-	db.keys = append(db.keys, e)
-	db.charges = append(db.charges, 0)
+	db.keys.push(e)
 	db.snapAdded(e) // created after a snapshot began: not part of it
 	db.memAdd(e)
 	if db.store.OnAdd != nil {
@@ -261,14 +256,9 @@ func (db *DB) remove(e *Entry) {
 	db.dict.remove(e)
 	db.setExpire(e, 0)
 	db.memRemove(e)
-	// Swap the last entry into the hole, with its charge and mark.
-	n := len(db.keys) - 1
-	last := db.keys[n]
-	db.keys[e.idx], db.charges[e.idx] = last, db.charges[n]
-	db.snapMoved(n, int(e.idx))
-	last.idx = e.idx
-	db.keys[n] = nil
-	db.keys, db.charges = db.keys[:n], db.charges[:n]
+	// The last entry moves into the hole, with its charge and mark.
+	db.snapMoved(db.keys.Len()-1, int(e.idx))
+	db.keys.swapRemove(int(e.idx))
 	db.memLists()
 	if db.store.OnDelete != nil {
 		db.store.OnDelete(db, e.Key)
@@ -311,12 +301,13 @@ func (db *DB) Flush() int {
 	n := db.dict.Len()
 	db.memFlush()
 	if db.store.OnDelete != nil {
-		for _, e := range db.keys {
+		db.keys.each(func(e *Entry) bool {
 			db.store.OnDelete(db, e.Key)
-		}
+			return true
+		})
 	}
 	db.dict = index{}
-	db.keys, db.charges = nil, nil
+	db.keys = keyList{}
 	db.volatile = index{}
 	db.snapFlushed()
 	return n
@@ -325,10 +316,10 @@ func (db *DB) Flush() int {
 // RandomEntry returns a uniformly chosen entry, or nil if empty. Expired
 // keys may be returned; callers check.
 func (db *DB) RandomEntry() *Entry {
-	if len(db.keys) == 0 {
+	if db.keys.Len() == 0 {
 		return nil
 	}
-	return db.keys[rand.IntN(len(db.keys))]
+	return db.keys.at(rand.IntN(db.keys.Len()))
 }
 
 // RandomVolatile returns a random entry that has a TTL, or nil. (Keys
@@ -338,11 +329,11 @@ func (db *DB) RandomVolatile() *Entry { return db.volatile.random() }
 
 // Scan visits entries for a SCAN cursor. Cursor 0 starts an iteration; the
 // returned cursor continues it and is 0 when done. Keys are walked from the
-// end of the dense slice towards its start: a new key is appended past the
+// end of the dense list towards its start: a new key is appended past the
 // cursor and a deletion moves the last key (already visited) into the
 // hole, so every key present for the whole iteration is returned.
 func (db *DB) Scan(cursor uint64, count int, fn func(e *Entry)) uint64 {
-	pos := uint64(len(db.keys))
+	pos := uint64(db.keys.Len())
 	if cursor != 0 && cursor < pos {
 		pos = cursor
 	}
@@ -351,20 +342,14 @@ func (db *DB) Scan(cursor uint64, count int, fn func(e *Entry)) uint64 {
 	}
 	for ; pos > 0 && count > 0; count-- {
 		pos--
-		fn(db.keys[pos])
+		fn(db.keys.at(int(pos)))
 	}
 	return pos
 }
 
 // Each calls fn for every entry until it returns false. fn must not add or
 // remove keys.
-func (db *DB) Each(fn func(e *Entry) bool) {
-	for _, e := range db.keys {
-		if !fn(e) {
-			return
-		}
-	}
-}
+func (db *DB) Each(fn func(e *Entry) bool) { db.keys.each(fn) }
 
 // ExpireCycle is one pass of active expiry over db, as Redis's
 // activeExpireCycle: sample keys with a TTL, delete the expired ones, and go

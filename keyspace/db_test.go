@@ -11,8 +11,8 @@ import (
 // memory account.
 func checkDB(t *testing.T, db *DB, model map[string]bool) {
 	t.Helper()
-	if db.Len() != len(model) || len(db.keys) != len(model) || len(db.charges) != len(model) {
-		t.Fatalf("Len %d, keys %d, charges %d, model %d", db.Len(), len(db.keys), len(db.charges), len(model))
+	if db.Len() != len(model) || db.keys.Len() != len(model) {
+		t.Fatalf("Len %d, keys %d, model %d", db.Len(), db.keys.Len(), len(model))
 	}
 	ttls := 0
 	for k, ttl := range model {
@@ -35,8 +35,8 @@ func checkDB(t *testing.T, db *DB, model map[string]bool) {
 	if db.Expires() != ttls {
 		t.Fatalf("Expires %d, model %d", db.Expires(), ttls)
 	}
-	for i, e := range db.keys {
-		if int(e.idx) != i {
+	for i := 0; i < db.keys.Len(); i++ {
+		if e := db.keys.at(i); int(e.idx) != i {
 			t.Fatalf("keys[%d] says it is at %d", i, e.idx)
 		}
 	}

@@ -353,4 +353,4 @@ func (x *index) random() *Entry {
 // migration ends, which would let in keys maxmemory had no room for.
 func (x *index) bytes() int64 { return tableBytes(x.cur.n) }
 
-func tableBytes(slots int) int64 { return AllocSize(slots / 8 * indexGroupBytes) }
+func tableBytes(slots int) int64 { return allocSizePointers(slots / 8 * indexGroupBytes) }

@@ -234,8 +234,9 @@ func TestRehashFinishesMigration(t *testing.T) {
 		t.Fatalf("migration left: %d slots", db.dict.migLeft)
 	}
 	model := map[string]bool{}
-	for _, e := range db.keys {
+	db.Each(func(e *Entry) bool {
 		model[e.Key] = false
-	}
+		return true
+	})
 	checkDB(t, db, model)
 }

@@ -3,7 +3,7 @@ package keyspace
 // Memory accounting: the store keeps a running total of the bytes its keys
 // and values hold, updated as keys come and go, so used_memory and the
 // maxmemory check cost nothing per command. Each keyspace remembers what
-// each entry was charged (DB.charges) so it can be refunded exactly when it
+// each entry was charged (in its key list) so it can be refunded exactly when it
 // goes; each keyspace is charged separately for its key index and key
 // lists, following how they grow (they never shrink).
 //
@@ -24,7 +24,7 @@ import (
 const (
 	// stringHeaderBytes is the allocation of a String struct.
 	stringHeaderBytes = 32
-	// ptrBytes is a slot of DB.keys or DB.volatile.
+	// ptrBytes is a slot of DB.keys.
 	ptrBytes = 8
 	// dictShareBytes is a key's average share of its keyspace's index,
 	// for MEMORY USAGE (the account charges the index as a whole).
@@ -34,7 +34,7 @@ const (
 	smallValueBytes = 2048
 	// remeasureBytesPerTouch sets how often a big value is re-measured.
 	remeasureBytesPerTouch = 256
-	// memUnit is the granularity of DB.charges (uint32s): 8 bytes, so one
+	// memUnit is the granularity of the charges (uint32s): 8 bytes, so one
 	// entry may be charged up to 32 GiB.
 	memUnit = 8
 )
@@ -55,15 +55,12 @@ type dirtyMark struct {
 
 // dbMem is what a keyspace is charged for its structure.
 type dbMem struct {
-	dict       int64 // bytes charged for the key index
-	volatile   int64 // bytes charged for the TTL index
-	keysCap    int   // capacity charged for DB.keys
-	chargesCap int   // capacity charged for DB.charges
+	dict     int64 // bytes charged for the key index
+	volatile int64 // bytes charged for the TTL index
+	keys     int64 // bytes charged for the key list
 }
 
-func (m *dbMem) total() int64 {
-	return m.dict + m.volatile + int64(m.keysCap)*ptrBytes + int64(m.chargesCap)*4
-}
+func (m *dbMem) total() int64 { return m.dict + m.volatile + m.keys }
 
 // UsedMemory is the bytes held by every keyspace's keys and values, by
 // sundial's own account.
@@ -85,7 +82,7 @@ func EntryMemory(e *Entry) int64 { return entryCost(e) + dictShareBytes + ptrByt
 // the index and the key lists (main), and the index of keys with a TTL.
 func (db *DB) Overhead() (main, expires int64) {
 	m := &db.mem
-	return int64(len(db.keys))*entryBytes + m.total() - m.volatile, m.volatile
+	return int64(db.keys.Len())*entryBytes + m.total() - m.volatile, m.volatile
 }
 
 func entryCost(e *Entry) int64 {
@@ -180,13 +177,13 @@ func (db *DB) charge(e *Entry) {
 	if units > 1<<32-1 {
 		units = 1<<32 - 1
 	}
-	p := &db.charges[e.idx]
+	p := db.keys.charge(int(e.idx))
 	db.store.mem.used += units*memUnit - int64(*p)*memUnit
 	*p = uint32(units)
 }
 
 // charged is what e, an entry of db, is charged now.
-func (db *DB) charged(e *Entry) int64 { return int64(db.charges[e.idx]) * memUnit }
+func (db *DB) charged(e *Entry) int64 { return int64(*db.keys.charge(int(e.idx))) * memUnit }
 
 // memAdd charges a new entry and whatever its keyspace grew by.
 func (db *DB) memAdd(e *Entry) {
@@ -200,7 +197,7 @@ func (db *DB) memLists() {
 	m := &db.mem
 	old := m.total()
 	m.dict, m.volatile = db.dict.bytes(), db.volatile.bytes()
-	m.keysCap, m.chargesCap = cap(db.keys), cap(db.charges)
+	m.keys = db.keys.bytes()
 	db.store.mem.used += m.total() - old
 }
 
@@ -208,7 +205,7 @@ func (db *DB) memLists() {
 func (db *DB) memRemove(e *Entry) {
 	s := db.store
 	s.mem.used -= db.charged(e)
-	db.charges[e.idx] = 0
+	*db.keys.charge(int(e.idx)) = 0
 	if len(s.mem.dirty) != 0 {
 		delete(s.mem.dirty, e)
 	}
@@ -220,9 +217,10 @@ func (db *DB) memRemove(e *Entry) {
 // memFlush refunds every entry of db and its structure, which FLUSHDB
 // replaces with empty ones.
 func (db *DB) memFlush() {
-	for _, e := range db.keys {
+	db.keys.each(func(e *Entry) bool {
 		db.memRemove(e)
-	}
+		return true
+	})
 	db.store.mem.used -= db.mem.total()
 	db.mem = dbMem{}
 }
@@ -275,10 +273,11 @@ func (s *Store) Recount() int64 {
 	s.mem.used = 0
 	s.mem.dirty = nil
 	s.EachDB(func(db *DB) {
-		for _, e := range db.keys {
-			db.charges[e.idx] = 0
+		db.keys.each(func(e *Entry) bool {
+			*db.keys.charge(int(e.idx)) = 0
 			db.charge(e)
-		}
+			return true
+		})
 		db.mem = dbMem{}
 		db.memLists()
 	})
@@ -291,7 +290,7 @@ func (s *Store) Recount() int64 {
 // A removed entry is in no key list, so checking its slot is enough (and
 // cheaper than an index lookup).
 func (db *DB) Holds(e *Entry) bool {
-	return e.idx >= 0 && int(e.idx) < len(db.keys) && db.keys[e.idx] == e
+	return e.idx >= 0 && int(e.idx) < db.keys.Len() && db.keys.at(int(e.idx)) == e
 }
 
 // EachDB calls fn for every keyspace, numbered first, without allocating.
@@ -312,6 +311,16 @@ var sizeClasses = [...]int32{
 	3456, 4096, 4864, 5376, 6144, 6528, 6784, 6912, 8192, 9472, 9728, 10240,
 	10880, 12288, 13568, 14336, 16384, 18432, 19072, 20480, 21760, 24576,
 	27264, 28672, 32768,
+}
+
+// allocSizePointers is AllocSize for an object that holds pointers: from
+// 513 bytes up to the small-object limit the allocator puts an 8-byte
+// header recording its type in front of it.
+func allocSizePointers(n int) int64 {
+	if n > 512 && n <= 32768-8 {
+		return AllocSize(n + 8)
+	}
+	return AllocSize(n)
 }
 
 // AllocSize is the bytes the Go allocator hands out for a request of n:

@@ -37,7 +37,7 @@ func (s *Store) BeginSnapshot(capture func(db *DB, e *Entry)) {
 	}
 	s.snap = &snapshotState{epoch: s.epoch, capture: capture}
 	s.EachDB(func(db *DB) {
-		db.snap = dbSnap{epoch: s.epoch, done: make([]uint64, (len(db.keys)+63)/64)}
+		db.snap = dbSnap{epoch: s.epoch, done: make([]uint64, (db.keys.Len()+63)/64)}
 	})
 }
 
@@ -55,12 +55,12 @@ func (s *Store) SnapshotActive() bool { return s.snap != nil }
 // the last, already visited, entry into the hole). Start with cursor -1;
 // the returned cursor is 0 when db is done.
 func (db *DB) SnapshotStep(cursor, n int) int {
-	if cursor < 0 || cursor > len(db.keys) {
-		cursor = len(db.keys)
+	if cursor < 0 || cursor > db.keys.Len() {
+		cursor = db.keys.Len()
 	}
 	for ; cursor > 0 && n > 0; n-- {
 		cursor--
-		db.capture(db.keys[cursor])
+		db.capture(db.keys.at(cursor))
 	}
 	return cursor
 }
@@ -128,7 +128,8 @@ func (db *DB) captureAll() {
 	if db.store.snap == nil {
 		return
 	}
-	for _, e := range db.keys {
+	db.keys.each(func(e *Entry) bool {
 		db.capture(e)
-	}
+		return true
+	})
 }
