@@ -3,11 +3,14 @@ package commands
 import (
 	"math"
 	"strconv"
+
+	"github.com/tidwall/redcon"
 )
 
 // Reply accumulates the RESP encoding of replies for one client. Proto
 // selects RESP2 or RESP3; the RESP3-only types fall back to their RESP2
-// forms exactly as Redis does.
+// forms exactly as Redis does. The RESP2 framing uses redcon's
+// allocation-free appenders.
 type Reply struct {
 	B     []byte
 	Proto int
@@ -25,11 +28,7 @@ func (r *Reply) appendLen(prefix byte, n int64) {
 }
 
 // Simple writes a status reply (+OK).
-func (r *Reply) Simple(s string) {
-	r.B = append(r.B, '+')
-	r.B = append(r.B, s...)
-	r.B = append(r.B, '\r', '\n')
-}
+func (r *Reply) Simple(s string) { r.B = redcon.AppendString(r.B, s) }
 
 // OK writes +OK.
 func (r *Reply) OK() { r.B = append(r.B, "+OK\r\n"...) }
@@ -51,21 +50,13 @@ func (r *Reply) Error(msg string) {
 }
 
 // Int writes an integer reply.
-func (r *Reply) Int(n int64) { r.appendLen(':', n) }
+func (r *Reply) Int(n int64) { r.B = redcon.AppendInt(r.B, n) }
 
 // Bulk writes a bulk string.
-func (r *Reply) Bulk(b []byte) {
-	r.appendLen('$', int64(len(b)))
-	r.B = append(r.B, b...)
-	r.B = append(r.B, '\r', '\n')
-}
+func (r *Reply) Bulk(b []byte) { r.B = redcon.AppendBulk(r.B, b) }
 
 // BulkString writes a bulk string from a Go string.
-func (r *Reply) BulkString(s string) {
-	r.appendLen('$', int64(len(s)))
-	r.B = append(r.B, s...)
-	r.B = append(r.B, '\r', '\n')
-}
+func (r *Reply) BulkString(s string) { r.B = redcon.AppendBulkString(r.B, s) }
 
 // BulkInt writes an integer as a bulk string.
 func (r *Reply) BulkInt(n int64) {
@@ -92,7 +83,7 @@ func (r *Reply) NullArray() {
 }
 
 // Array starts an array of n elements.
-func (r *Reply) Array(n int) { r.appendLen('*', int64(n)) }
+func (r *Reply) Array(n int) { r.B = redcon.AppendArray(r.B, n) }
 
 // Map starts a map of n key/value pairs (a flat array of 2n in RESP2).
 func (r *Reply) Map(n int) {
