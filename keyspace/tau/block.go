@@ -21,6 +21,7 @@ import (
 type blockPaint struct {
 	base   uint64
 	from32 []uint32 // narrow
+	fence  []uint32 // fence32(from32)
 	from64 []uint64 // wide
 	tau    []uint8  // empty until the block is complete
 }
@@ -30,7 +31,7 @@ const noTau = 0xFF
 func (p *blockPaint) complete() bool { return len(p.tau) > 0 }
 
 func (p *blockPaint) bytes() int {
-	return cap(p.from32)*4 + cap(p.from64)*8 + cap(p.tau)
+	return (cap(p.from32)+cap(p.fence))*4 + cap(p.from64)*8 + cap(p.tau)
 }
 
 // at returns the position of the last Tau of the block that contains t,
@@ -43,7 +44,7 @@ func (p *blockPaint) at(t uint64) int {
 		}
 		// Every start is at most MaxUint32 from base, so a larger t
 		// counts as that: it falls in the last piece, a gap.
-		i = upperBound32(p.from32, uint32(min(t-p.base, math.MaxUint32))) - 1
+		i = lastLE32(p.from32, p.fence, uint32(min(t-p.base, math.MaxUint32)))
 	} else {
 		i = upperBound(p.from64, t) - 1
 	}
@@ -99,6 +100,7 @@ func paintBlock(c *chunk, a, w int) blockPaint {
 		for i, f := range froms {
 			p.from32[i] = uint32(f - lo)
 		}
+		p.fence = fence32(p.from32)
 	} else {
 		p.from64 = slices.Clip(froms)
 	}

@@ -59,17 +59,16 @@ func (c *column) pack() {
 	c.base, c.w32, c.w64 = lo, w, nil
 }
 
-// upperBound returns the first j with at(j) > k; the column must be
-// sorted.
-func (c *column) upperBound(k uint64) int {
+// upperBoundNear returns the first j with at(j) > k; the column must be
+// sorted. See upperBoundNear.
+func (c *column) upperBoundNear(k uint64) int {
 	if c.w32 == nil {
-		return upperBound(c.w64, k)
+		return upperBoundNear(c.w64, k)
 	}
 	if k < c.base {
 		return 0
 	}
-	// Every offset is at most MaxUint32, so a larger k counts as that.
-	return upperBound32(c.w32, uint32(min(k-c.base, math.MaxUint32)))
+	return upperBoundNear(c.w32, uint32(min(k-c.base, math.MaxUint32)))
 }
 
 func (c *column) clone() column {
@@ -185,7 +184,24 @@ func (c *chunk) lastContaining(t uint64, a, b int) int {
 	vs := c.valid32[a : b+1]
 	ds := c.dur32[a : b+1]
 	ds = ds[:len(vs)]
-	for j := len(vs) - 1; j >= 0; j-- {
+	j := len(vs)
+	// Four at a time: the loop's own work is a good part of the cost.
+	for ; j >= 4; j -= 4 {
+		v, d := vs[j-4:j:j], ds[j-4:j:j]
+		if x-v[3] < d[3] {
+			return a + j - 1
+		}
+		if x-v[2] < d[2] {
+			return a + j - 2
+		}
+		if x-v[1] < d[1] {
+			return a + j - 3
+		}
+		if x-v[0] < d[0] {
+			return a + j - 4
+		}
+	}
+	for j--; j >= 0; j-- {
 		if x-vs[j] < ds[j] {
 			return a + j
 		}

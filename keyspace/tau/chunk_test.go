@@ -50,8 +50,8 @@ func TestColumnPacking(t *testing.T) {
 					want++
 				}
 			}
-			if got := col.upperBound(k); got != want {
-				t.Fatalf("span %d: upperBound(%d) = %d, want %d", c.span, k, got, want)
+			if got := col.upperBoundNear(k); got != want {
+				t.Fatalf("span %d: upperBoundNear(%d) = %d, want %d", c.span, k, got, want)
 			}
 		}
 	}

@@ -2,7 +2,6 @@ package tau
 
 import (
 	"math"
-	"math/bits"
 	"unsafe"
 )
 
@@ -39,8 +38,7 @@ type frozen struct {
 
 const (
 	skipBits = 5
-	// A group of fenceStep32 uint32 or fenceStep64 uint64 is one cache line.
-	fenceStep32 = 16
+	// A group of fenceStep64 uint64 is one cache line.
 	fenceStep64 = 8
 	skipFan     = 1 << skipBits
 
@@ -90,11 +88,8 @@ func newFrozen(l int, o *openNode) *frozen {
 }
 
 func (f *frozen) buildFences() {
-	if f.from32 != nil && f.n > fenceStep32 {
-		f.fence32 = make([]uint32, 0, (f.n+fenceStep32-1)/fenceStep32)
-		for i := 0; i < f.n; i += fenceStep32 {
-			f.fence32 = append(f.fence32, f.from32[i])
-		}
+	if f.from32 != nil {
+		f.fence32 = fence32(f.from32)
 	}
 	if f.from64 != nil && f.n > fenceStep64 {
 		f.fence64 = make([]uint64, 0, (f.n+fenceStep64-1)/fenceStep64)
@@ -178,37 +173,7 @@ func (f *frozen) seekLE(t uint64) int {
 	}
 	// Every offset is at most MaxUint32, so a larger t counts as that.
 	d := uint32(min(t-f.base, math.MaxUint32))
-	lo, hi := 0, f.n
-	if f.fence32 != nil {
-		g := upperBound32(f.fence32, d) - 1
-		if g < 0 {
-			return -1
-		}
-		lo, hi = g*fenceStep32, min(f.n, (g+1)*fenceStep32)
-	}
-	return lo + upperBound32(f.from32[lo:hi], d) - 1
-}
-
-// upperBound32 is upperBound for uint32s.
-func upperBound32(a []uint32, k uint32) int {
-	n := len(a)
-	if n == 0 {
-		return 0
-	}
-	step := 1 << (bits.Len(uint(n)) - 1)
-	i := 0
-	if a[step-1] <= k {
-		i = n - step
-	}
-	for step >>= 1; step > 0; step >>= 1 {
-		// All ones when a[i+step-1] <= k, else zero.
-		le := (int64(a[i+step-1]) - int64(k) - 1) >> 63
-		i += step & int(le)
-	}
-	if a[i] <= k {
-		i++
-	}
-	return i
+	return lastLE32(f.from32, f.fence32, d)
 }
 
 // seekWhere returns the first rectangle at or after i whose summary passes

@@ -29,6 +29,7 @@ type history struct {
 	open   [versionLevels]*openNode
 	nodes  [versionLevels][]*frozen // level -> prefix -> complete node, or nil
 	levels [versionLevels]int       // rectangles per level
+	used   uint64                   // bit l set when level l holds rectangles
 	bytes  int                      // bytes held by complete nodes and the node lists
 }
 
@@ -80,6 +81,7 @@ func (h *history) keep(from, to uint64, born, died uint32) {
 	o.rec.died = append(o.rec.died, died)
 	o.tree.insert(from, id)
 	h.levels[l]++
+	h.used |= 1 << l
 }
 
 // freeze replaces the open node of level l by its packed form.
@@ -126,45 +128,60 @@ func (h *history) node(l int, m uint32) (*openNode, *frozen) {
 // middle, the likelier that node holds the answer. Levels are searched in
 // that order, which on a schedule of heavily overlapping Taus finds the
 // answer in two or three searches rather than four or five from the
-// bottom up.
+// bottom up. The order needs no sort: among the levels whose bit is set in
+// m the distance is m's bits below the level, and among the others the
+// level's size less those bits, both growing with the level; the two
+// ascending sequences are merged.
 func (h *history) find(t uint64, m uint32) (uint32, bool) {
-	var order [versionLevels]uint64 // distance << 8 | level, sorted
-	k := 0
-	for l := range h.levels {
-		if h.levels[l] == 0 {
-			continue
+	above := h.used & uint64(m)  // levels whose middle is at or before m
+	below := h.used &^ uint64(m) // levels whose middle is after m
+	for above|below != 0 {
+		var l int
+		switch {
+		case below == 0:
+			l = bits.TrailingZeros64(above)
+		case above == 0:
+			l = bits.TrailingZeros64(below)
+		default:
+			la, lb := bits.TrailingZeros64(above), bits.TrailingZeros64(below)
+			l = la
+			if distance(m, lb) < distance(m, la) {
+				l = lb
+			}
 		}
-		key := distance(m, l)<<8 | uint64(l)
-		i := k
-		for ; i > 0 && order[i-1] > key; i-- {
-			order[i] = order[i-1]
+		above &^= 1 << l
+		below &^= 1 << l
+		if x, ok := h.findIn(t, m, l); ok {
+			return x, true
 		}
-		order[i] = key
-		k++
 	}
-	for _, key := range order[:k] {
-		o, f := h.node(int(key&0xFF), m)
-		if f != nil {
-			i := f.seekLE(t)
-			if i < 0 || t >= f.to(i) {
-				continue
-			}
-			if born, died := f.life(i); born <= m && m < died {
-				return born, true
-			}
-			continue
+	return 0, false
+}
+
+// findIn returns the Tau of the rectangle containing (t, m) in the level l
+// node on m's path, if any.
+func (h *history) findIn(t uint64, m uint32, l int) (uint32, bool) {
+	o, f := h.node(l, m)
+	if f != nil {
+		i := f.seekLE(t)
+		if i < 0 || t >= f.to(i) {
+			return 0, false
 		}
-		if o == nil {
-			continue
+		if born, died := f.life(i); born <= m && m < died {
+			return born, true
 		}
-		var c cursor
-		if !c.seekLE(&o.tree, t) {
-			continue
-		}
-		r := c.val()
-		if t < o.rec.to[r] && o.rec.born[r] <= m && m < o.rec.died[r] {
-			return o.rec.born[r], true
-		}
+		return 0, false
+	}
+	if o == nil {
+		return 0, false
+	}
+	var c cursor
+	if !c.seekLE(&o.tree, t) {
+		return 0, false
+	}
+	r := c.val()
+	if t < o.rec.to[r] && o.rec.born[r] <= m && m < o.rec.died[r] {
+		return o.rec.born[r], true
 	}
 	return 0, false
 }
@@ -193,7 +210,7 @@ func (h *history) memoryUsage() int {
 // clone returns a copy that shares no mutable state with h. Complete nodes
 // never change, so the copy shares them; open nodes are copied.
 func (h *history) clone() *history {
-	c := &history{levels: h.levels, bytes: h.bytes}
+	c := &history{levels: h.levels, used: h.used, bytes: h.bytes}
 	for l, level := range h.nodes {
 		if level != nil {
 			c.nodes[l] = make([]*frozen, len(level), cap(level))

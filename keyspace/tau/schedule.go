@@ -86,7 +86,6 @@ package tau
 import (
 	"errors"
 	"math"
-	"math/bits"
 	"slices"
 	"unsafe"
 )
@@ -325,35 +324,13 @@ func (s *Schedule) version(asof uint64) int {
 		return s.n - 1
 	}
 	// The last chunk starting at or before asof, then the last Tau in it.
-	ci := upperBound(s.chunkTx, asof) - 1
+	// Transaction times mostly grow at a steady pace, so both searches
+	// start where interpolation puts asof.
+	ci := upperBoundNear(s.chunkTx, asof) - 1
 	if ci < 0 {
 		return -1
 	}
-	return ci<<chunkBits + s.chunks[ci].tx.upperBound(asof) - 1
-}
-
-// upperBound returns the first index i with a[i] > k. It probes powers of
-// two without a data-dependent branch, so it costs no mispredictions.
-func upperBound(a []uint64, k uint64) int {
-	n := len(a)
-	if n == 0 {
-		return 0
-	}
-	// The count c of values <= k lies in [i, i+2·step] before each probe.
-	step := 1 << (bits.Len(uint(n)) - 1)
-	i := 0
-	if a[step-1] <= k {
-		i = n - step
-	}
-	for step >>= 1; step > 0; step >>= 1 {
-		// The borrow of k - a[i+step-1] is 1 when that value is > k.
-		_, gt := bits.Sub64(k, a[i+step-1], 0)
-		i += step & int(gt-1)
-	}
-	if a[i] <= k {
-		i++
-	}
-	return i
+	return ci<<chunkBits + s.chunks[ci].tx.upperBoundNear(asof) - 1
 }
 
 // locate returns the Tau in effect at valid time t at version m (counting
