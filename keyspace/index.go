@@ -26,6 +26,7 @@ import (
 	"hash/maphash"
 	"math/bits"
 	"math/rand/v2"
+	"runtime/debug"
 )
 
 const (
@@ -282,7 +283,7 @@ func (x *index) migrate(n int) {
 			x.migNext = 0
 		}
 		if x.migLeft--; x.migLeft == 0 {
-			x.old = table{}
+			x.dropOld()
 			return
 		}
 	}
@@ -290,6 +291,26 @@ func (x *index) migrate(n int) {
 
 // migrating reports whether a migration is under way.
 func (x *index) migrating() bool { return x.migLeft != 0 }
+
+// releaseBytes is the size from which a dropped table's memory is handed
+// back to the operating system at once. Go keeps freed pages for reuse:
+// after a bulk load ends, the last table migrated away would stay
+// resident (10 MiB at a million keys), where a C allocator would unmap it.
+var releaseBytes int64 = 8 << 20
+
+// releaseMemory returns free heap memory to the operating system, in the
+// background: debug.FreeOSMemory runs a collection first, which takes a
+// while on a big heap, and nothing waits for it.
+var releaseMemory = func() { go debug.FreeOSMemory() }
+
+// dropOld forgets the table a finished migration emptied.
+func (x *index) dropOld() {
+	big := tableBytes(x.old.n) >= releaseBytes
+	x.old = table{}
+	if big {
+		releaseMemory()
+	}
+}
 
 // rebuild rehashes every indexed entry, and extra (an entry a failed
 // insertion left out), into a new table at least twice the current size.

@@ -240,3 +240,21 @@ func TestRehashFinishesMigration(t *testing.T) {
 	})
 	checkDB(t, db, model)
 }
+
+// A big table is handed back to the operating system when its migration
+// ends; small ones are not.
+func TestIndexReleasesBigTables(t *testing.T) {
+	defer func(b int64, f func()) { releaseBytes, releaseMemory = b, f }(releaseBytes, releaseMemory)
+	released := 0
+	releaseMemory = func() { released++ }
+	releaseBytes = tableBytes(2048)
+	var x index
+	for i := 0; i < 20000; i++ {
+		x.add(&Entry{Key: fmt.Sprint(i)})
+	}
+	x.migrate(x.migLeft)
+	// Tables of 2048, 4096, 8192 and 16384 slots were migrated away.
+	if released != 4 {
+		t.Fatalf("%d releases, want 4", released)
+	}
+}
