@@ -26,12 +26,16 @@ type conn struct {
 	pushing sync.Once
 	closed  chan struct{}
 	once    sync.Once
+	timeout int // idle timeout in seconds, refreshed after each batch
 }
 
 func newConn(s *Server, nc net.Conn) *conn {
 	c := &conn{s: s, nc: nc, closed: make(chan struct{}), wake: make(chan struct{}, 1)}
 	c.c = s.Engine.NewClient(c, nc.RemoteAddr().String(), nc.LocalAddr().String())
-	c.rd = NewReader(nc, s.Cfg.ProtoMaxBulkLen, s.Cfg.ClientQueryBufferLimit)
+	s.Engine.Mu.Lock()
+	maxBulk, maxQuery := s.Cfg.ProtoMaxBulkLen, s.Cfg.ClientQueryBufferLimit
+	s.Engine.Mu.Unlock()
+	c.rd = NewReader(nc, maxBulk, maxQuery)
 	return c
 }
 
@@ -100,7 +104,7 @@ func (c *conn) serve() {
 			return
 		}
 		c.rd.Shrink()
-		if t := c.s.Cfg.Timeout; t > 0 && c.rd.Buffered() == 0 {
+		if t := c.timeout; t > 0 && c.rd.Buffered() == 0 {
 			c.nc.SetReadDeadline(time.Now().Add(time.Duration(t) * time.Second))
 		}
 		n, err := c.rd.Fill()
@@ -177,6 +181,7 @@ func (c *conn) runBuffered() bool {
 	}
 	out := c.c.TakeOutput(c.spare)
 	seq := c.c.TakeSyncSeq()
+	c.timeout = c.s.Cfg.Timeout // read under the engine lock: CONFIG SET may change it
 	e.Mu.Unlock()
 	if seq != 0 && e.WaitDurable != nil {
 		e.WaitDurable(seq)

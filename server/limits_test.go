@@ -81,7 +81,7 @@ func TestRequirePass(t *testing.T) {
 
 func TestProtectedMode(t *testing.T) {
 	s := startWith(t, "protected-mode", "yes")
-	s.Server.IsLoopback = func(net.Addr) bool { return false }
+	s.Server.SetLoopbackCheck(func(net.Addr) bool { return false })
 	c, err := net.Dial("tcp", s.Addr)
 	if err != nil {
 		t.Fatal(err)
@@ -95,7 +95,7 @@ func TestProtectedMode(t *testing.T) {
 	}
 	// With a password set, protected mode lets the client in.
 	s2 := startWith(t, "protected-mode", "yes", "requirepass", "pw")
-	s2.Server.IsLoopback = func(net.Addr) bool { return false }
+	s2.Server.SetLoopbackCheck(func(net.Addr) bool { return false })
 	c2 := dial(t, s2.Addr, 2)
 	expect(t, c2, "+OK\r\n", "AUTH", "pw")
 }

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"sundial/commands"
@@ -34,9 +35,9 @@ type Server struct {
 	closing   bool
 	serving   bool
 	shutdown  chan shutdownRequest
-	// IsLoopback decides whether a remote address counts as local for
-	// protected mode (tests replace it).
-	IsLoopback func(addr net.Addr) bool
+	// isLoopback decides whether a remote address counts as local for
+	// protected mode (tests replace it with SetLoopbackCheck).
+	isLoopback atomic.Pointer[func(addr net.Addr) bool]
 	// BeforeShutdown runs after clients stop and before exit (snapshots).
 	BeforeShutdown func(save *bool) error
 }
@@ -52,7 +53,8 @@ func New(cfg *config.Config, e *commands.Engine, log *slog.Logger) *Server {
 		log = slog.Default()
 	}
 	s := &Server{Engine: e, Cfg: cfg, Log: log, conns: make(map[*conn]struct{}),
-		done: make(chan struct{}), shutdown: make(chan shutdownRequest, 1), IsLoopback: isLoopback}
+		done: make(chan struct{}), shutdown: make(chan shutdownRequest, 1)}
+	s.SetLoopbackCheck(isLoopback)
 	e.Shutdown = func(save *bool) error {
 		select {
 		case s.shutdown <- shutdownRequest{save: save}:
@@ -238,9 +240,12 @@ func (s *Server) acceptLoop(ln net.Listener) {
 // admit applies maxclients and protected mode, then serves the connection.
 func (s *Server) admit(nc net.Conn) {
 	e := s.Engine
+	e.Mu.Lock()
+	keepalive := s.Cfg.TCPKeepalive
+	e.Mu.Unlock()
 	if tc, ok := nc.(*net.TCPConn); ok {
 		tc.SetNoDelay(true)
-		if ka := s.Cfg.TCPKeepalive; ka > 0 {
+		if ka := keepalive; ka > 0 {
 			tc.SetKeepAlivePeriod(time.Duration(ka) * time.Second)
 			tc.SetKeepAlive(true)
 		}
@@ -262,7 +267,7 @@ func (s *Server) admit(nc net.Conn) {
 		nc.Close()
 		return
 	}
-	if protected && !s.IsLoopback(nc.RemoteAddr()) {
+	if protected && !(*s.isLoopback.Load())(nc.RemoteAddr()) {
 		e.Stats().RejectedConns.Add(1)
 		nc.Write([]byte(deniedProtected))
 		nc.Close()
@@ -284,6 +289,10 @@ func (s *Server) admit(nc net.Conn) {
 
 const deniedProtected = "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n"
 
+// SetLoopbackCheck replaces the protected-mode test of whether a client
+// address is local (safe while serving).
+func (s *Server) SetLoopbackCheck(f func(net.Addr) bool) { s.isLoopback.Store(&f) }
+
 func isLoopback(a net.Addr) bool {
 	if ta, ok := a.(*net.TCPAddr); ok {
 		return ta.IP.IsLoopback()
@@ -295,7 +304,9 @@ func isLoopback(a net.Addr) bool {
 // hooks other subsystems register).
 func (s *Server) cron() {
 	for {
+		s.Engine.Mu.Lock()
 		hz := s.Cfg.Hz
+		s.Engine.Mu.Unlock()
 		if hz < 1 {
 			hz = 1
 		}
