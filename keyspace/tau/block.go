@@ -54,30 +54,73 @@ func (p *blockPaint) at(t uint64) int {
 	return int(p.tau[i])
 }
 
-// blockEvent is a Tau's start (k >= 0, position k) or end (k < 0,
-// position -1-k) for paintBlock's sweep.
-type blockEvent struct {
-	at uint64
-	k  int
+// paintBlock returns the painting of Taus a..a+w-1 of chunk c (w <= 128).
+// scratch is reused for the sweep's events and returned, possibly grown.
+func paintBlock(c *chunk, a, w int, scratch []uint64) (blockPaint, []uint64) {
+	lo, hi := uint64(math.MaxUint64), uint64(0)
+	for k := range w {
+		lo, hi = min(lo, c.validAt(a+k)), max(hi, c.expiryAt(a+k))
+	}
+	var froms []uint64
+	var taus []uint8
+	if hi-lo <= math.MaxUint32 {
+		// Each event in one word, sorted as such: its position less lo,
+		// whether it is a start, the Tau's position in the block.
+		evs := scratch[:0]
+		for k := range w {
+			evs = append(evs, (c.validAt(a+k)-lo)<<8|1<<7|uint64(k), (c.expiryAt(a+k)-lo)<<8|uint64(k))
+		}
+		slices.Sort(evs)
+		froms, taus = sweep(len(evs), func(i int) (uint64, int, bool) {
+			e := evs[i]
+			return lo + e>>8, int(e & 0x7F), e&0x80 != 0
+		})
+		scratch = evs
+	} else {
+		type event struct {
+			at    uint64
+			k     int
+			start bool
+		}
+		evs := make([]event, 0, 2*w)
+		for k := range w {
+			evs = append(evs, event{c.validAt(a + k), k, true}, event{c.expiryAt(a + k), k, false})
+		}
+		slices.SortFunc(evs, func(x, y event) int { return cmp.Compare(x.at, y.at) })
+		froms, taus = sweep(len(evs), func(i int) (uint64, int, bool) { return evs[i].at, evs[i].k, evs[i].start })
+	}
+	p := blockPaint{tau: slices.Clip(taus)}
+	if hi-lo <= math.MaxUint32 {
+		p.base = lo
+		p.from32 = make([]uint32, len(froms))
+		for i, f := range froms {
+			p.from32[i] = uint32(f - lo)
+		}
+		p.fence = fence32(p.from32)
+	} else {
+		p.from64 = slices.Clip(froms)
+	}
+	return p, scratch
 }
 
-// paintBlock returns the painting of Taus a..a+w-1 of chunk c (w <= 128).
-func paintBlock(c *chunk, a, w int) blockPaint {
-	evs := make([]blockEvent, 0, 2*w)
-	for k := range w {
-		evs = append(evs, blockEvent{c.validAt(a + k), k}, blockEvent{c.expiryAt(a + k), -1 - k})
-	}
-	slices.SortFunc(evs, func(x, y blockEvent) int { return cmp.Compare(x.at, y.at) })
+// sweep turns n events sorted by position (ev returns the position, the
+// Tau's position in the block and whether the event is its start) into the
+// pieces of a block painting: starts and the Tau shown, the last in effect
+// winning.
+func sweep(n int, ev func(int) (uint64, int, bool)) ([]uint64, []uint8) {
 	var on [2]uint64 // positions in effect
 	var froms []uint64
 	var taus []uint8
-	for i := 0; i < len(evs); {
-		at := evs[i].at
-		for ; i < len(evs) && evs[i].at == at; i++ {
-			if k := evs[i].k; k >= 0 {
+	for i := 0; i < n; {
+		at, _, _ := ev(i)
+		for ; i < n; i++ {
+			x, k, start := ev(i)
+			if x != at {
+				break
+			}
+			if start {
 				on[k/64] |= 1 << (k % 64)
 			} else {
-				k = -1 - k
 				on[k/64] &^= 1 << (k % 64)
 			}
 		}
@@ -93,18 +136,7 @@ func paintBlock(c *chunk, a, w int) blockPaint {
 		froms = append(froms, at)
 		taus = append(taus, latest)
 	}
-	p := blockPaint{tau: slices.Clip(taus)}
-	if lo, hi := froms[0], froms[len(froms)-1]; hi-lo <= math.MaxUint32 {
-		p.base = lo
-		p.from32 = make([]uint32, len(froms))
-		for i, f := range froms {
-			p.from32[i] = uint32(f - lo)
-		}
-		p.fence = fence32(p.from32)
-	} else {
-		p.from64 = slices.Clip(froms)
-	}
-	return p
+	return froms, taus
 }
 
 // blocksBytes is the memory of a chunk's block paintings.

@@ -111,8 +111,8 @@ func (c *chunk) packValidity() {
 	c.valid, c.expiry = nil, nil
 }
 
-// push appends one Tau to a chunk that is not complete; w is the window.
-func (c *chunk) push(tx, valid, expiry uint64, data []byte, w int) {
+// push appends one Tau to a chunk that is not complete.
+func (c *chunk) push(tx, valid, expiry uint64, data []byte) {
 	if c.n == cap(c.tx.w64) {
 		nc := growCap(cap(c.tx.w64), c.n+1, chunkSize)
 		c.tx.w64 = resize(c.tx.w64, nc)
@@ -126,9 +126,6 @@ func (c *chunk) push(tx, valid, expiry uint64, data []byte, w int) {
 	c.expiry = append(c.expiry, expiry)
 	c.end.w64 = append(c.end.w64, uint64(len(c.buf)))
 	c.n++
-	if c.n%w == 0 {
-		c.blocks[c.n/w-1] = paintBlock(c, c.n-w, w)
-	}
 	if c.n == chunkSize {
 		// Complete: it will never grow, so pack it and drop the arena's
 		// slack.

@@ -222,7 +222,10 @@ func (s *Schedule) push(tx, valid, expiry uint64, data []byte) {
 	}
 	c := s.chunks[len(s.chunks)-1]
 	before := c.bytes()
-	c.push(tx, valid, expiry, data, s.window())
+	c.push(tx, valid, expiry, data)
+	if w := s.window(); c.n%w == 0 {
+		c.blocks[c.n/w-1], s.scratch = paintBlock(c, c.n-w, w, s.scratch)
+	}
 	s.colBytes += c.bytes() - before
 	s.n++
 }
@@ -360,10 +363,21 @@ func (s *Schedule) locate(t uint64, m int) (uint32, bool) {
 	return s.kept(t, m)
 }
 
-// locateBelow is locate for a t whose current Tau is later than m.
+// locateBelow is locate for a t whose current Tau is later than m. It
+// scans the last W Taus up to m rather than searching block paintings:
+// AtAll calls it for each further result, and results that lie close
+// together are found within a few Taus.
 func (s *Schedule) locateBelow(t uint64, m int) (uint32, bool) {
-	if x, ok, all := s.recent(t, m); ok || all {
-		return x, ok
+	lo := max(0, m-s.window()+1)
+	for hi := m; hi >= lo; {
+		base := hi &^ chunkMask
+		if j := s.chunks[hi>>chunkBits].lastContaining(t, max(lo-base, 0), hi-base); j >= 0 {
+			return uint32(base + j), true
+		}
+		hi = base - 1
+	}
+	if lo == 0 {
+		return 0, false
 	}
 	return s.kept(t, m)
 }
