@@ -17,7 +17,8 @@ import (
 //
 // It answers "which of these W Taus is the last to contain t" with one
 // search instead of a scan of W validities, which is what a query at a
-// past version spends most of its time on when Taus overlap heavily.
+// past version spent most of its time on when few of the recent Taus
+// contain t.
 type blockPaint struct {
 	base   uint64
 	from32 []uint32 // narrow

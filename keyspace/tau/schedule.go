@@ -337,12 +337,12 @@ func (s *Schedule) version(asof uint64) int {
 }
 
 // locate returns the Tau in effect at valid time t at version m (counting
-// Taus 0..m only). The answer is exactly one of: one of the last W Taus up
-// to m (scanned), an older Tau whose piece at t is still in effect now (the
-// painting), or an older one whose piece was painted over after m (a kept
-// rectangle). They are tried in that order: the scan is the likeliest to
-// answer when Taus overlap heavily, and the painting tells cheaply when
-// nothing ever covered t.
+// Taus 0..m only). The answer is exactly one of: one of the recent Taus up
+// to m (the block paintings, see recent), an older Tau whose piece at t is
+// still in effect now (the painting), or an older one whose piece was
+// painted over after m (a kept rectangle). They are tried in that order:
+// the recent Taus are the likeliest to answer when Taus overlap heavily,
+// and the painting tells cheaply when nothing ever covered t.
 func (s *Schedule) locate(t uint64, m int) (uint32, bool) {
 	if m < 0 {
 		return 0, false
