@@ -112,6 +112,10 @@ func (eng *luaEngine) compile(body []byte, name string) (*lua.LFunction, string)
 	if err != nil {
 		return nil, syntaxError(err, name, body)
 	}
+	// A chunk is a vararg function, and gopher-lua builds Lua 5.0's "arg"
+	// table for every call of one; nothing in a script can see it (Redis
+	// runs scripts as plain functions), so skip building it.
+	fn.Proto.IsVarArg &^= lua.VarArgNeedsArg
 	return fn, ""
 }
 
