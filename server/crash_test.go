@@ -36,6 +36,7 @@ type crashWriter struct {
 	app    int64 // length of a:<id> acknowledged by APPEND
 	list   int64 // length of l:<id> acknowledged by RPUSH
 	tx     int64 // value of tx:a:<id> and tx:b:<id> acknowledged by EXEC
+	script int64 // value of s:a:<id> and s:b:<id> acknowledged by EVAL
 	writes int64
 }
 
@@ -96,9 +97,17 @@ func (w *crashWriter) run(t *testing.T, addr string, lists bool, stop <-chan str
 			return
 		}
 		w.tx = a
-		w.writes += 4
+		// A script's writes are propagated as one MULTI … EXEC block too.
+		if n, ok = w.intReply(t, c, "EVAL", crashScript, "2", w.key("s:a"), w.key("s:b")); !ok {
+			return
+		}
+		w.script = n
+		w.writes += 5
 	}
 }
+
+// crashScript increments two keys; after a crash both must agree.
+const crashScript = "redis.call('INCR', KEYS[1]) return redis.call('INCR', KEYS[2])"
 
 // intReply runs a command with an integer reply; false means the
 // connection is gone.
@@ -139,6 +148,12 @@ func (w *crashWriter) verify(t *testing.T, c *testserver.Conn, lists bool, iter 
 	}
 	within("MULTI/EXEC counter", a, w.tx)
 	w.tx = a
+	sa, sb := bulkInt(t, pok(t, c, "GET", w.key("s:a"))), bulkInt(t, pok(t, c, "GET", w.key("s:b")))
+	if sa != sb {
+		t.Fatalf("iteration %d, writer %s: half a script survived: s:a=%d s:b=%d", iter, w.id, sa, sb)
+	}
+	within("script counter", sa, w.script)
+	w.script = sa
 	if lists {
 		items := flat(pok(t, c, "LRANGE", w.key("l"), "0", "-1"))
 		within("RPUSH length", int64(len(items)), w.list)
