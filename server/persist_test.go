@@ -435,6 +435,8 @@ func state(t testing.TB, addr string) map[string]string {
 	return out
 }
 
+var seenTimeRE = regexp.MustCompile(`seen-time\r\n:[0-9]+`)
+
 func readValue(t testing.TB, c *testserver.Conn, typ, key string) string {
 	switch typ {
 	case "string":
@@ -451,7 +453,11 @@ func readValue(t testing.TB, c *testserver.Conn, typ, key string) string {
 		// XINFO GROUPS includes each group's entries-read and lag, which
 		// survive a log replay through the XGROUP SETID … ENTRIESREAD
 		// that group reads log.
-		return pok(t, c, "XRANGE", key, "-", "+") + pok(t, c, "XINFO", "GROUPS", key)
+		// XINFO STREAM FULL too (entries, groups, consumers, PELs with
+		// delivery times and counts), with each consumer's seen-time
+		// masked: a replay sets it to the replay time, as in Redis.
+		full := seenTimeRE.ReplaceAllString(pok(t, c, "XINFO", "STREAM", key, "FULL"), "seen-time\r\n:0")
+		return pok(t, c, "XRANGE", key, "-", "+") + pok(t, c, "XINFO", "GROUPS", key) + full
 	case "tau":
 		return pok(t, c, "TAU.HISTORY", key)
 	}
