@@ -151,11 +151,13 @@ func cmdCommandList(c *Client, args [][]byte) {
 	c.StringArray(names)
 }
 
-func cmdCommandGetkeys(c *Client, args [][]byte) {
+// getkeysTarget resolves the command that COMMAND GETKEYS[ANDFLAGS]
+// analyses and checks its arity.
+func getkeysTarget(c *Client, args [][]byte) (*Spec, [][]byte, bool) {
 	s := Lookup(args[2])
 	if s == nil {
 		c.Error("ERR Invalid command specified")
-		return
+		return nil, nil, false
 	}
 	cmdArgs := args[2:]
 	if len(s.Subs) > 0 && len(cmdArgs) > 1 {
@@ -165,6 +167,14 @@ func cmdCommandGetkeys(c *Client, args [][]byte) {
 	}
 	if !arityOK(s.Arity, len(cmdArgs)) {
 		c.Error("ERR Invalid number of arguments specified for command")
+		return nil, nil, false
+	}
+	return s, cmdArgs, true
+}
+
+func cmdCommandGetkeys(c *Client, args [][]byte) {
+	s, cmdArgs, ok := getkeysTarget(c, args)
+	if !ok {
 		return
 	}
 	keys, ok := commandKeys(s, cmdArgs)
@@ -455,19 +465,8 @@ func keysFromSpecs(s *Spec, args [][]byte) ([]keyWithFlags, bool) {
 }
 
 func cmdCommandGetkeysandflags(c *Client, args [][]byte) {
-	s := Lookup(args[2])
-	if s == nil {
-		c.Error("ERR Invalid command specified")
-		return
-	}
-	cmdArgs := args[2:]
-	if len(s.Subs) > 0 && len(cmdArgs) > 1 {
-		if sub := s.lookupSub(cmdArgs[1]); sub != nil {
-			s = sub
-		}
-	}
-	if !arityOK(s.Arity, len(cmdArgs)) {
-		c.Error("ERR Invalid number of arguments specified for command")
+	s, cmdArgs, ok := getkeysTarget(c, args)
+	if !ok {
 		return
 	}
 	keys, ok := keysFromSpecs(s, cmdArgs)

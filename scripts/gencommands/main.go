@@ -12,13 +12,14 @@ import (
 	"bufio"
 	"flag"
 	"fmt"
-	"io"
 	"log"
 	"net"
 	"os"
 	"sort"
 	"strconv"
 	"strings"
+
+	"sundial/internal/redistest"
 )
 
 func main() {
@@ -30,11 +31,11 @@ func main() {
 	}
 	rd := bufio.NewReader(conn)
 	fmt.Fprint(conn, "HELLO 3\r\n")
-	if _, err := readRaw(rd); err != nil {
+	if _, err := redistest.ReadRaw(rd); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Fprint(conn, "INFO server\r\n")
-	ver, err := readRaw(rd)
+	ver, err := redistest.ReadRaw(rd)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -45,7 +46,7 @@ func main() {
 	}
 	sort.Strings(info)
 	fmt.Fprint(conn, "COMMAND DOCS\r\n")
-	docs, err := readRaw(rd)
+	docs, err := redistest.ReadRaw(rd)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -88,47 +89,9 @@ func readElements(rd *bufio.Reader) ([]string, error) {
 	}
 	out := make([]string, n)
 	for i := range out {
-		if out[i], err = readRaw(rd); err != nil {
+		if out[i], err = redistest.ReadRaw(rd); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
-}
-
-// readRaw reads one complete RESP3 value and returns its raw bytes.
-func readRaw(rd *bufio.Reader) (string, error) {
-	line, err := rd.ReadString('\n')
-	if err != nil {
-		return "", err
-	}
-	raw := line
-	body := line[1 : len(line)-2]
-	switch line[0] {
-	case '$', '=', '!':
-		n, err := strconv.Atoi(body)
-		if err != nil || n < 0 {
-			return raw, err
-		}
-		buf := make([]byte, n+2)
-		if _, err := io.ReadFull(rd, buf); err != nil {
-			return "", err
-		}
-		return raw + string(buf), nil
-	case '*', '~', '>', '%', '|':
-		n, err := strconv.Atoi(body)
-		if err != nil {
-			return "", err
-		}
-		if line[0] == '%' || line[0] == '|' {
-			n *= 2
-		}
-		for i := 0; i < n; i++ {
-			e, err := readRaw(rd)
-			if err != nil {
-				return "", err
-			}
-			raw += e
-		}
-	}
-	return raw, nil
 }
