@@ -10,17 +10,17 @@ import (
 // schedule's last chunk fills; its columns are full uint64s. A complete
 // chunk never changes again, and is packed where the values allow: tx and
 // data ends as uint32 offsets from the smallest value when they span less
-// than 2^32, validities as uint32 offsets of valid from the smallest valid
-// plus uint32 durations when every expiry lies less than 2^32 past that.
+// than 2^32, valid and expiry as uint32 offsets from the smallest valid
+// when every expiry lies less than 2^32 past it.
 // Taus appended within about four seconds of each other, valid within
 // about four seconds of each other, take 16 bytes each instead of 32.
 type chunk struct {
 	n             int
 	tx            column
 	valid, expiry []uint64 // filling, or not packed
-	span          uint64   // packed: valid = span + valid32, expiry = valid + dur32
+	span          uint64   // packed: valid = span + valid32, expiry = span + expiry32
 	valid32       []uint32
-	dur32         []uint32
+	expiry32      []uint32
 	end           column // end of each Tau's data in buf
 	buf           []byte
 	blocks        []blockPaint // chunkSize/W paintings, filled as blocks complete
@@ -77,7 +77,7 @@ func (c *column) clone() column {
 
 func (c *chunk) bytes() int {
 	return int(unsafe.Sizeof(*c)) + c.tx.bytes() + (cap(c.valid)+cap(c.expiry))*8 +
-		(cap(c.valid32)+cap(c.dur32))*4 + c.end.bytes() + cap(c.buf) + blocksBytes(c.blocks)
+		(cap(c.valid32)+cap(c.expiry32))*4 + c.end.bytes() + cap(c.buf) + blocksBytes(c.blocks)
 }
 
 func (c *chunk) validAt(j int) uint64 {
@@ -89,13 +89,12 @@ func (c *chunk) validAt(j int) uint64 {
 
 func (c *chunk) expiryAt(j int) uint64 {
 	if c.valid32 != nil {
-		return c.span + uint64(c.valid32[j]) + uint64(c.dur32[j])
+		return c.span + uint64(c.expiry32[j])
 	}
 	return c.expiry[j]
 }
 
-// packValidity stores the validities as offsets and durations if they fit
-// in 32 bits.
+// packValidity stores the validities as offsets if they fit in 32 bits.
 func (c *chunk) packValidity() {
 	lo, hi := slices.Min(c.valid), slices.Max(c.expiry)
 	if hi-lo > math.MaxUint32 {
@@ -103,10 +102,10 @@ func (c *chunk) packValidity() {
 	}
 	c.span = lo
 	c.valid32 = make([]uint32, c.n)
-	c.dur32 = make([]uint32, c.n)
+	c.expiry32 = make([]uint32, c.n)
 	for j := range c.n {
 		c.valid32[j] = uint32(c.valid[j] - lo)
-		c.dur32[j] = uint32(c.expiry[j] - c.valid[j])
+		c.expiry32[j] = uint32(c.expiry[j] - lo)
 	}
 	c.valid, c.expiry = nil, nil
 }
@@ -175,31 +174,31 @@ func (c *chunk) lastContaining(t uint64, a, b int) int {
 	if t < c.span || t-c.span > math.MaxUint32 {
 		return -1 // before every valid or at or after every expiry
 	}
-	// In 32 bits: x - valid wraps to at least 2^32 - valid > duration
-	// when x < valid, since valid + duration < 2^32.
+	// In 32 bits: x - valid wraps to at least 2^32 - valid > expiry - valid
+	// when x < valid, since expiry < 2^32.
 	x := uint32(t - c.span)
 	vs := c.valid32[a : b+1]
-	ds := c.dur32[a : b+1]
-	ds = ds[:len(vs)]
+	es := c.expiry32[a : b+1]
+	es = es[:len(vs)]
 	j := len(vs)
 	// Four at a time: the loop's own work is a good part of the cost.
 	for ; j >= 4; j -= 4 {
-		v, d := vs[j-4:j:j], ds[j-4:j:j]
-		if x-v[3] < d[3] {
+		v, e := vs[j-4:j:j], es[j-4:j:j]
+		if x-v[3] < e[3]-v[3] {
 			return a + j - 1
 		}
-		if x-v[2] < d[2] {
+		if x-v[2] < e[2]-v[2] {
 			return a + j - 2
 		}
-		if x-v[1] < d[1] {
+		if x-v[1] < e[1]-v[1] {
 			return a + j - 3
 		}
-		if x-v[0] < d[0] {
+		if x-v[0] < e[0]-v[0] {
 			return a + j - 4
 		}
 	}
 	for j--; j >= 0; j-- {
-		if x-vs[j] < ds[j] {
+		if x-vs[j] < es[j]-vs[j] {
 			return a + j
 		}
 	}
