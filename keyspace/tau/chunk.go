@@ -11,9 +11,9 @@ import (
 // chunk never changes again, and is packed where the values allow: tx and
 // data ends as uint32 offsets from the smallest value when they span less
 // than 2^32, valid and expiry as uint32 offsets from the smallest valid
-// when every expiry lies less than 2^32 past it.
-// Taus appended within about four seconds of each other, valid within
-// about four seconds of each other, take 16 bytes each instead of 32.
+// when every expiry lies less than 2^32 past it. Taus appended within
+// about four seconds of each other, valid within about four seconds of
+// each other, take 16 bytes each instead of 32.
 type chunk struct {
 	n             int
 	tx            column
