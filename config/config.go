@@ -63,6 +63,7 @@ type Config struct {
 	StreamNodeMaxBytes        int64
 	StreamNodeMaxEntries      int64
 	ActiveExpireEffort        int
+	GoMaxProcs                int
 
 	// File is the config file the server was started with, for REWRITE.
 	File string
@@ -190,6 +191,7 @@ func (c *Config) table() []*Directive {
 		size(&c.StreamNodeMaxBytes, "stream-node-max-bytes", "4kb", "Stream node size limit."),
 		num64(&c.StreamNodeMaxEntries, "stream-node-max-entries", "100", 0, 1<<62, "Stream node entry limit."),
 		num(&c.ActiveExpireEffort, "active-expire-effort", "1", 1, 10, "Active expiry effort (1-10)."),
+		imm(num(&c.GoMaxProcs, "gomaxprocs", "0", 0, 4096, "CPUs that run Go code at once (0 = half the available CPUs, at least 1; a GOMAXPROCS environment variable wins).")),
 	}
 }
 
