@@ -35,6 +35,9 @@ type Client struct {
 	lastCmd         *Spec
 	now             int64 // Unix ms when the current command started
 	callStart       time.Time
+	// started is when the command running now (at this client's outer
+	// level) started: a script's run starts its busy clock from it.
+	started time.Time
 	cmd             *Spec
 	args            [][]byte
 	rewritten       [][]byte

@@ -307,6 +307,7 @@ func (e *Engine) call(c *Client, spec *Spec, args [][]byte) {
 		start = time.Now()
 	}
 	c.callStart = time.Time{}
+	c.started = start
 	c.now = start.UnixMilli()
 	// Commands a script runs see the time the script started, so no key
 	// expires in the middle of a script (Redis's scriptTimeSnapshot).

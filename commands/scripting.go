@@ -74,6 +74,7 @@ var scriptFlagNames = []struct {
 
 // evalScript is a script of the cache.
 type evalScript struct {
+	sha   string
 	body  string
 	flags scriptFlags
 	fn    *lua.LFunction
@@ -197,7 +198,7 @@ func createScript(c *Client, body []byte) (string, *evalScript) {
 		c.Error("ERR Error compiling script (new function): " + err)
 		return "", nil
 	}
-	s := &evalScript{body: string(body), flags: flags, fn: fn}
+	s := &evalScript{sha: sha, body: string(body), flags: flags, fn: fn}
 	c.e.scripts.scripts[sha] = s
 	return sha, s
 }
@@ -215,28 +216,42 @@ func evalGeneric(c *Client, args [][]byte, evalsha, ro bool) {
 		return
 	}
 	e := c.e
-	var sha string
 	var s *evalScript
 	if evalsha {
 		e.evalEngine()
-		sha = strings.ToLower(string(args[1]))
-		if s = e.scripts.scripts[sha]; s == nil {
+		var sha [40]byte
+		lowerSHA(&sha, args[1])
+		// string(bytes) as a map key is looked up without allocating.
+		if s = e.scripts.scripts[string(sha[:])]; s == nil {
 			c.Error(errNoScript)
 			return
 		}
-	} else if sha, s = createScript(c, args[1]); s == nil {
+	} else if _, s = createScript(c, args[1]); s == nil {
 		return
 	}
 	if !checkScriptFlags(c, s.flags, ro) {
 		return
 	}
-	run := &scriptRun{
-		name:     sha,
+	// One EVAL runs at a time, so its run record is reused.
+	eng := e.scripts.eval
+	run := &eng.evalRun
+	*run = scriptRun{
+		name:     s.sha,
 		isEval:   true,
 		readOnly: ro || s.flags&(flagCompat|flagNoWrites) == flagNoWrites,
 		allowOOM: s.flags&(flagCompat|flagAllowOOM) == flagAllowOOM,
 	}
-	e.scripts.eval.run(c, run, s.fn, args[3:3+numkeys], args[3+numkeys:])
+	eng.run(c, run, s.fn, args[3:3+numkeys], args[3+numkeys:])
+}
+
+// lowerSHA copies the 40-byte SHA1 b to dst in lower case.
+func lowerSHA(dst *[40]byte, b []byte) {
+	for i, ch := range b[:40] {
+		if 'A' <= ch && ch <= 'Z' {
+			ch += 'a' - 'A'
+		}
+		dst[i] = ch
+	}
 }
 
 // checkScriptFlags applies what a script's declared flags demand before

@@ -21,13 +21,18 @@ const (
 func benchScript(b *testing.B, script string, hook bool, args ...string) {
 	e := NewEngine(config.New(), nil)
 	c := e.NewClient(nil, "", "")
-	sha := runCmd(e, c, "SCRIPT", "LOAD", script)
-	if len(sha) != 40+7 {
-		b.Fatalf("SCRIPT LOAD: %q", sha)
-	}
 	if !hook {
 		// busy-reply-threshold 0 detaches the hook.
 		e.Cfg.BusyReplyThreshold = 0
+	}
+	benchScriptOn(b, e, c, script, args...)
+}
+
+// benchScriptOn loads script and runs EVALSHA with args b.N times.
+func benchScriptOn(b *testing.B, e *Engine, c *Client, script string, args ...string) {
+	sha := runCmd(e, c, "SCRIPT", "LOAD", script)
+	if len(sha) != 40+7 {
+		b.Fatalf("SCRIPT LOAD: %q", sha)
 	}
 	argv := [][]byte{[]byte("EVALSHA"), []byte(sha[5:45])}
 	for _, a := range args {
@@ -54,4 +59,13 @@ func BenchmarkEvalCallsWithHook(b *testing.B) {
 }
 func BenchmarkEvalCallsWithoutHook(b *testing.B) {
 	benchScript(b, benchCalls, false, "2", "counter", "hash", "value")
+}
+
+// BenchmarkEvalshaGet is scripts/bench's script workload: the cost of a
+// script call itself (lookup, KEYS/ARGV, one redis.call, the reply).
+func BenchmarkEvalshaGet(b *testing.B) {
+	e := NewEngine(config.New(), nil)
+	c := e.NewClient(nil, "", "")
+	runCmd(e, c, "SET", "k", "v")
+	benchScriptOn(b, e, c, "return redis.call('GET', KEYS[1])", "1", "k")
 }

@@ -27,6 +27,10 @@ type luaEngine struct {
 	// argv and arena are reused by redis.call for the command arguments.
 	argv  [][]byte
 	arena []byte
+	// evalRun, keys and argv are the run record and the KEYS and ARGV
+	// tables of EVAL scripts, reused from one run to the next.
+	evalRun          scriptRun
+	keysArg, argvArg argTable
 
 	lib *libEngine // function libraries only
 }
@@ -173,13 +177,55 @@ func (eng *luaEngine) stringTable(items [][]byte) *lua.LTable {
 	return t
 }
 
+// argTable is a Lua array of strings reused as KEYS or ARGV from one
+// EVAL to the next: building them afresh was a table, its array and a
+// string per element for every call. A script cannot keep a reference to
+// them past its run (every table it could store one in is read-only),
+// but it may change them, so a table holding anything beyond the items
+// it was given, or with a metatable, is replaced rather than reused.
+type argTable struct {
+	t *lua.LTable
+	n int // items of the last fill
+}
+
+// fill makes a.t hold items as Lua strings, keeping each element still
+// equal to its item; it reports whether a.t is a new table.
+func (a *argTable) fill(L *lua.LState, items [][]byte) bool {
+	t, n := a.t, len(items)
+	if t != nil {
+		for i := n + 1; i <= a.n; i++ {
+			t.RawSetInt(i, lua.LNil)
+		}
+		// What lies past the items: Next(0) would skip the hash part.
+		var after lua.LValue = lua.LNumber(n)
+		if n == 0 {
+			after = lua.LNil
+		}
+		if k, _ := t.Next(after); k != lua.LNil || t.Metatable != lua.LNil {
+			t = nil
+		}
+	}
+	fresh := t == nil
+	if fresh {
+		t = L.CreateTable(n, 0)
+	}
+	for i, b := range items {
+		if old, ok := t.RawGetInt(i + 1).(lua.LString); ok && string(old) == string(b) {
+			continue
+		}
+		t.RawSetInt(i+1, lua.LString(b))
+	}
+	a.t, a.n = t, n
+	return fresh
+}
+
 // run executes fn for c: an EVAL script (KEYS and ARGV as globals) or a
 // function (keys and args as arguments), and replies its result. Every
 // write the script makes is propagated as one MULTI/EXEC unit.
 func (eng *luaEngine) run(c *Client, run *scriptRun, fn *lua.LFunction, keys, args [][]byte) {
 	e, L := eng.e, eng.L
 	run.caller = c
-	run.start = time.Now()
+	run.start = c.started
 	run.startMs = c.now
 	if !run.allowOOM && e.Cfg.MaxMemory > 0 {
 		run.oom = e.checkOOM(c, oomProbe) != ""
@@ -200,8 +246,12 @@ func (eng *luaEngine) run(c *Client, run *scriptRun, fn *lua.LFunction, keys, ar
 
 	var err error
 	if run.isEval {
-		eng.st.SetGlobal("KEYS", eng.stringTable(keys))
-		eng.st.SetGlobal("ARGV", eng.stringTable(args))
+		if eng.keysArg.fill(L, keys) {
+			eng.st.SetGlobal("KEYS", eng.keysArg.t)
+		}
+		if eng.argvArg.fill(L, args) {
+			eng.st.SetGlobal("ARGV", eng.argvArg.t)
+		}
 		L.Push(fn)
 		err = L.PCall(0, 1, eng.errh)
 	} else {

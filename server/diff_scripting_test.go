@@ -75,6 +75,21 @@ func TestDiffScriptingLuaToReply(t *testing.T) {
 		C("empty keys and argv", `EVAL "return {#KEYS, #ARGV}" 0`),
 		C("many arguments", `EVAL "return #ARGV" 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25`),
 		C("binary keys", "EVAL \"return KEYS[1]\" 1 \"a\\x00b\\xff\""),
+		// What one script does to KEYS and ARGV is not seen by the next.
+		C("keys and argv changed then fresh",
+			`EVAL "KEYS[1] = 'k' KEYS[3] = 'x' KEYS.foo = 1 ARGV[2] = 'y' return {#KEYS, #ARGV}" 2 a b c`,
+			`EVAL "return {#KEYS, KEYS[1], tostring(KEYS[3]), tostring(KEYS.foo), #ARGV, tostring(ARGV[2])}" 2 a b c`,
+			`EVAL "return {#KEYS, tostring(KEYS[1]), #ARGV, tostring(ARGV[1])}" 0`,
+			`EVAL "ARGV.x = 1 KEYS[1] = 'z' return 1" 0`,
+			`EVAL "return {#KEYS, tostring(KEYS[1]), tostring(ARGV.x)}" 0`,
+			`EVAL "return {#KEYS, KEYS[1], KEYS[2]}" 2 a b`,
+			`EVAL "return {#KEYS, KEYS[1]}" 1 q`),
+		C("keys metatable then fresh",
+			`EVAL "setmetatable(KEYS, {__index = function() return 'meta' end}) return KEYS[9]" 1 a`,
+			`EVAL "return {tostring(KEYS[9]), tostring(getmetatable(KEYS))}" 1 a`),
+		C("keys shrinking and growing",
+			`EVAL "return KEYS" 4 a b c d`, `EVAL "return {#KEYS, KEYS}" 1 e`, `EVAL "return KEYS" 3 f g h`,
+			`EVAL "return #KEYS" 0`),
 	})
 }
 
