@@ -37,10 +37,10 @@ type Client struct {
 	callStart       time.Time
 	// started is when the command running now (at this client's outer
 	// level) started: a script's run starts its busy clock from it.
-	started time.Time
-	cmd             *Spec
-	args            [][]byte
-	rewritten       [][]byte
+	started   time.Time
+	cmd       *Spec
+	args      [][]byte
+	rewritten [][]byte
 	// syncSeq is the last write this client caused; its reply waits until
 	// that write is durable (appendfsync always).
 	syncSeq uint64
