@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"os"
+	"runtime"
 	"sync"
 	"time"
 
@@ -64,6 +65,12 @@ func (c *conn) pusher() {
 			return
 		case <-c.wake:
 		}
+		// Let the clients that are ready run first: what they publish
+		// meanwhile goes out in this same write. A write to a socket
+		// costs far more than the bytes in it, so a subscriber gets one
+		// per round of the scheduler, not one per message, as Redis
+		// writes each client's buffer once per event loop iteration.
+		runtime.Gosched()
 		c.writeMu.Lock()
 		e := c.s.Engine
 		e.Mu.Lock()
