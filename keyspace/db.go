@@ -5,10 +5,11 @@ import (
 	"time"
 )
 
-// DB is one keyspace: a key → entry index, a dense slice of the entries
-// that gives O(1) random sampling (RANDOMKEY, eviction) and a SCAN cursor
-// that survives growth and deletion, and an index of the keys with a TTL
-// (sampled by active expiry).
+// DB is one keyspace: a dense list of the entries that gives O(1) random
+// sampling (RANDOMKEY, eviction) and a SCAN cursor that survives growth
+// and deletion, a key → entry index over it (slots hold list positions),
+// and an index of the keys with a TTL over the same list (sampled by
+// active expiry).
 type DB struct {
 	Name string
 	// ID is the numeric index for numbered keyspaces, -1 for named ones.
@@ -131,7 +132,7 @@ func (s *Store) Rehash(deadline time.Time) bool {
 	s.EachDB(func(db *DB) {
 		for _, x := range [...]*index{&db.dict, &db.volatile} {
 			for x.migrating() && time.Now().Before(deadline) {
-				x.migrate(1024)
+				x.migrate(&db.keys, 1024)
 			}
 			left = left || x.migrating()
 		}
@@ -147,7 +148,7 @@ func (db *DB) Expires() int { return db.volatile.Len() }
 
 // Peek returns the entry without checking expiry or touching access time.
 func (db *DB) Peek(key []byte) *Entry {
-	e := db.dict.get(key)
+	e := db.dict.get(&db.keys, key)
 	if e != nil {
 		db.capture(e)
 	}
@@ -156,7 +157,7 @@ func (db *DB) Peek(key []byte) *Entry {
 
 // Lookup returns the live entry for key, removing it first if it expired.
 func (db *DB) Lookup(key []byte, now int64) *Entry {
-	e := db.dict.get(key)
+	e := db.dict.get(&db.keys, key)
 	if e == nil {
 		return nil
 	}
@@ -184,7 +185,7 @@ func (db *DB) expire(e *Entry) {
 // Set stores v under key with no TTL, replacing any value, and returns the
 // entry. keepTTL keeps an existing expiry (SET KEEPTTL).
 func (db *DB) Set(key []byte, v Value, keepTTL bool) *Entry {
-	if e := db.dict.get(key); e != nil {
+	if e := db.dict.get(&db.keys, key); e != nil {
 		db.capture(e)
 		if db.store.OnDelete != nil && e.Value.Kind() != v.Kind() {
 			db.store.OnDelete(db, e.Key)
@@ -204,7 +205,7 @@ func (db *DB) Set(key []byte, v Value, keepTTL bool) *Entry {
 // place (its pointer stays the same) rather than replaced: SET over a
 // string allocates nothing.
 func (db *DB) SetString(key, val []byte, keepTTL bool) *Entry {
-	if e := db.dict.get(key); e != nil {
+	if e := db.dict.get(&db.keys, key); e != nil {
 		if s, ok := e.Value.(*String); ok {
 			db.capture(e)
 			if s.overwrite(val) {
@@ -227,8 +228,8 @@ func (db *DB) add(e *Entry, v Value) *Entry {
 	if db.store.NewAccess != nil {
 		e.Access = db.store.NewAccess()
 	}
-	db.dict.add(e)
 	db.keys.push(e)
+	db.dict.add(&db.keys, e)
 	db.snapAdded(e) // created after a snapshot began: not part of it
 	db.memAdd(e)
 	if db.store.OnAdd != nil {
@@ -253,15 +254,30 @@ func (db *DB) Remove(e *Entry) { db.remove(e) }
 
 func (db *DB) remove(e *Entry) {
 	db.capture(e)
-	db.dict.remove(e)
+	db.dict.remove(&db.keys, e)
 	db.setExpire(e, 0)
 	db.memRemove(e)
-	// The last entry moves into the hole, with its charge and mark.
-	db.snapMoved(db.keys.Len()-1, int(e.idx))
-	db.keys.swapRemove(int(e.idx))
+	db.unlist(e)
 	db.memLists()
 	if db.store.OnDelete != nil {
 		db.store.OnDelete(db, e.Key)
+	}
+}
+
+// unlist takes e, already out of the indexes, out of the key list: the
+// last entry moves into its place, with its charge and snapshot mark, and
+// the indexes holding it are told its new position.
+func (db *DB) unlist(e *Entry) {
+	i, last := int(e.idx), db.keys.Len()-1
+	db.snapMoved(last, i)
+	db.keys.swapRemove(i)
+	if i == last {
+		return
+	}
+	moved := db.keys.at(i)
+	db.dict.move(moved, last)
+	if moved.Expire != 0 {
+		db.volatile.move(moved, last)
 	}
 }
 
@@ -274,10 +290,10 @@ func (db *DB) setExpire(e *Entry, ms int64) {
 	e.Expire = ms
 	switch {
 	case ms != 0 && !had:
-		db.volatile.add(e)
+		db.volatile.add(&db.keys, e)
 		db.memLists()
 	case ms == 0 && had:
-		db.volatile.remove(e)
+		db.volatile.remove(&db.keys, e)
 		db.memLists()
 	}
 }
@@ -285,7 +301,7 @@ func (db *DB) setExpire(e *Entry, ms int64) {
 // Rename moves e to newKey, replacing whatever newKey held. The entry keeps
 // its value and expiry.
 func (db *DB) Rename(e *Entry, newKey []byte, now int64) *Entry {
-	if old := db.dict.get(newKey); old != nil && old != e {
+	if old := db.dict.get(&db.keys, newKey); old != nil && old != e {
 		db.remove(old)
 	}
 	v, exp := e.Value, e.Expire
@@ -325,7 +341,7 @@ func (db *DB) RandomEntry() *Entry {
 // RandomVolatile returns a random entry that has a TTL, or nil. (Keys
 // after a run of free slots of the TTL index are likelier picks, as with
 // Redis's bucket sampling.)
-func (db *DB) RandomVolatile() *Entry { return db.volatile.random() }
+func (db *DB) RandomVolatile() *Entry { return db.volatile.random(&db.keys) }
 
 // Scan visits entries for a SCAN cursor. Cursor 0 starts an iteration; the
 // returned cursor continues it and is 0 when done. Keys are walked from the
@@ -360,7 +376,7 @@ func (db *DB) ExpireCycle(now int64, samples int, budget func() bool) (expired, 
 		n := min(samples, db.volatile.Len())
 		hit := 0
 		for i := 0; i < n && db.volatile.Len() > 0; i++ {
-			e := db.volatile.random()
+			e := db.volatile.random(&db.keys)
 			sampled++
 			if e.Expire <= now {
 				db.expire(e)
@@ -397,7 +413,7 @@ func (db *DB) RandomVolatileSample(n int, now int64) int64 {
 	}
 	var sum, cnt int64
 	for i := 0; i < n; i++ {
-		e := db.volatile.random()
+		e := db.volatile.random(&db.keys)
 		if ttl := e.Expire - now; ttl > 0 {
 			sum += ttl
 			cnt++

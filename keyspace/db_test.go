@@ -25,10 +25,10 @@ func checkDB(t *testing.T, db *DB, model map[string]bool) {
 		}
 		if ttl {
 			ttls++
-			if db.volatile.get([]byte(k)) != e {
+			if db.volatile.get(&db.keys, []byte(k)) != e {
 				t.Fatalf("%q has a TTL but is not in the TTL index", k)
 			}
-		} else if db.volatile.get([]byte(k)) != nil {
+		} else if db.volatile.get(&db.keys, []byte(k)) != nil {
 			t.Fatalf("%q has no TTL but is in the TTL index", k)
 		}
 	}

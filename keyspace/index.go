@@ -1,19 +1,26 @@
 package keyspace
 
 // index is a keyspace's key → entry table: open addressing with linear
-// probing and Robin Hood placement, one 8-byte slot per entry pointer (the
-// key is read from the entry) and 2 bytes of metadata per slot, so a key
-// costs 10 bytes a slot, 11 to 23 bytes at the loads the table runs at,
-// where a Go map[string]*Entry costs 27 to 55.
+// probing and Robin Hood placement. A slot holds the entry's position in
+// the keyspace's key list (DB.keys), not a pointer, and 2 bytes of
+// metadata: 6 bytes a slot, 7 to 14 bytes a key at the loads the table
+// runs at, where 8-byte pointers cost 10 a slot and a Go map[string]*Entry
+// 27 to 55 a key. Holding no pointers, the table is not scanned by the
+// garbage collector either. The TTL index (DB.volatile) is a second index
+// over the same key list.
 //
 // Metadata: the low byte is the slot's distance from its key's home slot
 // plus one (0 for an empty slot), the high byte is 8 bits of the key's
-// hash. Lookups compare the tag before reading the entry, and stop at the
-// first slot whose distance is shorter than the probe's (Robin Hood keeps
-// the keys of a run sorted by home slot), so misses are short too.
-// Deletion shifts the rest of the run back one slot: no tombstones. Slots
-// are stored in groups of 8 with their metadata, so a probe usually reads
-// one cache line of the table.
+// hash. Lookups compare the tag before reading the entry through the key
+// list, and stop at the first slot whose distance is shorter than the
+// probe's (Robin Hood keeps the keys of a run sorted by home slot), so
+// misses are short too. Deletion shifts the rest of the run back one
+// slot: no tombstones. A slot's metadata and position sit side by side,
+// so a probe usually reads one cache line of the table.
+//
+// When an entry moves in the key list (a deletion moves the last entry
+// into the hole), the keyspace tells its indexes (move): the slot holding
+// the old position is found by probing from the entry's home for it.
 //
 // Growth is incremental, as Redis's rehashing: past 7/8 full a table of
 // twice the size takes over, new keys go there, and every insertion or
@@ -40,8 +47,8 @@ const (
 	// deletion moves: a migration is over after 1/16 as many writes as
 	// the old table held keys, long before the new table can fill.
 	migrateSlots = 16
-	// indexGroupBytes is a group of 8 slots with their metadata.
-	indexGroupBytes = 8*8 + 8*2
+	// slotBytes is unsafe.Sizeof(slot{}).
+	slotBytes = 6
 )
 
 var hashSeed = maphash.MakeSeed()
@@ -49,17 +56,24 @@ var hashSeed = maphash.MakeSeed()
 func keyHash(b []byte) uint64       { return maphash.Bytes(hashSeed, b) }
 func keyHashString(s string) uint64 { return maphash.String(hashSeed, s) }
 
-// group is 8 slots and their metadata, side by side in memory.
-type group struct {
-	meta  [8]uint16
-	slots [8]*Entry
+// slot is one entry's place in a table: its metadata and its position in
+// the key list, kept as two halves so a slot is 6 bytes, not 8.
+type slot struct {
+	meta   uint16
+	lo, hi uint16
 }
 
-// table is one open-addressing array of 8 × len(groups) slots.
+func (s slot) pos() int { return int(uint32(s.lo) | uint32(s.hi)<<16) }
+
+func makeSlot(m uint16, pos int) slot {
+	return slot{meta: m, lo: uint16(pos), hi: uint16(uint32(pos) >> 16)}
+}
+
+// table is one open-addressing array of slots.
 type table struct {
-	groups []group
-	n      int // slots
-	count  int
+	slots []slot
+	n     int // len(slots)
+	count int
 }
 
 type index struct {
@@ -77,14 +91,7 @@ func metaOf(h uint64, dist int) uint16 { return uint16(uint8(h))<<8 | uint16(dis
 func metaDist(m uint16) int            { return int(m&0xff) - 1 }
 
 func newTable(slots int) table {
-	return table{groups: make([]group, slots/8), n: slots}
-}
-
-func (t *table) meta(i int) uint16 { return t.groups[i>>3].meta[i&7] }
-func (t *table) slot(i int) *Entry { return t.groups[i>>3].slots[i&7] }
-func (t *table) set(i int, e *Entry, m uint16) {
-	g := &t.groups[i>>3]
-	g.slots[i&7], g.meta[i&7] = e, m
+	return table{slots: make([]slot, slots), n: slots}
 }
 
 // home is the slot a hash starts probing from (multiply-shift over the
@@ -96,16 +103,15 @@ func (t *table) home(h uint64) int {
 
 // find returns the entry for key, probing from slot i at distance d from
 // the key's home, or nil.
-func (t *table) find(i, d int, h uint64, key []byte) *Entry {
+func (t *table) find(l *keyList, i, d int, h uint64, key []byte) *Entry {
 	tag := uint8(h)
 	for ; ; d++ {
-		g := &t.groups[i>>3]
-		m := g.meta[i&7]
-		if m == 0 || metaDist(m) < d {
+		s := &t.slots[i]
+		if s.meta == 0 || metaDist(s.meta) < d {
 			return nil
 		}
-		if uint8(m>>8) == tag {
-			if e := g.slots[i&7]; e.Key == string(key) {
+		if uint8(s.meta>>8) == tag {
+			if e := l.at(s.pos()); e.Key == string(key) {
 				return e
 			}
 		}
@@ -115,15 +121,16 @@ func (t *table) find(i, d int, h uint64, key []byte) *Entry {
 	}
 }
 
-// slotOf returns the slot holding e, probing from slot i at distance d
-// from its home, or -1.
-func (t *table) slotOf(i, d int, e *Entry) int {
+// slotOf returns the slot holding position pos of a key with hash h,
+// probing from slot i at distance d from its home, or -1.
+func (t *table) slotOf(i, d int, h uint64, pos int) int {
+	tag := uint8(h)
 	for ; ; d++ {
-		m := t.meta(i)
-		if m == 0 || metaDist(m) < d {
+		s := &t.slots[i]
+		if s.meta == 0 || metaDist(s.meta) < d {
 			return -1
 		}
-		if t.slot(i) == e {
+		if uint8(s.meta>>8) == tag && s.pos() == pos {
 			return i
 		}
 		if i++; i == t.n {
@@ -132,28 +139,27 @@ func (t *table) slotOf(i, d int, e *Entry) int {
 	}
 }
 
-// insert places e (absent from t). If some entry would end up too far
-// from home it stops and returns that entry, which is then in no slot.
-func (t *table) insert(h uint64, e *Entry) (homeless *Entry) {
+// insert places position pos of a key with hash h (absent from t). If
+// some position would end up too far from home it stops and returns that
+// position, which is then in no slot; otherwise it returns -1.
+func (t *table) insert(h uint64, pos int) (homeless int) {
 	i := t.home(h)
-	m := metaOf(h, 0)
+	in := makeSlot(metaOf(h, 0), pos)
 	for {
-		cur := t.meta(i)
-		if cur == 0 {
-			t.set(i, e, m)
+		s := &t.slots[i]
+		if s.meta == 0 {
+			*s = in
 			t.count++
-			return nil
+			return -1
 		}
-		if metaDist(cur) < metaDist(m) {
-			// Robin Hood: the entry nearer its home yields the slot.
-			out := t.slot(i)
-			t.set(i, e, m)
-			e, m = out, cur
+		if metaDist(s.meta) < metaDist(in.meta) {
+			// Robin Hood: the slot nearer its home yields its place.
+			*s, in = in, *s
 		}
-		if metaDist(m) >= indexMaxDist {
-			return e
+		if metaDist(in.meta) >= indexMaxDist {
+			return in.pos()
 		}
-		m++
+		in.meta++
 		if i++; i == t.n {
 			i = 0
 		}
@@ -167,25 +173,26 @@ func (t *table) removeAt(i int) {
 		if j == t.n {
 			j = 0
 		}
-		m := t.meta(j)
+		m := t.slots[j].meta
 		if m == 0 || metaDist(m) == 0 {
 			break
 		}
-		t.set(i, t.slot(j), m-1)
+		t.slots[i] = t.slots[j]
+		t.slots[i].meta--
 		i = j
 	}
-	t.set(i, nil, 0)
+	t.slots[i] = slot{}
 	t.count--
 }
 
 // Len is the number of keys indexed.
 func (x *index) Len() int { return x.cur.count + x.old.count }
 
-// get returns the entry for key, or nil. It never allocates.
-func (x *index) get(key []byte) *Entry {
+// get returns the entry of l for key, or nil. It never allocates.
+func (x *index) get(l *keyList, key []byte) *Entry {
 	h := keyHash(key)
 	if x.cur.count != 0 {
-		if e := x.cur.find(x.cur.home(h), 0, h, key); e != nil {
+		if e := x.cur.find(l, x.cur.home(h), 0, h, key); e != nil {
 			return e
 		}
 	}
@@ -193,7 +200,7 @@ func (x *index) get(key []byte) *Entry {
 		return nil
 	}
 	i, d := x.oldStart(h)
-	return x.old.find(i, d, h, key)
+	return x.old.find(l, i, d, h, key)
 }
 
 // oldStart is where a probe of the old table starts for hash h: at the
@@ -208,42 +215,64 @@ func (x *index) oldStart(h uint64) (i, d int) {
 	return home, 0
 }
 
-// add indexes e, whose key must be absent.
-func (x *index) add(e *Entry) {
-	x.migrate(migrateSlots)
-	if (x.cur.count+1)*8 > x.cur.n*indexMaxLoad {
-		x.grow()
+// locate returns the table and slot holding position pos of a key with
+// hash h, or a nil table.
+func (x *index) locate(h uint64, pos int) (*table, int) {
+	if x.cur.count != 0 {
+		if i := x.cur.slotOf(x.cur.home(h), 0, h, pos); i >= 0 {
+			return &x.cur, i
+		}
 	}
-	if homeless := x.cur.insert(keyHashString(e.Key), e); homeless != nil {
-		x.rebuild(homeless)
+	if x.old.count != 0 {
+		start, d := x.oldStart(h)
+		if i := x.old.slotOf(start, d, h, pos); i >= 0 {
+			return &x.old, i
+		}
+	}
+	return nil, -1
+}
+
+// add indexes e, an entry of l (at e.idx) whose key must be absent.
+func (x *index) add(l *keyList, e *Entry) {
+	x.migrate(l, migrateSlots)
+	if (x.cur.count+1)*8 > x.cur.n*indexMaxLoad {
+		x.grow(l)
+	}
+	if homeless := x.cur.insert(keyHashString(e.Key), int(e.idx)); homeless >= 0 {
+		x.rebuild(l, homeless)
 	}
 }
 
-// remove unindexes e and reports whether it was there.
-func (x *index) remove(e *Entry) bool {
-	h := keyHashString(e.Key)
-	found := false
-	if x.cur.count != 0 {
-		if i := x.cur.slotOf(x.cur.home(h), 0, e); i >= 0 {
-			x.cur.removeAt(i)
-			found = true
-		}
+// remove unindexes e, an entry of l, and reports whether it was there.
+// It must run before e leaves l.
+func (x *index) remove(l *keyList, e *Entry) bool {
+	pos := int(e.idx)
+	if pos < 0 || pos >= l.Len() || l.at(pos) != e {
+		return false
 	}
-	if !found && x.old.count != 0 {
-		start, d := x.oldStart(h)
-		if i := x.old.slotOf(start, d, e); i >= 0 {
-			x.old.removeAt(i)
-			found = true
-		}
+	t, i := x.locate(keyHashString(e.Key), pos)
+	if t != nil {
+		t.removeAt(i)
 	}
-	x.migrate(migrateSlots)
-	return found
+	x.migrate(l, migrateSlots)
+	return t != nil
+}
+
+// move records that e, an indexed entry, moved in the key list from
+// position from to e.idx, and reports whether its slot was found.
+func (x *index) move(e *Entry, from int) bool {
+	t, i := x.locate(keyHashString(e.Key), from)
+	if t == nil {
+		return false
+	}
+	t.slots[i] = makeSlot(t.slots[i].meta, int(e.idx))
+	return true
 }
 
 // grow starts migrating into a table twice the size, first finishing any
 // migration under way.
-func (x *index) grow() {
-	x.migrate(x.migLeft)
+func (x *index) grow(l *keyList) {
+	x.migrate(l, x.migLeft)
 	size := max(x.cur.n*2, indexMinSlots)
 	if x.cur.count == 0 {
 		x.cur = newTable(size)
@@ -254,7 +283,7 @@ func (x *index) grow() {
 	// of the keys not yet moved then continues into the moved slots,
 	// except the one migration is in the middle of (see oldStart).
 	start := 0
-	for m := x.old.meta(start); m != 0 && metaDist(m) != 0; m = x.old.meta(start) {
+	for m := x.old.slots[start].meta; m != 0 && metaDist(m) != 0; m = x.old.slots[start].meta {
 		start++
 	}
 	x.migStart, x.migNext, x.migLeft = start, start, x.old.n
@@ -262,19 +291,19 @@ func (x *index) grow() {
 
 // migrate moves up to n occupied slots of the old table across, looking
 // at no more than 4n slots.
-func (x *index) migrate(n int) {
+func (x *index) migrate(l *keyList, n int) {
 	if x.migLeft == 0 {
 		return
 	}
 	o := &x.old
 	for moved, scanned := 0, 0; moved < n && scanned < 4*n; scanned++ {
 		i := x.migNext
-		if o.meta(i) != 0 {
-			e := o.slot(i)
-			o.set(i, nil, 0)
+		if s := o.slots[i]; s.meta != 0 {
+			o.slots[i] = slot{}
 			o.count--
-			if homeless := x.cur.insert(keyHashString(e.Key), e); homeless != nil {
-				x.rebuild(homeless)
+			pos := s.pos()
+			if homeless := x.cur.insert(keyHashString(l.at(pos).Key), pos); homeless >= 0 {
+				x.rebuild(l, homeless)
 				return
 			}
 			moved++
@@ -295,8 +324,8 @@ func (x *index) migrating() bool { return x.migLeft != 0 }
 // releaseBytes is the size from which a dropped table's memory is handed
 // back to the operating system at once. Go keeps freed pages for reuse:
 // after a bulk load ends, the last table migrated away would stay
-// resident (10 MiB at a million keys), where a C allocator would unmap it.
-var releaseBytes int64 = 8 << 20
+// resident (6 MiB at a million keys), where a C allocator would unmap it.
+var releaseBytes int64 = 4 << 20
 
 // releaseMemory returns free heap memory to the operating system, in the
 // background: debug.FreeOSMemory runs a collection first, which takes a
@@ -312,29 +341,27 @@ func (x *index) dropOld() {
 	}
 }
 
-// rebuild rehashes every indexed entry, and extra (an entry a failed
-// insertion left out), into a new table at least twice the current size.
-// It only runs if keys cluster pathologically (a slot would sit more than
-// indexMaxDist from home), which a seeded hash makes vanishingly rare.
-func (x *index) rebuild(extra *Entry) {
-	all := make([]*Entry, 0, x.Len()+1)
+// rebuild rehashes every indexed position, and extra (one a failed
+// insertion left out, or -1), into a new table at least twice the current
+// size. It only runs if keys cluster pathologically (a slot would sit more
+// than indexMaxDist from home), which a seeded hash makes vanishingly rare.
+func (x *index) rebuild(l *keyList, extra int) {
+	all := make([]int, 0, x.Len()+1)
 	for _, t := range []*table{&x.cur, &x.old} {
-		for g := range t.groups {
-			for _, e := range t.groups[g].slots {
-				if e != nil {
-					all = append(all, e)
-				}
+		for i := range t.slots {
+			if t.slots[i].meta != 0 {
+				all = append(all, t.slots[i].pos())
 			}
 		}
 	}
-	if extra != nil {
+	if extra >= 0 {
 		all = append(all, extra)
 	}
 	for size := max(x.cur.n*2, indexMinSlots); ; size *= 2 {
 		t := newTable(size)
 		ok := true
-		for _, e := range all {
-			if t.insert(keyHashString(e.Key), e) != nil {
+		for _, pos := range all {
+			if t.insert(keyHashString(l.at(pos).Key), pos) >= 0 {
 				ok = false
 				break
 			}
@@ -346,10 +373,10 @@ func (x *index) rebuild(extra *Entry) {
 	}
 }
 
-// random returns an indexed entry picked at random, or nil if there are
-// none: a random slot, then the first occupied one from there (entries
-// after free slots are likelier picks).
-func (x *index) random() *Entry {
+// random returns an indexed entry of l picked at random, or nil if there
+// are none: a random slot, then the first occupied one from there
+// (entries after free slots are likelier picks).
+func (x *index) random(l *keyList) *Entry {
 	n := x.Len()
 	if n == 0 {
 		return nil
@@ -359,8 +386,8 @@ func (x *index) random() *Entry {
 		t = &x.old
 	}
 	for i := rand.IntN(t.n); ; {
-		if e := t.slot(i); e != nil {
-			return e
+		if s := &t.slots[i]; s.meta != 0 {
+			return l.at(s.pos())
 		}
 		if i++; i == t.n {
 			i = 0
@@ -374,4 +401,6 @@ func (x *index) random() *Entry {
 // migration ends, which would let in keys maxmemory had no room for.
 func (x *index) bytes() int64 { return tableBytes(x.cur.n) }
 
-func tableBytes(slots int) int64 { return allocSizePointers(slots / 8 * indexGroupBytes) }
+// tableBytes is the allocation of a table of the given slots (which hold
+// no pointers: no allocation header).
+func tableBytes(slots int) int64 { return AllocSize(slots * slotBytes) }

@@ -7,32 +7,77 @@ import (
 	"time"
 )
 
-// checkIndex verifies the index against a model map, and its own
-// invariants: counts, distances and Robin Hood order within runs.
-func checkIndex(t *testing.T, x *index, model map[string]*Entry) {
+// indexed is an index over its own key list, kept as a keyspace keeps
+// them: entries join the list before the index and leave the index before
+// the list, and the index is told when the list moves an entry.
+type indexed struct {
+	x index
+	l keyList
+}
+
+func (ix *indexed) add(e *Entry) {
+	ix.l.push(e)
+	ix.x.add(&ix.l, e)
+}
+
+// remove takes e out of the index and the list and reports whether the
+// index held it; it fails t if the entry the list moved had no slot.
+func (ix *indexed) remove(t testing.TB, e *Entry) bool {
 	t.Helper()
+	if !ix.x.remove(&ix.l, e) {
+		return false
+	}
+	i, last := int(e.idx), ix.l.Len()-1
+	ix.l.swapRemove(i)
+	if i != last {
+		if moved := ix.l.at(i); !ix.x.move(moved, last) {
+			t.Fatalf("%q moved from %d to %d: no slot held %d", moved.Key, last, i, last)
+		}
+	}
+	return true
+}
+
+func (ix *indexed) get(key string) *Entry { return ix.x.get(&ix.l, []byte(key)) }
+
+// checkIndex verifies the index against a model map, and its own
+// invariants: counts, distances, tags and Robin Hood order within runs,
+// and that every slot holds a distinct, current position of the key list.
+func checkIndex(t *testing.T, ix *indexed, model map[string]*Entry) {
+	t.Helper()
+	x := &ix.x
 	if x.Len() != len(model) {
 		t.Fatalf("Len %d, model %d", x.Len(), len(model))
 	}
 	for k, e := range model {
-		if got := x.get([]byte(k)); got != e {
+		if got := ix.get(k); got != e {
 			t.Fatalf("get(%q) = %p, want %p", k, got, e)
 		}
+		// What move and remove look for: the slot holding its position.
+		if tb, i := x.locate(keyHashString(k), int(e.idx)); tb == nil || tb.slots[i].pos() != int(e.idx) {
+			t.Fatalf("%q: no slot found for position %d", k, e.idx)
+		}
 	}
+	seen := map[int]bool{}
 	for _, tb := range []*table{&x.cur, &x.old} {
 		n := 0
 		for i := 0; i < tb.n; i++ {
-			e, m := tb.slot(i), tb.meta(i)
-			if (e == nil) != (m == 0) {
-				t.Fatalf("slot %d: entry %v, meta %#x", i, e != nil, m)
-			}
-			if e == nil {
+			s := tb.slots[i]
+			if s.meta == 0 {
+				if s != (slot{}) {
+					t.Fatalf("empty slot %d holds %v", i, s)
+				}
 				continue
 			}
 			n++
+			pos := s.pos()
+			if pos >= ix.l.Len() || seen[pos] {
+				t.Fatalf("slot %d: position %d (list of %d, seen before %v)", i, pos, ix.l.Len(), seen[pos])
+			}
+			seen[pos] = true
+			e := ix.l.at(pos)
 			h := keyHashString(e.Key)
-			if d := (i - tb.home(h) + tb.n) % tb.n; d != metaDist(m) || uint8(m>>8) != uint8(h) {
-				t.Fatalf("slot %d: distance %d tag %#x, meta %#x", i, d, uint8(h), m)
+			if d := (i - tb.home(h) + tb.n) % tb.n; d != metaDist(s.meta) || uint8(s.meta>>8) != uint8(h) {
+				t.Fatalf("slot %d: distance %d tag %#x, meta %#x", i, d, uint8(h), s.meta)
 			}
 			if model[e.Key] != e {
 				t.Fatalf("slot %d holds %q, not in the model", i, e.Key)
@@ -46,13 +91,15 @@ func checkIndex(t *testing.T, x *index, model map[string]*Entry) {
 
 // Random adds, removes and lookups through many growths, checked against
 // a map at every step while a migration is under way and between them.
+// Every removal but the last entry's moves another entry in the list,
+// whose slot must follow it.
 func TestIndexModel(t *testing.T) {
 	for seed := uint64(1); seed <= 4; seed++ {
 		rng := rand.New(rand.NewPCG(seed, 7))
-		var x index
+		var ix indexed
 		model := map[string]*Entry{}
 		keys := make([]string, 0, 6000)
-		midway := 0
+		midway, movedMidway := 0, 0
 		for step := 0; step < 30000; step++ {
 			switch r := rng.IntN(10); {
 			case r < 6 || len(keys) == 0:
@@ -61,7 +108,7 @@ func TestIndexModel(t *testing.T) {
 					continue
 				}
 				e := &Entry{Key: k}
-				x.add(e)
+				ix.add(e)
 				model[k] = e
 				keys = append(keys, k)
 			case r < 9:
@@ -69,32 +116,79 @@ func TestIndexModel(t *testing.T) {
 				k := keys[i]
 				keys[i] = keys[len(keys)-1]
 				keys = keys[:len(keys)-1]
-				if !x.remove(model[k]) {
+				last := ix.l.at(ix.l.Len() - 1)
+				if !ix.remove(t, model[k]) {
 					t.Fatalf("remove(%q) found nothing", k)
 				}
 				delete(model, k)
-				if x.get([]byte(k)) != nil {
+				if ix.get(k) != nil {
 					t.Fatalf("%q still found after remove", k)
+				}
+				if last.Key != k {
+					if ix.get(last.Key) != last {
+						t.Fatalf("%q not found after it moved", last.Key)
+					}
+					if ix.x.migrating() {
+						movedMidway++
+					}
 				}
 			default:
 				k := fmt.Sprintf("key:%d", rng.IntN(8000))
-				if got := x.get([]byte(k)); got != model[k] {
+				if got := ix.get(k); got != model[k] {
 					t.Fatalf("get(%q) = %p, want %p", k, got, model[k])
 				}
 			}
-			if step%997 == 0 || x.old.count > 0 && step%13 == 0 {
-				checkIndex(t, &x, model)
-				if x.old.count > 0 {
+			if step%997 == 0 || ix.x.old.count > 0 && step%13 == 0 {
+				checkIndex(t, &ix, model)
+				if ix.x.old.count > 0 {
 					midway++
 				}
 			}
 		}
-		checkIndex(t, &x, model)
-		if midway < 10 {
-			t.Fatalf("only %d checks during a migration", midway)
+		checkIndex(t, &ix, model)
+		if midway < 10 || movedMidway < 20 {
+			t.Fatalf("only %d checks and %d moves during a migration", midway, movedMidway)
 		}
-		if x.remove(&Entry{Key: "key:1"}) {
+		stranger := &Entry{Key: "key:1", idx: 0}
+		if ix.x.remove(&ix.l, stranger) {
 			t.Fatal("removed an entry that was never indexed")
+		}
+	}
+}
+
+// Moves find their slot in the old table too, before and after the
+// migration passed it: start a migration by hand with every entry in the
+// old table, then remove entries (each moving the last one, often still
+// in the old table) while it is under way, checking everything after
+// every removal.
+func TestIndexMoveDuringMigration(t *testing.T) {
+	for seed := uint64(1); seed <= 5; seed++ {
+		var ix indexed
+		model := map[string]*Entry{}
+		for i := 0; i < 1500; i++ {
+			e := &Entry{Key: fmt.Sprint("k", i)}
+			ix.add(e)
+			model[e.Key] = e
+		}
+		ix.x.migrate(&ix.l, ix.x.migLeft)
+		ix.x.grow(&ix.l)
+		rng := rand.New(rand.NewPCG(seed, 2))
+		inOld, midRun := 0, 0
+		for ix.x.migrating() {
+			last := ix.l.at(ix.l.Len() - 1)
+			if tb, _ := ix.x.locate(keyHashString(last.Key), int(last.idx)); tb == &ix.x.old {
+				inOld++
+			}
+			if m := ix.x.old.slots[ix.x.migNext].meta; m != 0 && metaDist(m) > 0 {
+				midRun++ // the rest of a run whose start was moved is left
+			}
+			e := ix.l.at(rng.IntN(ix.l.Len() - 1))
+			ix.remove(t, e)
+			delete(model, e.Key)
+			checkIndex(t, &ix, model)
+		}
+		if inOld < 20 || midRun < 5 {
+			t.Fatalf("only %d entries of the old table moved, %d removals in the middle of a run", inOld, midRun)
 		}
 	}
 }
@@ -102,14 +196,14 @@ func TestIndexModel(t *testing.T) {
 // A table grows by migration spread over later writes: no single add
 // moves more than a few runs' worth of slots, however big the table.
 func TestIndexMigratesIncrementally(t *testing.T) {
-	var x index
+	var ix indexed
 	most, migrating := 0, 0
 	for i := 0; i < 200000; i++ {
-		before := x.old.count
-		x.add(&Entry{Key: fmt.Sprint(i)})
+		before := ix.x.old.count
+		ix.add(&Entry{Key: fmt.Sprint(i)})
 		if before > 0 {
 			migrating++
-			most = max(most, before-x.old.count)
+			most = max(most, before-ix.x.old.count)
 		}
 	}
 	t.Logf("most slots moved by one add: %d; adds during a migration: %d", most, migrating)
@@ -119,37 +213,47 @@ func TestIndexMigratesIncrementally(t *testing.T) {
 	if migrating < 200000/(4*migrateSlots) {
 		t.Fatalf("only %d adds ran during a migration", migrating)
 	}
-	if x.Len() != 200000 {
-		t.Fatalf("Len %d", x.Len())
+	if ix.x.Len() != 200000 {
+		t.Fatalf("Len %d", ix.x.Len())
 	}
 }
 
-// The pathological path: an entry that cannot be placed near its home
+// The pathological path: a position that cannot be placed near its home
 // forces a rebuild that keeps every key.
 func TestIndexRebuild(t *testing.T) {
-	var x index
+	var ix indexed
 	model := map[string]*Entry{}
 	for i := 0; i < 1000; i++ {
 		e := &Entry{Key: fmt.Sprint(i)}
-		x.add(e)
+		ix.add(e)
 		model[e.Key] = e
 	}
-	x.rebuild(nil)
-	checkIndex(t, &x, model)
+	ix.x.rebuild(&ix.l, -1)
+	checkIndex(t, &ix, model)
 	e := &Entry{Key: "extra"}
 	model[e.Key] = e
-	x.rebuild(e)
-	checkIndex(t, &x, model)
+	ix.l.push(e) // in the list, in no slot: as a failed insertion leaves it
+	ix.x.rebuild(&ix.l, int(e.idx))
+	checkIndex(t, &ix, model)
+}
+
+// Positions above 65535 survive being split into a slot's two halves.
+func TestSlotPositions(t *testing.T) {
+	for _, pos := range []int{0, 1, 65535, 65536, 1<<24 + 3, 1<<31 - 1} {
+		if got := makeSlot(0x1234, pos).pos(); got != pos {
+			t.Fatalf("position %d reads back as %d", pos, got)
+		}
+	}
 }
 
 func TestIndexGetDoesNotAllocate(t *testing.T) {
-	var x index
+	var ix indexed
 	for i := 0; i < 1000; i++ {
-		x.add(&Entry{Key: fmt.Sprintf("key:%d", i)})
+		ix.add(&Entry{Key: fmt.Sprintf("key:%d", i)})
 	}
 	hit, miss := []byte("key:500"), []byte("nope")
 	if n := testing.AllocsPerRun(100, func() {
-		if x.get(hit) == nil || x.get(miss) != nil {
+		if ix.x.get(&ix.l, hit) == nil || ix.x.get(&ix.l, miss) != nil {
 			panic("wrong lookup")
 		}
 	}); n != 0 {
@@ -173,13 +277,13 @@ func BenchmarkIndexGet(b *testing.B) {
 	es, ks := benchKeys(1000000)
 	order := rand.Perm(len(ks))
 	b.Run("index", func(b *testing.B) {
-		var x index
+		var ix indexed
 		for _, e := range es {
-			x.add(e)
+			ix.add(e)
 		}
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
-			if e := x.get(ks[order[i%len(order)]]); e == nil || e.Expire != 0 {
+			if e := ix.x.get(&ix.l, ks[order[i%len(order)]]); e == nil || e.Expire != 0 {
 				b.Fatal("missing")
 			}
 		}
@@ -199,15 +303,15 @@ func BenchmarkIndexGet(b *testing.B) {
 	})
 }
 
-// Building a 1,000,000-key index from empty (growth included), against
-// the Go map.
+// Building a 1,000,000-key index and its key list from empty (growth
+// included), against the Go map.
 func BenchmarkIndexAdd(b *testing.B) {
 	es, _ := benchKeys(1000000)
 	b.Run("index", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			var x index
+			var ix indexed
 			for _, e := range es {
-				x.add(e)
+				ix.add(e)
 			}
 		}
 	})
@@ -248,13 +352,21 @@ func TestIndexReleasesBigTables(t *testing.T) {
 	released := 0
 	releaseMemory = func() { released++ }
 	releaseBytes = tableBytes(2048)
-	var x index
+	var ix indexed
 	for i := 0; i < 20000; i++ {
-		x.add(&Entry{Key: fmt.Sprint(i)})
+		ix.add(&Entry{Key: fmt.Sprint(i)})
 	}
-	x.migrate(x.migLeft)
+	ix.x.migrate(&ix.l, ix.x.migLeft)
 	// Tables of 2048, 4096, 8192 and 16384 slots were migrated away.
 	if released != 4 {
 		t.Fatalf("%d releases, want 4", released)
+	}
+}
+
+// The table a million-key load last migrated away (1,048,576 slots) is
+// big enough to be handed back.
+func TestReleaseThreshold(t *testing.T) {
+	if tableBytes(1<<20) < releaseBytes || tableBytes(1<<19) >= releaseBytes {
+		t.Fatalf("tables of %d and %d bytes against a threshold of %d", tableBytes(1<<20), tableBytes(1<<19), releaseBytes)
 	}
 }
