@@ -26,6 +26,7 @@ type Engine struct {
 	// Propagate receives the deterministic form of every write, in
 	// execution order (the AOF consumes it). It returns a sequence number
 	// that WaitDurable can wait on; nil means nothing consumes writes.
+	// argv is valid only during the call: what it keeps, it copies.
 	Propagate func(db *keyspace.DB, argv [][]byte) uint64
 	// WaitDurable blocks until the write with that sequence is durable.
 	WaitDurable func(seq uint64)
@@ -50,7 +51,12 @@ type Engine struct {
 	// transaction or script) when it returns.
 	pending     []propagation
 	atomicMarks []int
-	execDepth   int
+	// propBytes and propArgs hold the copies of the pending writes'
+	// arguments, reused once the writes are handed over: a write costs
+	// no allocation to propagate.
+	propBytes []byte
+	propArgs  [][]byte
+	execDepth int
 	// Dirty counts changes since the last save (rdb_changes_since_last_save).
 	Dirty int64
 	// nowSec is the Unix time of the current command, for access stamps.
@@ -378,11 +384,19 @@ func (e *Engine) propagate(db *keyspace.DB, argv [][]byte) {
 	if e.SplitWrite != nil && e.SplitWrite(db, argv, e.propagate) {
 		return
 	}
-	cp := make([][]byte, len(argv))
-	for i, a := range argv {
-		cp[i] = append([]byte(nil), a...)
+	// The arguments may be in buffers reused before the flush (a
+	// script's redis.call arguments), so they are copied. Slices taken
+	// before the arena grew keep pointing at its old array, whose bytes
+	// never change.
+	start := len(e.propArgs)
+	for _, a := range argv {
+		off := len(e.propBytes)
+		e.propBytes = append(e.propBytes, a...)
+		end := len(e.propBytes)
+		e.propArgs = append(e.propArgs, e.propBytes[off:end:end])
 	}
-	e.pending = append(e.pending, propagation{db: db, argv: cp})
+	end := len(e.propArgs)
+	e.pending = append(e.pending, propagation{db: db, argv: e.propArgs[start:end:end]})
 }
 
 // flushPropagation hands the pending writes of a finished top-level call
@@ -402,6 +416,21 @@ func (e *Engine) flushPropagation(c *Client) {
 	}
 	clear(e.pending)
 	e.pending = e.pending[:0]
+	e.resetPropArena()
+}
+
+// resetPropArena reuses the argument arena once no pending write needs
+// it; a very large one (a big value written) is let go.
+func (e *Engine) resetPropArena() {
+	clear(e.propArgs)
+	e.propArgs = e.propArgs[:0]
+	e.propBytes = e.propBytes[:0]
+	if cap(e.propBytes) > 1<<20 {
+		e.propBytes = nil
+	}
+	if cap(e.propArgs) > 1<<14 {
+		e.propArgs = nil
+	}
 }
 
 // PropagateDirect records a write that no client command caused (active

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"sundial/config"
+	"sundial/keyspace"
 )
 
 func benchEngine(b *testing.B) (*Engine, *Client) {
@@ -35,5 +36,27 @@ func BenchmarkExecSetExisting(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		c.B = c.B[:0]
 		e.Exec(c, args)
+	}
+}
+
+// BenchmarkExecSetLogged is a SET whose write is handed to a consumer, as
+// the AOF consumes it: propagating it must not allocate either.
+func BenchmarkExecSetLogged(b *testing.B) {
+	e, c := benchEngine(b)
+	var logged int
+	e.Propagate = func(_ *keyspace.DB, argv [][]byte) uint64 {
+		logged += len(argv)
+		return 0
+	}
+	args := [][]byte{[]byte("SET"), []byte("key:1"), []byte("value")}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		c.B = c.B[:0]
+		e.Exec(c, args)
+	}
+	b.StopTimer()
+	if logged != 3*b.N {
+		b.Fatalf("%d arguments logged for %d SETs", logged, b.N)
 	}
 }

@@ -52,6 +52,7 @@ type fileBackend struct {
 	stopping   bool
 	closed     bool
 	group      []groupRec // the MULTI … EXEC group being collected
+	groupBuf   []byte     // copies of the group's arguments
 	groupDepth int
 	gseq       uint64 // global write sequence handed to the engine
 	fsyncName  string
@@ -432,7 +433,14 @@ func (b *fileBackend) propagate(db *keyspace.DB, argv [][]byte) uint64 {
 		}
 		return b.gseq
 	case b.groupDepth > 0:
-		b.group = append(b.group, groupRec{db: db, argv: argv})
+		// The engine's argv is only lent for this call.
+		cp := make([][]byte, len(argv))
+		for i, a := range argv {
+			off := len(b.groupBuf)
+			b.groupBuf = append(b.groupBuf, a...)
+			cp[i] = b.groupBuf[off:len(b.groupBuf):len(b.groupBuf)]
+		}
+		b.group = append(b.group, groupRec{db: db, argv: cp})
 		return b.gseq
 	}
 	k := b.filesFor(db)
@@ -483,6 +491,10 @@ func (b *fileBackend) flushGroup() uint64 {
 		b.mark(k, seq)
 	}
 	clear(recs)
+	b.groupBuf = b.groupBuf[:0]
+	if cap(b.groupBuf) > 1<<20 {
+		b.groupBuf = nil
+	}
 	return b.gseq
 }
 
@@ -604,7 +616,14 @@ func (b *fileBackend) split(db *keyspace.DB, argv [][]byte, emit func(*keyspace.
 	if len(argv) < 1 || len(argv[0]) < 4 || len(argv[0]) > 8 {
 		return false
 	}
-	switch strings.ToLower(string(argv[0])) {
+	var name [8]byte
+	for i, ch := range argv[0] {
+		if 'A' <= ch && ch <= 'Z' {
+			ch += 'a' - 'A'
+		}
+		name[i] = ch
+	}
+	switch string(name[:len(argv[0])]) {
 	case "move":
 		if len(argv) != 3 {
 			return false
