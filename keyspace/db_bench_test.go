@@ -54,3 +54,15 @@ func BenchmarkDBChurn(b *testing.B) {
 		keys[i%len(keys)] = append(k[:0], fresh...)
 	}
 }
+
+// SET over present keys of a 1,000,000-key keyspace in random order (the
+// value is overwritten in place and re-charged).
+func BenchmarkDBSetExisting(b *testing.B) {
+	db, keys := benchDB(1000000)
+	val := []byte("9876543210")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		db.SetString(keys[i%len(keys)], val, false)
+	}
+}
