@@ -35,6 +35,8 @@ type Client struct {
 	lastCmd         *Spec
 	now             int64 // Unix ms when the current command started
 	callStart       time.Time
+	// lastEnd is when the last command ended (zero while one runs).
+	lastEnd time.Time
 	// started is when the command running now (at this client's outer
 	// level) started: a script's run starts its busy clock from it.
 	started   time.Time

@@ -190,13 +190,30 @@ func (e *Engine) NumClients() int {
 // Exec runs one command for c, appending its reply to c's buffer. The
 // caller holds e.Mu.
 func (e *Engine) Exec(c *Client, args [][]byte) {
+	// One clock read: it dates the command (expiry, LRU) and starts its
+	// duration, measured on the monotonic clock.
+	e.exec(c, args, time.Now())
+}
+
+// ExecNext is Exec for a command that follows another of c's in one
+// pipelined batch, with the engine lock held since: it starts when the
+// one before ended, a time call already read, so a batch costs one
+// clock read per command rather than three (reading the clock is a good
+// part of what a small command costs).
+func (e *Engine) ExecNext(c *Client, args [][]byte) {
+	now := c.lastEnd
+	if now.IsZero() {
+		now = time.Now()
+	}
+	e.exec(c, args, now)
+}
+
+func (e *Engine) exec(c *Client, args [][]byte, now time.Time) {
 	if len(args) == 0 {
 		return
 	}
 	e.stats.Commands.Add(1)
-	// One clock read per command: it dates the command (expiry, LRU) and
-	// starts its duration, measured on the cheap monotonic clock.
-	now := time.Now()
+	c.lastEnd = time.Time{}
 	c.lastInteraction = now
 	c.callStart = now
 	e.nowSec = now.Unix()
@@ -330,6 +347,7 @@ func (e *Engine) call(c *Client, spec *Spec, args [][]byte) {
 	e.runHandler(c, spec, args)
 	e.execDepth--
 	dur := time.Since(start)
+	c.lastEnd = start.Add(dur)
 	spec.stats.calls.Add(1)
 	spec.stats.usec.Add(dur.Microseconds())
 	if c.errs != errsBefore {

@@ -144,6 +144,9 @@ func (c *conn) runBuffered() bool {
 	c.writeMu.Lock()
 	e.Mu.Lock()
 	keep := true
+	// chained: the lock has been held since the last command ran, so the
+	// next starts when it ended (Engine.ExecNext).
+	chained := false
 	for {
 		args, err := c.rd.Next(c.c.Authed)
 		if err != nil {
@@ -166,8 +169,14 @@ func (c *conn) runBuffered() bool {
 			c.flushLocked(false)
 			c.waitPause(args)
 			e.Mu.Lock()
+			chained = false
 		}
-		e.Exec(c.c, args)
+		if chained {
+			e.ExecNext(c.c, args)
+		} else {
+			e.Exec(c.c, args)
+			chained = true
+		}
 		if c.c.Blocked() {
 			e.Mu.Unlock()
 			if !c.flushLocked(false) {
@@ -180,6 +189,7 @@ func (c *conn) runBuffered() bool {
 			}
 			c.writeMu.Lock()
 			e.Mu.Lock()
+			chained = false
 		}
 		if c.c.CloseAfterReply() || c.c.Closed() {
 			keep = false
