@@ -66,3 +66,26 @@ func BenchmarkDBSetExisting(b *testing.B) {
 		db.SetString(keys[i%len(keys)], val, false)
 	}
 }
+
+// The same over a 1,000-key keyspace, which stays in cache: the cost of
+// the code rather than of memory.
+func BenchmarkDBLookupHot(b *testing.B) {
+	db, keys := benchDB(1000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if db.Lookup(keys[i%len(keys)], 0) == nil {
+			b.Fatal("missing")
+		}
+	}
+}
+
+func BenchmarkDBSetExistingHot(b *testing.B) {
+	db, keys := benchDB(1000)
+	val := []byte("9876543210")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		db.SetString(keys[i%len(keys)], val, false)
+	}
+}

@@ -17,7 +17,8 @@ package keyspace
 const (
 	blockEntries = 5
 	// 1024 blocks are 64 KiB, a large object with no allocation header.
-	chunkBlocks = 1024
+	chunkBits   = 10
+	chunkBlocks = 1 << chunkBits
 	chunkSize   = blockEntries * chunkBlocks
 	// keyChunkHeader is a chunk's entry in the chunk list.
 	keyChunkHeader = 24
@@ -42,8 +43,8 @@ func (l *keyList) Len() int { return l.n }
 // block returns the block holding position i and i's place in it.
 func (l *keyList) block(i int) (*keyBlock, int) {
 	u := uint(i)
-	c, r := u/chunkSize, u%chunkSize
-	return &l.chunks[c][r/blockEntries], int(r % blockEntries)
+	b := u / blockEntries
+	return &l.chunks[b>>chunkBits][b&(chunkBlocks-1)], int(u - b*blockEntries)
 }
 
 func (l *keyList) at(i int) *Entry {

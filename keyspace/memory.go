@@ -324,15 +324,32 @@ func allocSizePointers(n int) int64 {
 	return AllocSize(n)
 }
 
+// smallClasses maps a size of up to 1024 bytes, rounded up to 8, to its
+// size class (every class up to 1024 is a multiple of 8): charging a key
+// looks sizes up on every write, and a table beats the binary search.
+var smallClasses = func() (t [1024/8 + 1]uint16) {
+	for i := range t {
+		t[i] = uint16(searchClass(i * 8))
+	}
+	return t
+}()
+
 // AllocSize is the bytes the Go allocator hands out for a request of n:
 // the size class for small objects, whole 8 KiB pages for large ones.
 func AllocSize(n int) int64 {
-	if n <= 0 {
+	switch {
+	case n <= 0:
 		return 0
-	}
-	if n > 32768 {
+	case n <= 1024:
+		return int64(smallClasses[(n+7)>>3])
+	case n > 32768:
 		return int64((n + 8191) &^ 8191)
 	}
+	return searchClass(n)
+}
+
+// searchClass is the smallest size class of at least n bytes (n <= 32768).
+func searchClass(n int) int64 {
 	lo, hi := 0, len(sizeClasses)-1
 	for lo < hi {
 		mid := (lo + hi) / 2

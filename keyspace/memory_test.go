@@ -53,6 +53,12 @@ func TestAllocSize(t *testing.T) {
 			t.Errorf("AllocSize(%d) = %d, want %d", c.n, got, c.want)
 		}
 	}
+	// The table for small sizes agrees with the search.
+	for n := 1; n <= 2048; n++ {
+		if got, want := AllocSize(n), searchClass(n); got != want || got < int64(n) {
+			t.Fatalf("AllocSize(%d) = %d, search says %d", n, got, want)
+		}
+	}
 }
 
 // The running total always equals a full recount, whatever happens to keys.
