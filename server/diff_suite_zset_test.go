@@ -1,0 +1,453 @@
+package server_test
+
+import (
+	"fmt"
+	"math/rand"
+	"strconv"
+	"strings"
+	"testing"
+
+	"sundial/internal/testserver"
+)
+
+// Scenarios of Redis's tests/unit/type/zset.tcl, as differential cases:
+// every command goes to sundial and to redis-server and the raw replies
+// must match, in RESP2 and RESP3.
+
+// zsEncodings are the two sorted-set encodings the suite runs its basics
+// under, with the configuration that selects each.
+var zsEncodings = []struct{ name, entries, value string }{
+	{"listpack", "128", "64"},
+	{"skiplist", "0", "0"},
+}
+
+// zsEnc wraps a case so it runs under the given encoding configuration and
+// restores the defaults afterwards.
+func zsEnc(enc, entries, value, name string, cmds ...string) testserver.Case {
+	all := []string{
+		"CONFIG SET zset-max-ziplist-entries " + entries,
+		"CONFIG SET zset-max-ziplist-value " + value,
+	}
+	all = append(all, cmds...)
+	all = append(all, "CONFIG SET zset-max-ziplist-entries 128", "CONFIG SET zset-max-ziplist-value 64")
+	return C(name+" - "+enc, all...)
+}
+
+// zsDefault is create_default_zset of the suite.
+const zsDefault = "ZADD zset -inf a 1 b 2 c 3 d 4 e 5 f +inf g"
+
+// zsDefaultLex is create_default_lex_zset of the suite.
+const zsDefaultLex = "ZADD zset 0 alpha 0 bar 0 cool 0 down 0 elephant 0 foo 0 great 0 hill 0 omega"
+
+// zsBasics is the body of the suite's "basics" proc, for one encoding.
+func zsBasics(enc, entries, value string) []testserver.Case {
+	e := func(name string, cmds ...string) testserver.Case { return zsEnc(enc, entries, value, name, cmds...) }
+	var cs []testserver.Case
+	add := func(c ...testserver.Case) { cs = append(cs, c...) }
+
+	add(
+		e("Check encoding", "ZADD ztmp 10 x", "OBJECT ENCODING ztmp"),
+		e("basic ZADD and score update", "ZADD ztmp 10 x", "ZADD ztmp 20 y", "ZADD ztmp 30 z", "ZRANGE ztmp 0 -1", "ZADD ztmp 1 y", "ZRANGE ztmp 0 -1", "OBJECT ENCODING ztmp"),
+		e("NaN with ZADD and ZINCRBY", "ZADD myzset nan abc", "ZINCRBY myzset nan abc", "EXISTS myzset"),
+		e("ZADD options syntax error with incomplete pair", "ZADD ztmp xx 10 x 20", "EXISTS ztmp"),
+		e("ZADD XX option without key", "ZADD ztmp xx 10 x", "TYPE ztmp"),
+		e("ZADD XX existing key", "ZADD ztmp 10 x", "ZADD ztmp xx 20 y", "ZCARD ztmp"),
+		e("ZADD XX returns added", "ZADD ztmp 10 x", "ZADD ztmp 10 x 20 y 30 z"),
+		e("ZADD XX updates existing", "ZADD ztmp 10 x 20 y 30 z", "ZADD ztmp xx 5 foo 11 x 21 y 40 zap", "ZCARD ztmp", "ZSCORE ztmp x", "ZSCORE ztmp y"),
+		e("ZADD GT", "ZADD ztmp 10 x 20 y 30 z", "ZADD ztmp gt ch 5 foo 11 x 21 y 29 z", "ZCARD ztmp", "ZRANGE ztmp 0 -1 WITHSCORES"),
+		e("ZADD LT", "ZADD ztmp 10 x 20 y 30 z", "ZADD ztmp lt ch 5 foo 11 x 21 y 29 z", "ZCARD ztmp", "ZRANGE ztmp 0 -1 WITHSCORES"),
+		e("ZADD GT XX", "ZADD ztmp 10 x 20 y 30 z", "ZADD ztmp gt xx ch 5 foo 11 x 21 y 29 z", "ZCARD ztmp", "ZRANGE ztmp 0 -1 WITHSCORES"),
+		e("ZADD LT XX", "ZADD ztmp 10 x 20 y 30 z", "ZADD ztmp lt xx ch 5 foo 11 x 21 y 29 z", "ZCARD ztmp", "ZRANGE ztmp 0 -1 WITHSCORES"),
+		e("ZADD XX and NX not compatible", "ZADD ztmp xx nx 10 x", "ZADD ztmp nx xx 10 x", "EXISTS ztmp"),
+		e("ZADD NX with non existing key", "ZADD ztmp nx 10 x 20 y 30 z", "ZCARD ztmp"),
+		e("ZADD NX only adds new", "ZADD ztmp 10 x 20 y 30 z", "ZADD ztmp nx 11 x 21 y 100 a 200 b", "ZRANGE ztmp 0 -1 WITHSCORES"),
+		e("ZADD GT/LT and NX not compatible", "ZADD ztmp gt nx 10 x", "ZADD ztmp lt nx 10 x", "ZADD ztmp lt gt 10 x", "ZADD ztmp gt lt nx xx 10 x", "EXISTS ztmp"),
+		e("ZADD INCR LT/GT nil if not updated", "ZADD ztmp 28 x", "ZADD ztmp lt incr 1 x", "ZSCORE ztmp x", "ZADD ztmp gt incr -1 x", "ZSCORE ztmp x", "ZADD ztmp gt incr 1 x", "ZADD ztmp lt incr -2 x", "ZSCORE ztmp x"),
+		e("ZADD INCR LT/GT with inf", "ZADD ztmp +inf x -inf y",
+			"ZADD ztmp lt incr 1 x", "ZSCORE ztmp x", "ZADD ztmp gt incr -1 x", "ZSCORE ztmp x",
+			"ZADD ztmp lt incr -1 x", "ZSCORE ztmp x", "ZADD ztmp gt incr 1 x", "ZSCORE ztmp x",
+			"ZADD ztmp lt incr 1 y", "ZSCORE ztmp y", "ZADD ztmp gt incr -1 y", "ZSCORE ztmp y",
+			"ZADD ztmp lt incr -1 y", "ZSCORE ztmp y", "ZADD ztmp gt incr 1 y", "ZSCORE ztmp y"),
+		e("ZADD INCR works like ZINCRBY", "ZADD ztmp 10 x 20 y 30 z", "ZADD ztmp INCR 15 x", "ZSCORE ztmp x", "ZADD ztmp INCR 1 new", "ZADD ztmp NX INCR 1 x", "ZADD ztmp XX INCR 1 nope", "ZSCORE ztmp new"),
+		e("ZADD INCR single pair", "ZADD ztmp 10 x 20 y 30 z", "ZADD ztmp INCR 15 x 10 y", "ZSCORE ztmp x"),
+		e("ZADD CH", "ZADD ztmp 10 x 20 y 30 z", "ZADD ztmp 11 x 21 y 30 z", "ZADD ztmp ch 12 x 22 y 30 z", "ZADD ztmp ch ch 13 x", "ZADD ztmp CH XX GT 14 x 1 y"),
+		e("ZINCRBY leading to NaN", "ZINCRBY myzset +inf abc", "ZINCRBY myzset -inf abc", "ZSCORE myzset abc", "ZADD myzset INCR -inf abc"),
+		e("ZADD variadic base case", "ZADD myzset 10 a 20 b 30 c", "ZRANGE myzset 0 -1 withscores", "ZADD myzset 5 x 20 b 30 c", "ZRANGE myzset 0 -1 withscores"),
+		e("ZADD variadic parsing err", "ZADD myzset 10 a 20 b 30.badscore c", "EXISTS myzset", "ZADD myzset 10 a 20 b 30 c 40", "EXISTS myzset"),
+		e("ZINCRBY not variadic", "ZINCRBY myzset 10 a 20 b 30 c", "ZINCRBY myzset 10", "ZINCRBY myzset"),
+		e("ZCARD basics", "ZADD ztmp 10 a 20 b 30 c", "ZCARD ztmp", "ZCARD zdoesntexist"),
+		e("ZREM removes key after last", "ZADD ztmp 10 x", "ZADD ztmp 20 y", "EXISTS ztmp", "ZREM ztmp z", "ZREM ztmp y", "ZREM ztmp x", "EXISTS ztmp"),
+		e("ZREM variadic", "ZADD ztmp 10 a 20 b 30 c", "ZREM ztmp x y a b k", "ZREM ztmp foo bar", "ZREM ztmp c", "EXISTS ztmp",
+			"ZADD ztmp 10 a 20 b 30 c", "ZREM ztmp a b c d e f g", "EXISTS ztmp"),
+	)
+
+	rng := []string{"ZADD ztmp 1 a", "ZADD ztmp 2 b", "ZADD ztmp 3 c", "ZADD ztmp 4 d"}
+	ranges := [][2]string{{"0", "-1"}, {"0", "-2"}, {"1", "-1"}, {"1", "-2"}, {"-2", "-1"}, {"-2", "-2"},
+		{"-5", "2"}, {"-5", "1"}, {"5", "-1"}, {"5", "-2"}, {"0", "5"}, {"1", "5"}, {"0", "-5"}, {"1", "-5"}}
+	for _, cmd := range []string{"ZRANGE", "ZREVRANGE"} {
+		cmds := append([]string(nil), rng...)
+		for _, r := range ranges {
+			cmds = append(cmds, fmt.Sprintf("%s ztmp %s %s", cmd, r[0], r[1]))
+		}
+		cmds = append(cmds, cmd+" ztmp 0 -1 withscores", cmd+" ztmp 0 -1 WITHSCORES")
+		add(e(cmd+" basics", cmds...))
+	}
+
+	add(
+		e("ZRANK/ZREVRANK basics", "ZADD zranktmp 10 x", "ZADD zranktmp 20 y", "ZADD zranktmp 30 z",
+			"ZRANK zranktmp x", "ZRANK zranktmp y", "ZRANK zranktmp z", "ZRANK zranktmp foo",
+			"ZREVRANK zranktmp x", "ZREVRANK zranktmp y", "ZREVRANK zranktmp z", "ZREVRANK zranktmp foo",
+			// WITHSCORE is 7.2+: both must reject it the same way.
+			"ZRANK zranktmp x withscore", "ZREVRANK zranktmp foo withscore",
+			"ZREM zranktmp y", "ZRANK zranktmp x", "ZRANK zranktmp z", "ZRANK nokey x"),
+		e("ZINCRBY can create a new sorted set", "ZINCRBY zset 1 foo", "ZRANGE zset 0 -1", "ZSCORE zset foo", "OBJECT ENCODING zset"),
+		e("ZINCRBY increment and decrement", "ZINCRBY zset 1 foo", "ZINCRBY zset 2 foo", "ZINCRBY zset 1 bar", "ZRANGE zset 0 -1",
+			"ZINCRBY zset 10 bar", "ZINCRBY zset -5 foo", "ZINCRBY zset -5 bar", "ZRANGE zset 0 -1", "ZSCORE zset foo", "ZSCORE zset bar"),
+		e("ZINCRBY return value", "ZINCRBY ztmp 1.0 x", "ZINCRBY ztmp 0.1 x", "ZINCRBY ztmp 1e300 x", "ZINCRBY ztmp 1e308 x", "ZINCRBY ztmp 1e308 x"),
+		e("ZRANGEBYSCORE/ZREVRANGEBYSCORE/ZCOUNT basics", zsDefault,
+			"ZRANGEBYSCORE zset -inf 2", "ZRANGEBYSCORE zset 0 3", "ZRANGEBYSCORE zset 3 6", "ZRANGEBYSCORE zset 4 +inf",
+			"ZREVRANGEBYSCORE zset 2 -inf", "ZREVRANGEBYSCORE zset 3 0", "ZREVRANGEBYSCORE zset 6 3", "ZREVRANGEBYSCORE zset +inf 4",
+			"ZCOUNT zset 0 3",
+			"ZRANGEBYSCORE zset (-inf (2", "ZRANGEBYSCORE zset (0 (3", "ZRANGEBYSCORE zset (3 (6", "ZRANGEBYSCORE zset (4 (+inf",
+			"ZREVRANGEBYSCORE zset (2 (-inf", "ZREVRANGEBYSCORE zset (3 (0", "ZREVRANGEBYSCORE zset (6 (3", "ZREVRANGEBYSCORE zset (+inf (4",
+			"ZCOUNT zset (0 (3",
+			"ZREM zset a", "ZREM zset g",
+			"ZRANGEBYSCORE zset 4 2", "ZRANGEBYSCORE zset 6 +inf", "ZRANGEBYSCORE zset -inf -6", "ZREVRANGEBYSCORE zset +inf 6", "ZREVRANGEBYSCORE zset -6 -inf",
+			"ZRANGEBYSCORE zset (4 (2", "ZRANGEBYSCORE zset 2 (2", "ZRANGEBYSCORE zset (2 2", "ZRANGEBYSCORE zset (6 (+inf", "ZRANGEBYSCORE zset (-inf (-6",
+			"ZREVRANGEBYSCORE zset (+inf (6", "ZREVRANGEBYSCORE zset (-6 (-inf",
+			"ZRANGEBYSCORE zset 2.4 2.6", "ZRANGEBYSCORE zset (2.4 2.6", "ZRANGEBYSCORE zset 2.4 (2.6", "ZRANGEBYSCORE zset (2.4 (2.6",
+			"ZCOUNT zset (2.4 (2.6", "ZCOUNT zset 4 2", "ZCOUNT zset -inf +inf", "ZCOUNT nokey 0 1"),
+		e("ZRANGEBYSCORE with WITHSCORES", zsDefault, "ZRANGEBYSCORE zset 0 3 withscores", "ZREVRANGEBYSCORE zset 3 0 withscores", "ZRANGEBYSCORE zset -inf +inf WITHSCORES"),
+		e("ZRANGEBYSCORE with LIMIT", zsDefault,
+			"ZRANGEBYSCORE zset 0 10 LIMIT 0 2", "ZRANGEBYSCORE zset 0 10 LIMIT 2 3", "ZRANGEBYSCORE zset 0 10 LIMIT 2 10", "ZRANGEBYSCORE zset 0 10 LIMIT 20 10",
+			"ZREVRANGEBYSCORE zset 10 0 LIMIT 0 2", "ZREVRANGEBYSCORE zset 10 0 LIMIT 2 3", "ZREVRANGEBYSCORE zset 10 0 LIMIT 2 10", "ZREVRANGEBYSCORE zset 10 0 LIMIT 20 10",
+			"ZRANGEBYSCORE zset 0 10 LIMIT 0 -1", "ZRANGEBYSCORE zset 0 10 LIMIT -1 2", "ZRANGEBYSCORE zset 0 10 LIMIT 1 0", "ZRANGEBYSCORE zset 0 10 LIMIT 1", "ZRANGEBYSCORE zset 0 10 LIMIT a 1"),
+		e("ZRANGEBYSCORE with LIMIT and WITHSCORES", zsDefault,
+			"ZRANGEBYSCORE zset 2 5 LIMIT 2 3 WITHSCORES", "ZREVRANGEBYSCORE zset 5 2 LIMIT 2 3 WITHSCORES", "ZRANGEBYSCORE zset 2 5 LIMIT 12 13 WITHSCORES",
+			"ZRANGEBYSCORE zset 2 5 WITHSCORES LIMIT 1 1"),
+		e("ZRANGEBYSCORE with non-value min or max", "ZRANGEBYSCORE fooz str 1", "ZRANGEBYSCORE fooz 1 str", "ZRANGEBYSCORE fooz 1 NaN",
+			"ZRANGEBYSCORE fooz ( 1", "ZRANGEBYSCORE fooz (nan 1", "ZRANGEBYSCORE fooz \"\" 1", "ZCOUNT fooz str 1", "ZREVRANGEBYSCORE fooz 1 str"),
+		e("ZRANGEBYLEX/ZREVRANGEBYLEX/ZLEXCOUNT basics", zsDefaultLex,
+			"ZRANGEBYLEX zset - [cool", "ZRANGEBYLEX zset [bar [down", "ZRANGEBYLEX zset [g +",
+			"ZREVRANGEBYLEX zset [cool -", "ZREVRANGEBYLEX zset [down [bar", "ZREVRANGEBYLEX zset + [d", "ZLEXCOUNT zset [ele [h",
+			"ZRANGEBYLEX zset - (cool", "ZRANGEBYLEX zset (bar (down", "ZRANGEBYLEX zset (great +",
+			"ZREVRANGEBYLEX zset (cool -", "ZREVRANGEBYLEX zset (down (bar", "ZREVRANGEBYLEX zset + (great", "ZLEXCOUNT zset (ele (great",
+			"ZRANGEBYLEX zset (az (b", "ZRANGEBYLEX zset (z +", "ZRANGEBYLEX zset - [aaaa", "ZREVRANGEBYLEX zset [elez [elex", "ZREVRANGEBYLEX zset (hill (omega"),
+		e("ZLEXCOUNT advanced", zsDefaultLex,
+			"ZLEXCOUNT zset - +", "ZLEXCOUNT zset + -", "ZLEXCOUNT zset + [c", "ZLEXCOUNT zset [c -", "ZLEXCOUNT zset [bar +",
+			"ZLEXCOUNT zset [bar [foo", "ZLEXCOUNT zset [bar (foo", "ZLEXCOUNT zset (bar [foo", "ZLEXCOUNT zset (bar (foo",
+			"ZLEXCOUNT zset - (foo", "ZLEXCOUNT zset (maxstring +", "ZLEXCOUNT nokey - +", "ZLEXCOUNT zset foo bar"),
+		e("ZRANGEBYLEX with LIMIT", zsDefaultLex,
+			"ZRANGEBYLEX zset - [cool LIMIT 0 2", "ZRANGEBYLEX zset - [cool LIMIT 1 2", "ZRANGEBYLEX zset [bar [down LIMIT 0 0",
+			"ZRANGEBYLEX zset [bar [down LIMIT 2 0", "ZRANGEBYLEX zset [bar [down LIMIT 0 1", "ZRANGEBYLEX zset [bar [down LIMIT 1 1",
+			"ZRANGEBYLEX zset [bar [down LIMIT 0 100", "ZREVRANGEBYLEX zset + [d LIMIT 0 5", "ZREVRANGEBYLEX zset + [d LIMIT 0 4",
+			"ZRANGEBYLEX zset - + LIMIT 2 -1", "ZRANGEBYLEX zset - + LIMIT -2 1", "ZRANGEBYLEX zset - + WITHSCORES", "ZRANGEBYLEX zset - + LIMIT 1"),
+		e("ZRANGEBYLEX with invalid lex range specifiers", "ZRANGEBYLEX fooz foo bar", "ZRANGEBYLEX fooz [foo bar", "ZRANGEBYLEX fooz foo [bar",
+			"ZRANGEBYLEX fooz +x [bar", "ZRANGEBYLEX fooz -x [bar", "ZREVRANGEBYLEX fooz foo bar", "ZLEXCOUNT fooz +x -", "ZREMRANGEBYLEX fooz a b", "ZRANGEBYLEX fooz \"\" +"),
+	)
+
+	remScore := func(min, max string) []string {
+		return []string{"DEL zset", "ZADD zset 1 a 2 b 3 c 4 d 5 e", "ZREMRANGEBYSCORE zset " + min + " " + max, "ZRANGE zset 0 -1", "EXISTS zset"}
+	}
+	var rs []string
+	for _, p := range [][2]string{{"2", "4"}, {"-10", "1"}, {"5", "10"}, {"4", "2"}, {"-inf", "3"}, {"3", "+inf"}, {"-inf", "+inf"},
+		{"(1", "5"}, {"(2", "5"}, {"1", "(5"}, {"1", "(4"}, {"(1", "(5"}, {"1", "5"}} {
+		rs = append(rs, remScore(p[0], p[1])...)
+	}
+	add(e("ZREMRANGEBYSCORE basics", rs...))
+	add(e("ZREMRANGEBYSCORE with non-value min or max", "ZREMRANGEBYSCORE fooz str 1", "ZREMRANGEBYSCORE fooz 1 str", "ZREMRANGEBYSCORE fooz 1 NaN"))
+
+	var rr []string
+	for _, p := range [][2]string{{"1", "3"}, {"-10", "0"}, {"10", "-1"}, {"0", "-10"}, {"0", "10"}, {"0", "4"}, {"-1", "-1"}, {"2", "1"}} {
+		rr = append(rr, "DEL zset", "ZADD zset 1 a 2 b 3 c 4 d 5 e", "ZREMRANGEBYRANK zset "+p[0]+" "+p[1], "ZRANGE zset 0 -1", "EXISTS zset")
+	}
+	rr = append(rr, "ZREMRANGEBYRANK zset a 1", "ZREMRANGEBYRANK nokey 0 1")
+	add(e("ZREMRANGEBYRANK basics", rr...))
+
+	var rl []string
+	for _, p := range [][2]string{{"-", "[cool"}, {"[bar", "[down"}, {"[g", "+"}, {"-", "(cool"}, {"(bar", "(down"}, {"(great", "+"},
+		{"(az", "(b"}, {"(z", "+"}, {"-", "[aaaa"}, {"-", "+"}} {
+		rl = append(rl, "DEL zset", zsDefaultLex, "ZREMRANGEBYLEX zset "+p[0]+" "+p[1], "ZRANGE zset 0 -1", "ZCARD zset", "EXISTS zset")
+	}
+	add(e("ZREMRANGEBYLEX basics", rl...))
+
+	setAB := []string{"ZADD zseta{t} 1 a 2 b 3 c", "ZADD zsetb{t} 1 b 2 c 3 d"}
+	withAB := func(cmds ...string) []string { return append(append([]string(nil), setAB...), cmds...) }
+	add(
+		e("ZUNIONSTORE against non-existing key", "ZUNIONSTORE dst_key{t} 1 zseta{t}", "EXISTS dst_key{t}",
+			"SET dst_key{t} x", "ZUNIONSTORE dst_key{t} 1 zseta{t}", "EXISTS dst_key{t}"),
+		e("ZUNION/ZINTER/ZINTERCARD/ZDIFF against non-existing key", "ZUNION 1 zseta", "ZINTER 1 zseta", "ZINTERCARD 1 zseta", "ZINTERCARD 1 zseta limit 0", "ZDIFF 1 zseta"),
+		e("ZUNIONSTORE with empty set", "ZADD zseta{t} 1 a", "ZADD zseta{t} 2 b", "ZUNIONSTORE zsetc{t} 2 zseta{t} zsetb{t}", "ZRANGE zsetc{t} 0 -1 withscores", "OBJECT ENCODING zsetc{t}"),
+		e("ZUNION/ZINTER/ZINTERCARD/ZDIFF with empty set", "ZADD zseta{t} 1 a", "ZADD zseta{t} 2 b",
+			"ZUNION 2 zseta{t} zsetb{t} withscores", "ZINTER 2 zseta{t} zsetb{t} withscores", "ZINTERCARD 2 zseta{t} zsetb{t}",
+			"ZINTERCARD 2 zseta{t} zsetb{t} limit 0", "ZDIFF 2 zseta{t} zsetb{t} withscores"),
+		e("ZUNIONSTORE basics", withAB("ZUNIONSTORE zsetc{t} 2 zseta{t} zsetb{t}", "ZRANGE zsetc{t} 0 -1 withscores", "OBJECT ENCODING zsetc{t}")...),
+		e("ZUNION/ZINTER/ZINTERCARD/ZDIFF with integer members", "ZADD zsetd{t} 1 1 2 2 3 3", "ZADD zsetf{t} 1 1 3 3 4 4",
+			"ZUNION 2 zsetd{t} zsetf{t} withscores", "ZINTER 2 zsetd{t} zsetf{t} withscores", "ZINTERCARD 2 zsetd{t} zsetf{t}",
+			"ZINTERCARD 2 zsetd{t} zsetf{t} limit 0", "ZDIFF 2 zsetd{t} zsetf{t} withscores"),
+		e("ZUNIONSTORE with weights", withAB("ZUNIONSTORE zsetc{t} 2 zseta{t} zsetb{t} weights 2 3", "ZRANGE zsetc{t} 0 -1 withscores",
+			"ZUNION 2 zseta{t} zsetb{t} weights 2 3 withscores", "ZINTER 2 zseta{t} zsetb{t} weights 2 3 withscores")...),
+		e("ZUNIONSTORE with a regular set and weights", withAB("SADD seta{t} a b c", "ZUNIONSTORE zsetc{t} 2 seta{t} zsetb{t} weights 2 3", "ZRANGE zsetc{t} 0 -1 withscores",
+			"ZINTERSTORE zsetc{t} 2 seta{t} zsetb{t} weights 2 3", "ZRANGE zsetc{t} 0 -1 withscores")...),
+		e("ZUNIONSTORE with AGGREGATE MIN/MAX", withAB("ZUNIONSTORE zsetc{t} 2 zseta{t} zsetb{t} aggregate min", "ZRANGE zsetc{t} 0 -1 withscores",
+			"ZUNION 2 zseta{t} zsetb{t} aggregate min withscores", "ZINTER 2 zseta{t} zsetb{t} aggregate min withscores",
+			"ZUNIONSTORE zsetc{t} 2 zseta{t} zsetb{t} aggregate max", "ZRANGE zsetc{t} 0 -1 withscores",
+			"ZUNION 2 zseta{t} zsetb{t} aggregate max withscores", "ZINTER 2 zseta{t} zsetb{t} aggregate max withscores",
+			"ZUNION 2 zseta{t} zsetb{t} aggregate sum withscores", "ZUNION 2 zseta{t} zsetb{t} aggregate avg withscores", "ZUNION 2 zseta{t} zsetb{t} aggregate")...),
+		e("ZINTERSTORE basics", withAB("ZINTERSTORE zsetc{t} 2 zseta{t} zsetb{t}", "ZRANGE zsetc{t} 0 -1 withscores", "ZINTER 2 zseta{t} zsetb{t} withscores",
+			"ZINTER 2 zseta{t} zsetb{t}", "ZINTERSTORE zsetc{t} 2 zseta{t} zsetb{t} weights 2 3", "ZRANGE zsetc{t} 0 -1 withscores",
+			"ZINTERSTORE zsetc{t} 2 zseta{t} zsetb{t} aggregate min", "ZRANGE zsetc{t} 0 -1 withscores",
+			"ZINTERSTORE zsetc{t} 2 zseta{t} zsetb{t} aggregate max", "ZRANGE zsetc{t} 0 -1 withscores")...),
+		e("ZINTERCARD with illegal arguments", withAB("ZINTERCARD 1 zseta{t} zseta{t}", "ZINTERCARD 1 zseta{t} bar_arg", "ZINTERCARD 1 zseta{t} LIMIT",
+			"ZINTERCARD 1 myset{t} LIMIT -1", "ZINTERCARD 1 myset{t} LIMIT a", "ZINTERCARD 1 zseta{t} LIMIT 1 LIMIT 2", "ZINTERCARD 2 zseta{t}", "ZINTERCARD a zseta{t}",
+			"ZINTERCARD -1 zseta{t}", "ZINTERCARD 1 zseta{t} LIMIT 9223372036854775808")...),
+		e("ZINTERCARD basics", withAB("ZINTERCARD 2 zseta{t} zsetb{t}", "ZINTERCARD 2 zseta{t} zsetb{t} limit 0", "ZINTERCARD 2 zseta{t} zsetb{t} limit 1", "ZINTERCARD 2 zseta{t} zsetb{t} limit 10")...),
+		e("ZINTER RESP3", withAB("!HELLO 3", "ZINTER 2 zseta{t} zsetb{t} withscores", "!HELLO 2", "ZINTER 2 zseta{t} zsetb{t} withscores")...),
+		e("ZDIFFSTORE basics", withAB("ZDIFFSTORE zsetc{t} 2 zseta{t} zsetb{t}", "ZRANGE zsetc{t} 0 -1 withscores", "ZDIFF 2 zseta{t} zsetb{t} withscores",
+			"SADD seta{t} a b c", "ZDIFFSTORE zsetc{t} 2 seta{t} zsetb{t}", "ZRANGE zsetc{t} 0 -1 withscores",
+			"ZDIFFSTORE zsetc{t} 2 zseta{t} zseta{t}", "ZRANGE zsetc{t} 0 -1 withscores", "EXISTS zsetc{t}")...),
+		e("ZDIFF algorithm 2", "ZADD zseta{t} 1 a 2 b 3 c 5 e", "ZADD zsetb{t} 1 b", "ZADD zsetc{t} 1 c", "ZADD zsetd{t} 1 d",
+			"ZDIFFSTORE zsete{t} 4 zseta{t} zsetb{t} zsetc{t} zsetd{t}", "ZRANGE zsete{t} 0 -1 withscores", "ZDIFF 4 zseta{t} zsetb{t} zsetc{t} zsetd{t} WITHSCORES"),
+		e("ZDIFF fuzzing", zsDiffFuzz(rand.New(rand.NewSource(7)))...),
+	)
+
+	for _, cmd := range []string{"ZUNIONSTORE", "ZINTERSTORE"} {
+		add(
+			e(cmd+" with +inf/-inf scores",
+				"ZADD zsetinf1{t} +inf key", "ZADD zsetinf2{t} +inf key", cmd+" zsetinf3{t} 2 zsetinf1{t} zsetinf2{t}", "ZSCORE zsetinf3{t} key",
+				"ZADD zsetinf1{t} -inf key", "ZADD zsetinf2{t} +inf key", cmd+" zsetinf3{t} 2 zsetinf1{t} zsetinf2{t}", "ZSCORE zsetinf3{t} key",
+				"ZADD zsetinf1{t} +inf key", "ZADD zsetinf2{t} -inf key", cmd+" zsetinf3{t} 2 zsetinf1{t} zsetinf2{t}", "ZSCORE zsetinf3{t} key",
+				"ZADD zsetinf1{t} -inf key", "ZADD zsetinf2{t} -inf key", cmd+" zsetinf3{t} 2 zsetinf1{t} zsetinf2{t}", "ZSCORE zsetinf3{t} key"),
+			e(cmd+" with NaN weights", "ZADD zsetinf1{t} 1.0 key", "ZADD zsetinf2{t} 1.0 key",
+				cmd+" zsetinf3{t} 2 zsetinf1{t} zsetinf2{t} weights nan nan", cmd+" zsetinf3{t} 2 zsetinf1{t} zsetinf2{t} weights 1 x",
+				cmd+" zsetinf3{t} 2 zsetinf1{t} zsetinf2{t} weights 1", cmd+" zsetinf3{t} 2 zsetinf1{t} zsetinf2{t} weights 1 2 3", "EXISTS zsetinf3{t}"),
+		)
+	}
+
+	for _, pop := range []string{"ZPOPMIN", "ZPOPMAX"} {
+		add(
+			e(pop+" with the count 0", "ZADD zset 1 a 2 b 3 c", pop+" zset 0", "ZCARD zset", pop+" nokey 0"),
+			e(pop+" with negative count", "SET zset foo", pop+" zset -1", "DEL zset", pop+" zset -2", "ZADD zset 1 a 2 b 3 c", pop+" zset -3", pop+" zset x", pop+" zset 1 2"),
+		)
+	}
+	add(
+		e("Basic ZPOPMIN/ZPOPMAX with a single key", "ZPOPMIN zset", "ZADD zset -1 a 1 b 2 c 3 d 4 e",
+			"ZPOPMIN zset", "ZPOPMIN zset", "ZPOPMAX zset", "ZPOPMAX zset", "ZPOPMIN zset", "EXISTS zset"),
+		e("ZPOPMIN/ZPOPMAX with count", "ZPOPMIN z1 2", "ZADD z1 0 a 1 b 2 c 3 d", "ZPOPMIN z1 2", "ZPOPMAX z1 2", "ZPOPMAX z1 10", "EXISTS z1"),
+		e("Basic ZMPOP_MIN/ZMPOP_MAX with a single key", "ZMPOP 1 zset MIN", "ZADD zset -1 a 1 b 2 c 3 d 4 e",
+			"ZMPOP 1 zset MIN", "ZMPOP 1 zset MIN", "ZMPOP 1 zset MAX", "ZMPOP 1 zset MAX", "ZMPOP 1 zset MIN", "EXISTS zset"),
+		e("ZMPOP_MIN/ZMPOP_MAX with count", "ZMPOP 1 z1 MIN COUNT 2", "ZADD z1 0 a 1 b 2 c 3 d", "ZMPOP 1 z1 MIN COUNT 2", "ZMPOP 1 z1 MAX COUNT 2", "EXISTS z1"),
+		e("BZPOPMIN/BZPOPMAX with a single existing sorted set", "ZADD zset 0 a 1 b 2 c 3 d",
+			"BZPOPMIN zset 5", "BZPOPMAX zset 5", "BZPOPMIN zset 5", "BZPOPMAX zset 5", "EXISTS zset"),
+		e("BZMPOP with a single existing sorted set", "ZADD zset 0 a 1 b 2 c 3 d",
+			"BZMPOP 5 1 zset MIN", "BZMPOP 5 1 zset MAX", "BZMPOP 5 1 zset MIN COUNT 1", "BZMPOP 5 1 zset MAX COUNT 5", "EXISTS zset"),
+		e("BZPOPMIN/BZPOPMAX with multiple existing sorted sets", "ZADD z1{t} 0 a 1 b 2 c", "ZADD z2{t} 3 d 4 e 5 f",
+			"BZPOPMIN z1{t} z2{t} 5", "BZPOPMAX z1{t} z2{t} 5", "ZCARD z1{t}", "ZCARD z2{t}",
+			"BZPOPMAX z2{t} z1{t} 5", "BZPOPMIN z2{t} z1{t} 5", "ZCARD z1{t}", "ZCARD z2{t}",
+			"BZMPOP 5 2 z1{t} z2{t} MIN", "BZMPOP 5 2 z2{t} z1{t} MAX COUNT 3"),
+		e("BZPOPMIN/BZPOPMAX second sorted set has members", "ZADD z2{t} 3 d 4 e 5 f",
+			"BZPOPMAX z1{t} z2{t} 5", "BZPOPMIN z1{t} z2{t} 5", "ZCARD z1{t}", "ZCARD z2{t}", "BZMPOP 5 2 z1{t} z2{t} MAX COUNT 10", "EXISTS z2{t}"),
+	)
+	return cs
+}
+
+// zsDiffFuzz builds the "ZDIFF fuzzing" scenario: random sets, ZDIFF of
+// them all, compared unordered.
+func zsDiffFuzz(r *rand.Rand) []string {
+	var cmds []string
+	for j := 0; j < 30; j++ {
+		n := r.Intn(10) + 1
+		keys := make([]string, n)
+		for i := 0; i < n; i++ {
+			keys[i] = fmt.Sprintf("zset_%d{t}", i)
+			cmds = append(cmds, "DEL "+keys[i])
+			m := r.Intn(40)
+			if m == 0 {
+				continue
+			}
+			var b strings.Builder
+			b.WriteString("ZADD " + keys[i])
+			for k := 0; k < m; k++ {
+				fmt.Fprintf(&b, " %d %s", r.Intn(100), zsRandomValue(r))
+			}
+			cmds = append(cmds, b.String())
+		}
+		cmds = append(cmds, fmt.Sprintf("~ZDIFF %d %s", n, strings.Join(keys, " ")))
+	}
+	return cmds
+}
+
+// zsRandomValue mimics the suite's randomValue: small and big integers,
+// floats and short strings.
+func zsRandomValue(r *rand.Rand) string {
+	switch r.Intn(4) {
+	case 0:
+		return strconv.Itoa(r.Intn(1000))
+	case 1:
+		return strconv.FormatInt(r.Int63()-r.Int63(), 10)
+	case 2:
+		return strconv.FormatFloat(r.Float64()*1000, 'g', -1, 64)
+	default:
+		return fmt.Sprintf("s%x", r.Int63n(1<<20))
+	}
+}
+
+func TestDiffSuiteZSetBasics(t *testing.T) {
+	var cases []testserver.Case
+	for _, enc := range zsEncodings {
+		cases = append(cases, zsBasics(enc.name, enc.entries, enc.value)...)
+	}
+	diff(t, cases)
+}
+
+func TestDiffSuiteZSetMisc(t *testing.T) {
+	cases := []testserver.Case{
+		C("ZPOP/ZMPOP against wrong type", "SET foo{t} bar",
+			"ZPOPMIN foo{t}", "ZPOPMIN foo{t} 0", "ZPOPMAX foo{t}", "ZPOPMAX foo{t} 0", "ZPOPMIN foo{t} 2",
+			"ZMPOP 1 foo{t} min", "ZMPOP 1 foo{t} max", "ZMPOP 1 foo{t} max count 200",
+			"DEL foo{t}", "SET foo2{t} bar", "ZMPOP 2 foo{t} foo2{t} min", "ZMPOP 2 foo2{t} foo1{t} max count 1"),
+		C("ZMPOP with illegal argument", "ZMPOP", "ZMPOP 1", "ZMPOP 1 myzset{t}",
+			"ZMPOP 0 myzset{t} MIN", "ZMPOP a myzset{t} MIN", "ZMPOP -1 myzset{t} MAX",
+			"ZMPOP 1 myzset{t} bad_where", "ZMPOP 1 myzset{t} MIN bar_arg", "ZMPOP 1 myzset{t} MAX MIN", "ZMPOP 1 myzset{t} COUNT",
+			"ZMPOP 1 myzset{t} MAX COUNT 1 COUNT 2", "ZMPOP 2 myzset{t} myzset2{t} bad_arg",
+			"ZMPOP 1 myzset{t} MIN COUNT 0", "ZMPOP 1 myzset{t} MAX COUNT a", "ZMPOP 1 myzset{t} MIN COUNT -1", "ZMPOP 2 myzset{t} myzset2{t} MAX COUNT -1",
+			"ZMPOP 3 a b MIN", "ZMPOP 2147483648 a MIN", "ZMPOP 1 myzset{t} min count 9223372036854775808"),
+		C("ZMPOP pops", "ZADD myzset{t} 1 one 2 two 3 three", "ZMPOP 1 myzset{t} min", "ZMPOP 1 myzset{t} max count 1",
+			"ZMPOP 2 myzset{t} myzset2{t} min count 10", "ZMPOP 2 myzset{t} myzset2{t} max count 10",
+			"ZADD myzset2{t} 1 one 2 two 3 three", "ZMPOP 2 myzset{t} myzset2{t} min count 2", "ZMPOP 2 myzset{t} myzset2{t} max count 1",
+			"ZADD myzset{t} 1 one 2 two 3 three", "ZADD myzset2{t} 4 four 5 five 6 six",
+			"ZMPOP 2 myzset{t} myzset2{t} min count 10", "ZMPOP 2 myzset{t} myzset2{t} max count 10", "EXISTS myzset{t} myzset2{t}"),
+		C("ZPOPMIN/ZPOPMAX readraw", "ZADD zset2{t} 1 a 2 b 3 c 4 d 5 e", "ZPOPMIN zset{t}", "ZPOPMIN zset{t} 1",
+			"ZPOPMIN zset2{t}", "ZPOPMAX zset2{t} 1", "ZPOPMAX zset2{t} 0"),
+		C("BZPOPMIN/BZPOPMAX readraw", "ZADD zset2{t} 1 a 2 b 3 c 4 d 5 e", "BZPOPMIN zset{t} 0.01", "BZPOPMAX zset{t} 0.01", "BZPOPMIN zset1{t} zset2{t} 0.1"),
+		C("ZMPOP readraw", "ZADD zset3{t} 1 a", "ZADD zset4{t} 1 a 2 b 3 c 4 d 5 e",
+			"ZMPOP 1 zset{t} min", "ZMPOP 1 zset{t} max count 1", "ZMPOP 2 zset{t} zset2{t} min", "ZMPOP 2 zset{t} zset2{t} max count 1",
+			"ZMPOP 1 zset3{t} max", "ZMPOP 2 zset3{t} zset4{t} min count 2"),
+		C("BZMPOP readraw", "ZADD zset3{t} 1 a 2 b 3 c 4 d 5 e", "BZMPOP 0.01 1 zset{t} min", "BZMPOP 0.01 2 zset{t} zset2{t} max",
+			"BZMPOP 0.1 2 zset3{t} zset4{t} min"),
+		C("ZINTERSTORE regression with two sets, intset+hashtable", "SADD set1{t} a", "SADD set2{t} 10", "ZINTERSTORE set3{t} 2 set1{t} set2{t}", "EXISTS set3{t}"),
+		C("ZUNIONSTORE regression, should not create NaN", "ZADD z{t} -inf neginf", "ZUNIONSTORE out{t} 1 z{t} weights 0", "ZRANGE out{t} 0 -1 withscores",
+			"ZINTERSTORE out{t} 1 z{t} weights 0", "ZRANGE out{t} 0 -1 withscores", "ZUNION 1 z{t} weights 0 withscores"),
+		C("ZINTERSTORE #516 regression", "SADD one{t} 100 101 102 103", "SADD two{t} 100 200 201 202", "ZADD three{t} 1 500 1 501 1 502 1 503 1 100",
+			"ZINTERSTORE to_here{t} 3 one{t} two{t} three{t} WEIGHTS 0 0 1", "ZRANGE to_here{t} 0 -1 WITHSCORES"),
+		C("ZUNIONSTORE result is sorted", zsUnionSorted(rand.New(rand.NewSource(11)))...),
+		C("ZUNIONSTORE/ZINTERSTORE/ZDIFFSTORE error if using WITHSCORES", "ZADD zsetd{t} 1 a", "ZUNIONSTORE foo{t} 2 zsetd{t} zsetf{t} withscores",
+			"ZINTERSTORE foo{t} 2 zsetd{t} zsetf{t} withscores", "ZDIFFSTORE foo{t} 2 zsetd{t} zsetf{t} withscores", "EXISTS foo{t}"),
+		C("ZMSCORE", "ZADD zmscoretest 10 x", "ZADD zmscoretest 20 y", "ZMSCORE zmscoretest x y", "ZMSCORE zmscoretest x", "ZMSCORE zmscoretest x nope y",
+			"ZMSCORE zmscoretest", "ZMSCORE nokey x y", "SET s v", "ZMSCORE s x"),
+		C("ZSET commands don't accept the empty strings as valid score", `ZADD myzset "" abc`, `ZINCRBY myzset "" abc`, "EXISTS myzset"),
+		C("zunionInterDiffGenericCommand at least 1 input key", "ZUNION 0 key{t}", "ZUNIONSTORE dst_key{t} 0 key{t}", "ZINTER 0 key{t}",
+			"ZINTERSTORE dst_key{t} 0 key{t}", "ZDIFF 0 key{t}", "ZDIFFSTORE dst_key{t} 0 key{t}", "ZINTERCARD 0 key{t}",
+			"ZUNION -1 key{t}", "ZUNION x key{t}", "ZUNION 3 a b", "ZDIFFSTORE d 2 a", "ZUNIONSTORE d 1 a weights", "ZINTER 1 a WITHSCORES WITHSCORES"),
+		C("ZRANGESTORE family", "ZADD z1{t} 1 a 2 b 3 c 4 d", "ZRANGESTORE z2{t} z1{t} 0 -1", "ZRANGE z2{t} 0 -1 withscores",
+			"ZRANGESTORE z2{t} z1{t} 1 2", "ZRANGE z2{t} 0 -1 withscores",
+			"ZRANGESTORE z2{t} z1{t} [b [c BYLEX", "ZRANGE z2{t} 0 -1 withscores",
+			"ZRANGESTORE z2{t} z1{t} 1 2 BYSCORE", "ZRANGE z2{t} 0 -1 withscores",
+			"ZRANGESTORE z2{t} z1{t} 0 5 BYSCORE LIMIT 0 2", "ZRANGE z2{t} 0 -1 withscores",
+			"ZRANGESTORE z2{t} z1{t} 5 0 BYSCORE REV LIMIT 0 2", "ZRANGE z2{t} 0 -1 withscores",
+			"ZRANGE z1{t} 5 0 BYSCORE REV LIMIT 0 2 WITHSCORES",
+			"ZRANGESTORE z2{t} missing{t} 0 -1", "EXISTS z2{t}",
+			"ZADD z2{t} 1 a", "SET foo{t} bar", "ZRANGESTORE z2{t} foo{t} 0 -1", "ZRANGE z2{t} 0 -1",
+			"ZRANGESTORE z2{t} z1{t} 5 6", "EXISTS z2{t}",
+			"ZADD z2{t} 1 a", "ZRANGESTORE z2{t} z1{t} [f [g BYLEX", "EXISTS z2{t}",
+			"ZADD z2{t} 1 a", "ZRANGESTORE z2{t} z1{t} 5 6 BYSCORE", "EXISTS z2{t}",
+			"ZRANGE z1{t} [b [c BYLEX", "ZRANGE z1{t} (b + BYLEX REV", "ZRANGE z1{t} + (b BYLEX REV LIMIT 1 1",
+			"ZRANGESTORE foo{t} z1{t} 0 0", "TYPE foo{t}"),
+		C("ZRANGESTORE invalid syntax", "ZADD z1{t} 1 a 2 b 3 c 4 d", "ZRANGESTORE z2{t} z1{t} 0 -1 limit 1 2", "ZRANGESTORE z2{t} z1{t} 0 -1 WITHSCORES",
+			"ZRANGE z1{t} 0 -1 limit 1 2", "ZRANGE z1{t} 0 -1 BYLEX WITHSCORES", "ZREVRANGE z1{t} 0 -1 BYSCORE", "ZRANGEBYSCORE z1{t} 0 -1 REV",
+			"ZRANGE z1{t} 0 -1 BYSCORE BYLEX", "ZRANGE z1{t} a b", "ZRANGE z1{t} 0 1 REV REV", "ZRANGE z1{t} (1 2 BYSCORE LIMIT 0", "ZRANGE z1{t} 0 1 FOO",
+			"ZRANGESTORE z2{t} z1{t} 0", "ZRANGE z1{t} 0 -1 LIMIT 0 1 BYSCORE WITHSCORES", "EXISTS z2{t}"),
+		C("ZRANGESTORE with zset-max-listpack-entries 0", "CONFIG SET zset-max-listpack-entries 0", "ZADD z1{t} 1 a", "OBJECT ENCODING z1{t}",
+			"ZRANGESTORE z2{t} z1{t} 0 -1", "OBJECT ENCODING z2{t}", "CONFIG SET zset-max-listpack-entries 128"),
+		C("ZRANGESTORE with zset-max-listpack-entries 1", "CONFIG SET zset-max-listpack-entries 1", "ZADD z1{t} 1 a 2 b",
+			"ZRANGESTORE z2{t} z1{t} 0 0", "OBJECT ENCODING z2{t}", "ZRANGESTORE z3{t} z1{t} 0 1", "OBJECT ENCODING z3{t}", "CONFIG SET zset-max-listpack-entries 128"),
+		C("ZRANDMEMBER basics", "ZADD myzset 1 a 2 b 3 c", "!ZRANDMEMBER myzset", "!ZRANDMEMBER myzset 3 withscores", "!ZRANDMEMBER myzset 3",
+			"ZRANDMEMBER myzset 0", "ZRANDMEMBER myzset 0 withscores", "ZRANDMEMBER nonexisting_key 100", "ZRANDMEMBER nonexisting_key",
+			"ZRANDMEMBER nonexisting_key -5 WITHSCORES",
+			"~ZRANDMEMBER myzset 10", "~ZRANDMEMBER myzset 3", "ZRANDMEMBER myzset 1 withscore", "ZRANDMEMBER myzset x", "ZRANDMEMBER myzset 1 2",
+			"SET s v", "ZRANDMEMBER s", "ZRANDMEMBER s 1"),
+		C("ZRANDMEMBER count overflow", "ZADD myzset 0 a", "ZRANDMEMBER myzset -9223372036854770000 withscores",
+			"ZRANDMEMBER myzset -9223372036854775808 withscores", "ZRANDMEMBER myzset -9223372036854775808", "ZRANDMEMBER myzset 9223372036854775807 withscores",
+			"ZRANDMEMBER myzset -4611686018427387904 withscores"),
+		C("zset score double range", "ZADD zz 179769313486231570814527423731704356798070567525844996598917476803157260780028538760589558632766878171540458953514382464234321326889464182768467546703537516986049910576551282076245490090389328944075868508455133942304583236903222948165808559332123348274797826204144723168738177180919299881250404026184124858368.00000000000000000 dblmax",
+			"OBJECT ENCODING zz", "ZSCORE zz dblmax", "ZINCRBY zz 1e308 dblmax", "ZADD zz 1e309 x", "ZADD zz -1e400 y", "ZRANGE zz 0 -1 WITHSCORES"),
+	}
+	cases = append(cases, zsSetAndZSet()...)
+	for _, typ := range []string{"single", "multiple", "single_multiple"} {
+		cmds := []string{"CONFIG SET zset-max-listpack-entries 64"}
+		switch typ {
+		case "single":
+			for i := 0; i < 64; i++ {
+				cmds = append(cmds, fmt.Sprintf("ZADD myzset %d %d", i, i))
+			}
+		case "single_multiple":
+			cmds = append(cmds, "ZADD myzset 1 1")
+			fallthrough
+		case "multiple":
+			var b strings.Builder
+			b.WriteString("ZADD myzset")
+			for i := 0; i < 128; i++ {
+				fmt.Fprintf(&b, " %d", i)
+			}
+			cmds = append(cmds, b.String())
+		}
+		cmds = append(cmds, "OBJECT ENCODING myzset", "ZCARD myzset", "ZADD myzset 1 b", "OBJECT ENCODING myzset", "CONFIG SET zset-max-listpack-entries 128")
+		cases = append(cases, C("ZADD overflows the maximum allowed elements in a listpack - "+typ, cmds...))
+	}
+	diff(t, cases)
+}
+
+// zsUnionSorted is "ZUNIONSTORE result is sorted": two 1000-member random
+// ZADDs and their union.
+func zsUnionSorted(r *rand.Rand) []string {
+	var one, two strings.Builder
+	one.WriteString("ZADD one{t}")
+	two.WriteString("ZADD two{t}")
+	for j := 0; j < 1000; j++ {
+		fmt.Fprintf(&one, " %s %d", zsRandFloat(r), r.Intn(1000))
+		fmt.Fprintf(&two, " %s %d", zsRandFloat(r), r.Intn(1000))
+	}
+	return []string{one.String(), two.String(), "ZCARD one{t}", "ZCARD two{t}", "ZUNIONSTORE dest{t} 2 one{t} two{t}",
+		"ZRANGE dest{t} 0 -1 WITHSCORES", "OBJECT ENCODING dest{t}", "ZINTERSTORE dest{t} 2 one{t} two{t} AGGREGATE MAX", "ZRANGE dest{t} 0 -1 WITHSCORES",
+		"ZDIFF 2 one{t} two{t} WITHSCORES", "ZUNION 2 one{t} two{t} WEIGHTS 0.5 -2 WITHSCORES"}
+}
+
+// zsRandFloat is Tcl's [expr rand()] as the suite sends it: a double in
+// [0,1) with all its digits.
+func zsRandFloat(r *rand.Rand) string {
+	return strconv.FormatFloat(r.Float64(), 'g', 17, 64)
+}
+
+// zsSetAndZSet is "zunionInterDiffGenericCommand acts on SET and ZSET":
+// every set encoding against every zset encoding.
+func zsSetAndZSet() []testserver.Case {
+	var cases []testserver.Case
+	for _, setType := range []string{"intset", "listpack", "hashtable"} {
+		for _, zType := range []string{"listpack", "skiplist"} {
+			cmds := []string{"CONFIG SET set-max-intset-entries 512", "CONFIG SET zset-max-listpack-entries 128"}
+			switch setType {
+			case "intset":
+				cmds = append(cmds, "SADD set_small{t} 1 2 3", "SADD set_big{t} 1 2 3 4 5")
+			case "listpack":
+				cmds = append(cmds, "SADD set_small{t} a 1 2 3", "SADD set_big{t} a 1 2 3 4 5", "SREM set_small{t} a", "SREM set_big{t} a")
+			case "hashtable":
+				cmds = append(cmds, "CONFIG SET set-max-intset-entries 0", "SADD set_small{t} 1 2 3", "SADD set_big{t} 1 2 3 4 5")
+			}
+			cmds = append(cmds, "OBJECT ENCODING set_small{t}")
+			if zType == "skiplist" {
+				cmds = append(cmds, "CONFIG SET zset-max-listpack-entries 0")
+			}
+			cmds = append(cmds, "ZADD zset_small{t} 1 1 2 2 3 3", "ZADD zset_big{t} 1 1 2 2 3 3 4 4 5 5", "OBJECT ENCODING zset_big{t}")
+			for _, p := range [][2]string{{"set_small{t}", "zset_big{t}"}, {"set_big{t}", "zset_small{t}"}} {
+				s, z := p[0], p[1]
+				cmds = append(cmds,
+					"~ZUNION 2 "+s+" "+z, "ZUNIONSTORE zset_dest{t} 2 "+s+" "+z, "ZRANGE zset_dest{t} 0 -1 WITHSCORES",
+					"~ZINTER 2 "+s+" "+z, "ZINTERSTORE zset_dest{t} 2 "+s+" "+z, "ZINTERCARD 2 "+s+" "+z,
+					"~ZDIFF 2 "+s+" "+z, "ZDIFFSTORE zset_dest{t} 2 "+s+" "+z, "~ZDIFF 2 "+z+" "+s, "ZINTER 2 "+z+" "+s+" WITHSCORES")
+			}
+			cmds = append(cmds, "CONFIG SET set-max-intset-entries 512", "CONFIG SET zset-max-listpack-entries 128")
+			cases = append(cases, C("acts on SET and ZSET - "+setType+"/"+zType, cmds...))
+		}
+	}
+	return cases
+}
