@@ -497,6 +497,9 @@ func bitfieldGeneric(c *Client, args [][]byte, readonlyCmd bool) {
 		j += 2
 	}
 	var s *keyspace.String
+	// grew: the string was created or extended, which makes every write
+	// a change; otherwise only a write that alters the bits is one.
+	var grew bool
 	if readonly {
 		var wrong bool
 		if s, wrong = stringValue(c, args[1]); wrong {
@@ -508,7 +511,7 @@ func bitfieldGeneric(c *Client, args [][]byte, readonlyCmd bool) {
 			c.Error(errBitfieldRO)
 			return
 		}
-		if s = bitStringForWrite(c, args[1], highest); s == nil {
+		if s, grew = bitStringForWriteDirty(c, args[1], highest); s == nil {
 			return
 		}
 	}
@@ -528,7 +531,6 @@ func bitfieldGeneric(c *Client, args [][]byte, readonlyCmd bool) {
 			}
 			continue
 		}
-		changes++
 		var reply, store uint64
 		var fail bool
 		if o.signed {
@@ -541,6 +543,12 @@ func bitfieldGeneric(c *Client, args [][]byte, readonlyCmd bool) {
 			continue
 		}
 		c.Int(int64(reply))
+		// As Redis: a write refused by OVERFLOW FAIL is no change, nor
+		// is one that leaves the bits as they were on a string that did
+		// not grow.
+		if grew || getBitfield(s.B, o.offset, o.width) != store&widthMask(o.width) {
+			changes++
+		}
 		setBitfield(s.B, o.offset, o.width, store)
 	}
 	if changes > 0 {
@@ -673,4 +681,12 @@ func signExtend(v uint64, width uint) int64 {
 		v |= ^uint64(0) << width
 	}
 	return int64(v)
+}
+
+// widthMask keeps the low width bits (width is 1..64).
+func widthMask(width uint) uint64 {
+	if width >= 64 {
+		return ^uint64(0)
+	}
+	return 1<<width - 1
 }
