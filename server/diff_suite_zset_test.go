@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"sundial/internal/testserver"
 )
@@ -450,4 +451,395 @@ func zsSetAndZSet() []testserver.Case {
 		}
 	}
 	return cases
+}
+
+// zsStressEncodings are the stressers' configurations: the listpack run
+// raises the entry limit so 128 elements stay a listpack.
+var zsStressEncodings = []struct {
+	name, entries, value string
+	elements             int
+}{
+	{"listpack", "256", "64", 128},
+	{"skiplist", "0", "0", 100},
+}
+
+// zsRandAlpha is the suite's [randstring 0 30 alpha].
+func zsRandAlpha(r *rand.Rand) string {
+	b := make([]byte, r.Intn(31))
+	for i := range b {
+		if r.Intn(2) == 0 {
+			b[i] = byte('a' + r.Intn(26))
+		} else {
+			b[i] = byte('A' + r.Intn(26))
+		}
+	}
+	return string(b)
+}
+
+// zsLexArg quotes a lex range bound so an empty string survives the
+// command-line splitting.
+func zsLexArg(prefix, s string) string { return `"` + prefix + s + `"` }
+
+func TestDiffSuiteZSetStressers(t *testing.T) {
+	var cases []testserver.Case
+	for i, enc := range zsStressEncodings {
+		r := rand.New(rand.NewSource(int64(100 + i)))
+		n := enc.elements
+		e := func(name string, cmds ...string) testserver.Case {
+			return zsEnc(enc.name, enc.entries, enc.value, name, cmds...)
+		}
+
+		// ZSCORE / ZMSCORE: every random score must come back formatted
+		// the same way.
+		var sc []string
+		all := []string{"ZMSCORE zscoretest"}
+		for j := 0; j < n; j++ {
+			sc = append(sc, fmt.Sprintf("ZADD zscoretest %s %d", zsRandFloat(r), j))
+			all = append(all, strconv.Itoa(j))
+		}
+		sc = append(sc, "OBJECT ENCODING zscoretest")
+		for j := 0; j < n; j++ {
+			sc = append(sc, fmt.Sprintf("ZSCORE zscoretest %d", j))
+		}
+		sc = append(sc, strings.Join(all, " "), "ZRANGE zscoretest 0 -1 WITHSCORES")
+		cases = append(cases, e("ZSCORE and ZMSCORE", sc...))
+
+		// Sorting stresser: random and integer scores with random updates.
+		for test := 0; test < 2; test++ {
+			cmds := []string{"DEL myzset"}
+			score := func() string {
+				if test == 0 {
+					return zsRandFloat(r)
+				}
+				return strconv.Itoa(r.Intn(10))
+			}
+			for j := 0; j < n; j++ {
+				cmds = append(cmds, fmt.Sprintf("ZADD myzset %s %d", score(), j))
+				if r.Float64() < .2 {
+					cmds = append(cmds, fmt.Sprintf("ZADD myzset %s %d", score(), r.Intn(1000)))
+				}
+			}
+			cmds = append(cmds, "OBJECT ENCODING myzset", "ZRANGE myzset 0 -1", "ZREVRANGE myzset 0 -1 WITHSCORES")
+			cases = append(cases, e(fmt.Sprintf("ZSET sorting stresser %d", test), cmds...))
+		}
+
+		// ZRANGEBYSCORE fuzzy test.
+		fz := []string{}
+		for j := 0; j < n; j++ {
+			fz = append(fz, fmt.Sprintf("ZADD zset %s %d", zsRandFloat(r), j))
+		}
+		fz = append(fz, "OBJECT ENCODING zset")
+		for j := 0; j < 100; j++ {
+			lo, hi := zsRandFloat(r), zsRandFloat(r)
+			if a, _ := strconv.ParseFloat(lo, 64); a > mustFloat(hi) {
+				lo, hi = hi, lo
+			}
+			for _, rg := range [][2]string{{"-inf", lo}, {lo, hi}, {hi, "+inf"}, {"-inf", "(" + lo}, {"(" + lo, "(" + hi}, {"(" + hi, "+inf"}} {
+				fz = append(fz, "ZRANGEBYSCORE zset "+rg[0]+" "+rg[1], "ZCOUNT zset "+rg[0]+" "+rg[1])
+			}
+			if j%10 == 0 {
+				fz = append(fz, "ZRANGEBYSCORE zset "+lo+" "+hi+" WITHSCORES", "ZREVRANGEBYSCORE zset "+hi+" "+lo+" WITHSCORES LIMIT 1 3")
+			}
+		}
+		cases = append(cases, e("ZRANGEBYSCORE fuzzy test", fz...))
+
+		// ZRANGEBYLEX fuzzy test.
+		lx := []string{}
+		for j := 0; j < n; j++ {
+			lx = append(lx, "ZADD zset 0 "+zsLexArg("", zsRandAlpha(r)))
+		}
+		lx = append(lx, "ZRANGE zset 0 -1")
+		for j := 0; j < 100; j++ {
+			incl := func() string {
+				if r.Intn(2) == 1 {
+					return "["
+				}
+				return "("
+			}
+			cmin, cmax := zsLexArg(incl(), zsRandAlpha(r)), zsLexArg(incl(), zsRandAlpha(r))
+			if r.Intn(2) == 1 {
+				lx = append(lx, "ZREVRANGEBYLEX zset "+cmin+" "+cmax, "ZLEXCOUNT zset "+cmax+" "+cmin)
+			} else {
+				lx = append(lx, "ZRANGEBYLEX zset "+cmin+" "+cmax, "ZLEXCOUNT zset "+cmin+" "+cmax)
+			}
+		}
+		cases = append(cases, e("ZRANGEBYLEX fuzzy test", lx...))
+
+		// ZREMRANGEBYLEX fuzzy test.
+		rl := []string{}
+		for j := 0; j < n; j++ {
+			rl = append(rl, "ZADD zset{t} 0 "+zsLexArg("", zsRandAlpha(r)))
+		}
+		for j := 0; j < 100; j++ {
+			cmin, cmax := zsLexArg("[", zsRandAlpha(r)), zsLexArg("(", zsRandAlpha(r))
+			if r.Intn(2) == 1 {
+				cmin, cmax = zsLexArg("(", zsRandAlpha(r)), zsLexArg("[", zsRandAlpha(r))
+			}
+			rl = append(rl, "ZUNIONSTORE zsetcopy{t} 1 zset{t}", "ZRANGEBYLEX zset{t} "+cmin+" "+cmax, "ZLEXCOUNT zset{t} "+cmin+" "+cmax,
+				"ZREMRANGEBYLEX zsetcopy{t} "+cmin+" "+cmax, "ZRANGE zsetcopy{t} 0 -1")
+		}
+		cases = append(cases, e("ZREMRANGEBYLEX fuzzy test", rl...))
+
+		// Backlink consistency.
+		bl := []string{}
+		for j := 0; j < n; j++ {
+			bl = append(bl, fmt.Sprintf("ZADD myzset %s Element-%d", zsRandFloat(r), j), fmt.Sprintf("ZREM myzset Element-%d", r.Intn(n)))
+		}
+		bl = append(bl, "OBJECT ENCODING myzset", "ZRANGE myzset 0 -1", "ZREVRANGE myzset 0 -1")
+		cases = append(cases, e("skiplist backlink consistency", bl...))
+
+		// ZRANK augmented skip list stress testing (the suite runs 2000
+		// steps; 1000 keep the case small).
+		rk := []string{}
+		present := map[int]bool{}
+		for k := 0; k < 1000; k++ {
+			j := k % n
+			if r.Float64() < .2 {
+				rk = append(rk, fmt.Sprintf("ZREM myzset %d", j))
+				delete(present, j)
+			} else {
+				rk = append(rk, fmt.Sprintf("ZADD myzset %s %d", zsRandFloat(r), j))
+				present[j] = true
+			}
+			if len(present) > 0 {
+				idx := r.Intn(len(present))
+				rk = append(rk, fmt.Sprintf("ZRANGE myzset %d %d", idx, idx), fmt.Sprintf("ZRANK myzset %d", j), fmt.Sprintf("ZREVRANK myzset %d", r.Intn(n)))
+			}
+		}
+		rk = append(rk, "OBJECT ENCODING myzset", "ZCARD myzset")
+		cases = append(cases, e("ZRANK augmented skip list stress", rk...))
+	}
+
+	// Skiplist order consistency when elements are moved.
+	r := rand.New(rand.NewSource(5))
+	mv := []string{"CONFIG SET zset-max-ziplist-entries 0"}
+	for times := 0; times < 2; times++ {
+		mv = append(mv, "DEL zset")
+		for j := 0; j < 1000; j++ {
+			mv = append(mv, fmt.Sprintf("ZADD zset %d ele-%d", r.Intn(50), r.Intn(10)))
+		}
+		mv = append(mv, "ZRANGE zset 0 -1 WITHSCORES")
+	}
+	mv = append(mv, "CONFIG SET zset-max-ziplist-entries 128")
+	cases = append(cases, C("ZSET skiplist order consistency when elements are moved", mv...))
+	diff(t, cases)
+}
+
+func mustFloat(s string) float64 {
+	f, _ := strconv.ParseFloat(s, 64)
+	return f
+}
+
+// zsSess is one multi-client scenario run against one server: it records
+// every reply so the transcripts of sundial and redis-server can be
+// compared.
+type zsSess struct {
+	t     *testing.T
+	tg    blTarget
+	proto int
+	ctl   *testserver.Conn
+	conns map[int]*testserver.Conn
+	log   []string
+}
+
+func (s *zsSess) conn(i int) *testserver.Conn {
+	if c, ok := s.conns[i]; ok {
+		return c
+	}
+	c := blDial(s.t, s.tg.addr, s.proto)
+	s.conns[i] = c
+	return c
+}
+
+// do runs a command on client i (0 is the controlling client) and records
+// the reply.
+func (s *zsSess) do(i int, args ...string) {
+	s.log = append(s.log, fmt.Sprintf("%d %v -> %q", i, args, blDo(s.t, s.conn(i), args...)))
+}
+
+// block sends a blocking command on client i and waits until the server
+// counts n blocked clients.
+func (s *zsSess) block(i, n int, args ...string) {
+	blSend(s.t, s.conn(i), args...)
+	blWait(s.t, s.tg, s.ctl, n)
+}
+
+// read records the next reply of client i.
+func (s *zsSess) read(i int) {
+	s.log = append(s.log, fmt.Sprintf("%d read -> %q", i, blRead(s.t, s.conn(i))))
+}
+
+// zsDiffSessions runs each scenario on sundial and on redis-server, in
+// RESP2 and RESP3, and compares the transcripts line by line.
+func zsDiffSessions(t *testing.T, scenarios map[string]func(s *zsSess)) {
+	testserver.SkipOrFail(t, redis)
+	for name, fn := range scenarios {
+		for _, proto := range []int{2, 3} {
+			t.Run(fmt.Sprintf("%s/resp%d", name, proto), func(t *testing.T) {
+				var logs [][]string
+				for _, tg := range blTargets(t) {
+					ctl := blDial(t, tg.addr, proto)
+					blDo(t, ctl, "FLUSHALL")
+					blWait(t, tg, ctl, 0)
+					s := &zsSess{t: t, tg: tg, proto: proto, ctl: ctl, conns: map[int]*testserver.Conn{0: ctl}}
+					fn(s)
+					for _, c := range s.conns {
+						if c != ctl {
+							c.Close()
+						}
+					}
+					blWait(t, tg, ctl, 0)
+					logs = append(logs, s.log)
+				}
+				if len(logs) != 2 {
+					return
+				}
+				got, want := logs[0], logs[1]
+				for i := 0; i < len(got) || i < len(want); i++ {
+					var g, w string
+					if i < len(got) {
+						g = got[i]
+					}
+					if i < len(want) {
+						w = want[i]
+					}
+					if g != w {
+						t.Errorf("step %d:\nsundial: %s\nredis:   %s", i+1, g, w)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestDiffSuiteZSetBlocking(t *testing.T) {
+	// bzpop is the suite's bzpop_command for BZPOPMIN and BZMPOP_MIN.
+	bzpop := func(pop string) []string {
+		if pop == "BZMPOP" {
+			return []string{"BZMPOP", "0", "1", "zset", "MIN", "COUNT", "1"}
+		}
+		return []string{"BZPOPMIN", "zset", "0"}
+	}
+	sc := map[string]func(s *zsSess){}
+	for _, pop := range []string{"BZPOPMIN", "BZMPOP"} {
+		sc[pop+", ZADD + DEL should not awake blocked client"] = func(s *zsSess) {
+			s.block(1, 1, bzpop(pop)...)
+			s.do(0, "MULTI")
+			s.do(0, "ZADD", "zset", "0", "foo")
+			s.do(0, "DEL", "zset")
+			s.do(0, "EXEC")
+			s.do(0, "DEL", "zset")
+			s.do(0, "ZADD", "zset", "1", "bar")
+			s.read(1)
+		}
+		sc[pop+", ZADD + DEL + SET should not awake blocked client"] = func(s *zsSess) {
+			s.block(1, 1, bzpop(pop)...)
+			s.do(0, "MULTI")
+			s.do(0, "ZADD", "zset", "0", "foo")
+			s.do(0, "DEL", "zset")
+			s.do(0, "SET", "zset", "foo")
+			s.do(0, "EXEC")
+			s.do(0, "DEL", "zset")
+			s.do(0, "ZADD", "zset", "1", "bar")
+			s.read(1)
+		}
+		sc["MULTI/EXEC is isolated from the point of view of "+pop] = func(s *zsSess) {
+			s.block(1, 1, bzpop(pop)...)
+			s.do(0, "MULTI")
+			s.do(0, "ZADD", "zset", "0", "a")
+			s.do(0, "ZADD", "zset", "1", "b")
+			s.do(0, "ZADD", "zset", "2", "c")
+			s.do(0, "EXEC")
+			s.read(1)
+			s.do(0, "ZRANGE", "zset", "0", "-1", "WITHSCORES")
+		}
+		sc[pop+" with variadic ZADD"] = func(s *zsSess) {
+			s.block(1, 1, bzpop(pop)...)
+			s.do(0, "ZADD", "zset", "-1", "foo", "1", "bar")
+			s.read(1)
+			s.do(0, "ZRANGE", "zset", "0", "-1")
+		}
+		sc[pop+" with zero timeout should block indefinitely"] = func(s *zsSess) {
+			s.block(1, 1, bzpop(pop)...)
+			time.Sleep(200 * time.Millisecond)
+			s.do(0, "ZADD", "zset", "0", "foo")
+			s.read(1)
+		}
+	}
+	sc["BZPOPMIN with same key multiple times should work"] = func(s *zsSess) {
+		keys := []string{"BZPOPMIN", "z1{t}", "z2{t}", "z2{t}", "z1{t}", "0"}
+		s.block(1, 1, keys...)
+		s.do(0, "ZADD", "z1{t}", "0", "a")
+		s.read(1)
+		s.block(1, 1, keys...)
+		s.do(0, "ZADD", "z2{t}", "1", "b")
+		s.read(1)
+		s.do(0, "ZADD", "z1{t}", "0", "a")
+		s.do(0, "ZADD", "z2{t}", "1", "b")
+		s.do(1, keys...)
+		s.do(1, keys...)
+	}
+	sc["BZPOPMIN/BZPOPMAX blocking path"] = func(s *zsSess) {
+		s.do(0, "ZADD", "zset2{t}", "1", "a", "2", "b", "3", "c", "4", "d", "5", "e")
+		s.do(1, "BZPOPMIN", "zset{t}", "0.01")
+		s.do(1, "BZPOPMAX", "zset{t}", "0.01")
+		s.do(1, "BZPOPMIN", "zset1{t}", "zset2{t}", "0.1")
+		s.block(1, 1, "BZPOPMIN", "zset{t}", "5")
+		s.do(0, "ZADD", "zset{t}", "1", "a")
+		s.read(1)
+		s.block(1, 1, "BZPOPMAX", "zset{t}", "5")
+		s.do(0, "ZADD", "zset{t}", "1.5", "a", "2.5", "b")
+		s.read(1)
+	}
+	sc["BZMPOP blocking path with COUNT"] = func(s *zsSess) {
+		s.do(0, "ZADD", "zset3{t}", "1", "a", "2", "b", "3", "c", "4", "d", "5", "e")
+		s.do(1, "BZMPOP", "0.01", "1", "zset{t}", "min")
+		s.do(1, "BZMPOP", "0.01", "2", "zset{t}", "zset2{t}", "max")
+		s.do(1, "BZMPOP", "0.1", "2", "zset3{t}", "zset4{t}", "min")
+		s.block(1, 1, "BZMPOP", "5", "2", "zset{t}", "zset2{t}", "max", "count", "2")
+		s.do(0, "ZADD", "zset2{t}", "1", "a", "2", "b", "3", "c")
+		s.read(1)
+	}
+	sc["BZMPOP with multiple blocked clients"] = func(s *zsSess) {
+		s.block(1, 1, "BZMPOP", "0", "2", "myzset{t}", "myzset2{t}", "min", "count", "1")
+		s.block(2, 2, "BZMPOP", "0", "2", "myzset{t}", "myzset2{t}", "max", "count", "10")
+		s.block(3, 3, "BZMPOP", "0", "2", "myzset{t}", "myzset2{t}", "min", "count", "10")
+		s.block(4, 4, "BZMPOP", "0", "2", "myzset{t}", "myzset2{t}", "max", "count", "1")
+		s.do(0, "MULTI")
+		s.do(0, "ZADD", "myzset{t}", "1", "a", "2", "b", "3", "c", "4", "d", "5", "e")
+		s.do(0, "ZADD", "myzset2{t}", "1", "a", "2", "b", "3", "c", "4", "d", "5", "e")
+		s.do(0, "EXEC")
+		s.read(1)
+		s.read(2)
+		s.read(3)
+		s.do(0, "ZADD", "myzset2{t}", "1", "a", "2", "b", "3", "c")
+		s.read(4)
+		s.do(0, "ZRANGE", "myzset2{t}", "0", "-1")
+	}
+	sc["BZMPOP should not block on non key arguments"] = func(s *zsSess) {
+		s.block(1, 1, "BZMPOP", "0", "1", "myzset", "min", "count", "10")
+		s.block(2, 2, "BZMPOP", "0", "2", "myzset2", "myzset3", "max", "count", "10")
+		for _, kv := range [][3]string{{"0", "100", "timeout_value"}, {"1", "200", "numkeys_value"}, {"min", "300", "min_token"},
+			{"max", "400", "max_token"}, {"count", "500", "count_token"}, {"10", "600", "count_value"}} {
+			s.do(0, "ZADD", kv[0], kv[1], kv[2])
+		}
+		s.do(0, "ZADD", "myzset", "1", "zset")
+		s.do(0, "ZADD", "myzset3", "1", "zset3")
+		s.read(1)
+		s.read(2)
+	}
+	zsDiffSessions(t, sc)
+
+	diff(t, []testserver.Case{
+		C("BZPOP/BZMPOP against wrong type", "SET foo{t} bar", "BZPOPMIN foo{t} 1", "BZPOPMAX foo{t} 1",
+			"BZMPOP 1 1 foo{t} min", "BZMPOP 1 1 foo{t} max", "BZMPOP 1 1 foo{t} min count 10",
+			"DEL foo{t}", "SET foo2{t} bar", "BZMPOP 1 2 foo{t} foo2{t} min", "BZMPOP 1 2 foo2{t} foo{t} max count 1"),
+		C("BZMPOP with illegal argument", "BZMPOP", "BZMPOP 0 1", "BZMPOP 0 1 myzset{t}",
+			"BZMPOP 1 0 myzset{t} MIN", "BZMPOP 1 a myzset{t} MIN", "BZMPOP 1 -1 myzset{t} MAX",
+			"BZMPOP 1 1 myzset{t} bad_where", "BZMPOP 1 1 myzset{t} MIN bar_arg", "BZMPOP 1 1 myzset{t} MAX MIN", "BZMPOP 1 1 myzset{t} COUNT",
+			"BZMPOP 1 1 myzset{t} MIN COUNT 1 COUNT 2", "BZMPOP 1 2 myzset{t} myzset2{t} bad_arg",
+			"BZMPOP 1 1 myzset{t} MIN COUNT 0", "BZMPOP 1 1 myzset{t} MAX COUNT a", "BZMPOP 1 1 myzset{t} MIN COUNT -1", "BZMPOP 1 2 myzset{t} myzset2{t} MAX COUNT -1",
+			"BZMPOP -1 1 myzset{t} MIN", "BZMPOP x 1 myzset{t} MIN", "BZPOPMIN myzset{t} -1", "BZPOPMIN myzset{t} x", "BZPOPMAX myzset{t}"),
+		C("BZPOP inside MULTI times out at once", "MULTI", "BZPOPMIN nokey 0", "BZMPOP 0 1 nokey MAX", "ZADD z 1 a", "BZPOPMAX z 0", "EXEC"),
+	})
 }
