@@ -391,12 +391,51 @@ func TestDiffSuiteKeysString(t *testing.T) {
 			"SET a "+strings.Repeat("x", 45), "OBJECT ENCODING a", "SET a 12345678901234567890", "OBJECT ENCODING a",
 			"SET a -9223372036854775808", "OBJECT ENCODING a", "SET a 01", "OBJECT ENCODING a", "SET a 1.5", "OBJECT ENCODING a",
 			"SET a 9999", "OBJECT REFCOUNT a", "SET a 10000", "OBJECT REFCOUNT a"),
+		C("Shared integer refcounts", "SET foo 1", "RENAME foo bar", "OBJECT REFCOUNT bar", "MOVE bar 1", "SELECT 1", "OBJECT REFCOUNT bar",
+			"EVAL \"return redis.call('RESTORE', 'r', 0, redis.call('DUMP', 'bar'))\" 0", "OBJECT REFCOUNT r", "OBJECT ENCODING r",
+			"MSET a 1 b 20000", "OBJECT REFCOUNT a", "OBJECT REFCOUNT b", "SETEX c 100 5", "OBJECT REFCOUNT c", "SET d 5 EX 100",
+			"GETEX d PERSIST", "OBJECT REFCOUNT d", "DECR d", "OBJECT REFCOUNT d", "SET e -1", "OBJECT REFCOUNT e", "INCRBY e 10000",
+			"OBJECT REFCOUNT e", "GETSET e 5", "OBJECT REFCOUNT e", "APPEND e 5", "OBJECT REFCOUNT e", "INCR e", "OBJECT REFCOUNT e"),
+		C("Integer encoding candidates", "SET a 007", "OBJECT ENCODING a", "INCR a", "OBJECT REFCOUNT a", `SET b " 1"`, "OBJECT ENCODING b",
+			"SET c +1", "OBJECT ENCODING c", "SET d -0", "OBJECT ENCODING d", "SET e 0", "OBJECT REFCOUNT e",
+			"SET foo 1", "INCRBYFLOAT foo 1", "OBJECT ENCODING foo", "OBJECT REFCOUNT foo"),
+		C("Bit commands on integer-encoded values", "SETBIT k 7 1", "OBJECT ENCODING k", "GET k", "BITFIELD k SET u8 8 255",
+			"OBJECT ENCODING k", "SET n 1", "BITCOUNT n", "BITPOS n 1", "GETBIT n 2", "OBJECT ENCODING n", "BITFIELD n GET u8 0",
+			"OBJECT ENCODING n", "SETBIT n 0 0", "OBJECT ENCODING n"),
+		C("OBJECT against missing keys and bad subcommands", "OBJECT ENCODING nokey", "OBJECT REFCOUNT nokey", "OBJECT FREQ nokey",
+			"OBJECT IDLETIME nokey", "SET a 1", "OBJECT FREQ a", "OBJECT FOO a", "OBJECT ENCODING", "STRALGO LCS STRINGS a b"),
 		// Commands and options newer than 7.0: both servers refuse them.
 		C("DIGEST and DELEX are not Redis 7.0 commands", "SET mykey hello", "DIGEST mykey", "DELEX mykey", "DELEX mykey IFEQ hello", "GET mykey"),
 		C("Extended SET IFEQ is not a Redis 7.0 option", "SET mykey hello", "SET mykey world IFEQ hello", "SET mykey world IFNE x GET",
 			"SET mykey world IFDEQ 1234", "GET mykey"),
 	}
 	diff(t, cases)
+}
+
+// TestDiffSuiteKeysTrimBigValue is the suite's "trim on SET with big
+// value": a 33000-byte value set after a 100000-byte one is charged for
+// about its own size. MEMORY USAGE is sundial's own accounting, so only
+// the suite's bound is checked.
+func TestDiffSuiteKeysTrimBigValue(t *testing.T) {
+	c, err := testserver.Dial(sundial.Addr, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for _, n := range []int{100000, 33000} {
+		if _, err := c.Do("SET", "trimkey", strings.Repeat("A", n)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw, err := c.Do("MEMORY", "USAGE", "trimkey")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Do("DEL", "trimkey")
+	n, err := strconv.Atoi(strings.TrimSpace(raw[1:]))
+	if err != nil || raw[0] != ':' || n < 33000 || n >= 42000 {
+		t.Fatalf("MEMORY USAGE = %q, want 33000 <= n < 42000", raw)
+	}
 }
 
 const (
@@ -618,4 +657,66 @@ func suiteDirty(t *testing.T, c *testserver.Conn) int64 {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestDiffSuiteKeysWatch checks which commands count as a modification of
+// a key: a WATCHed key that a command modifies (even from the watching
+// client) makes the following EXEC fail. No-op writes must not.
+func TestDiffSuiteKeysWatch(t *testing.T) {
+	// Each entry: a name, then the commands; the last one is the probe.
+	list := [][]string{
+		{"setrange empty", "SET k abc", `SETRANGE k 0 ""`},
+		{"setrange same", "SET k abc", "SETRANGE k 0 a"},
+		{"setrange missing empty", `SETRANGE k 0 ""`},
+		{"append empty", "SET k abc", `APPEND k ""`},
+		{"append missing empty", `APPEND k ""`},
+		{"setbit same", "SET k a", "SETBIT k 1 1"},
+		{"setbit grow", "SET k a", "SETBIT k 100 0"},
+		{"bitfield same", "SET k a", "BITFIELD k SET u8 0 97"},
+		{"bitfield fail", "SET k a", "BITFIELD k OVERFLOW FAIL INCRBY u8 0 200"},
+		{"bitfield get", "SET k a", "BITFIELD k GET u8 0"},
+		{"bitop empty", "BITOP OR k nokey"},
+		{"bitop existing empty", "SET k a", "BITOP OR k nokey"},
+		{"expire nx fail", "SET k v EX 100", "EXPIRE k 10 NX"},
+		{"expire gt fail", "SET k v EX 100", "EXPIRE k 10 GT"},
+		{"expire set", "SET k v", "EXPIRE k 10"},
+		{"expire past", "SET k v", "EXPIRE k -1"},
+		{"persist plain", "SET k v", "PERSIST k"},
+		{"persist volatile", "SET k v EX 100", "PERSIST k"},
+		{"getex plain", "SET k v", "GETEX k"},
+		{"getex persist plain", "SET k v", "GETEX k PERSIST"},
+		{"getex persist volatile", "SET k v EX 100", "GETEX k PERSIST"},
+		{"getex ex", "SET k v", "GETEX k EX 100"},
+		{"getdel", "SET k v", "GETDEL k"},
+		{"getdel missing", "GETDEL k"},
+		{"incrby zero", "SET k 5", "INCRBY k 0"},
+		{"incrbyfloat zero", "SET k 5", "INCRBYFLOAT k 0"},
+		{"incr error", "SET k a", "INCR k"},
+		{"set nx fail", "SET k v", "SET k w NX"},
+		{"set xx missing", "SET k w XX"},
+		{"set same value", "SET k v", "SET k v"},
+		{"setnx fail", "SET k v", "SETNX k w"},
+		{"msetnx fail", "SET k v", "MSETNX x 1 k 2"},
+		{"rename same", "SET k v", "RENAME k k"},
+		{"renamenx same", "SET k v", "RENAMENX k k"},
+		{"renamenx fail", "SET k v", "SET x 1", "RENAMENX x k"},
+		{"rename to", "SET x 1", "RENAME x k"},
+		{"copy to", "SET x 1", "COPY x k"},
+		{"copy from", "SET k 1", "COPY k x"},
+		{"copy fail", "SET x 1", "SET k 2", "COPY x k"},
+		{"move away", "SET k 1", "MOVE k 1"},
+		{"move fail", "SET k 1", "SELECT 1", "SET k 2", "SELECT 0", "MOVE k 1"},
+		{"del missing", "DEL k"},
+		{"touch", "SET k v", "TOUCH k"},
+		{"unlink", "SET k v", "UNLINK k"},
+		{"lcs", "SET k v", "LCS k k"},
+		{"restore replace", "SET k v", "EVAL \"return redis.call('RESTORE', 'k', 0, redis.call('DUMP', 'k'), 'REPLACE')\" 0"},
+	}
+	var cases []testserver.Case
+	for _, s := range list {
+		cmds := append([]string(nil), s[1:len(s)-1]...)
+		cmds = append(cmds, "WATCH k", s[len(s)-1], "MULTI", "PING", "EXEC", "GET k")
+		cases = append(cases, C("watch "+s[0], cmds...))
+	}
+	diff(t, cases)
 }
