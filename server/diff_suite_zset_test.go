@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"fmt"
+	"math"
 	"math/rand"
 	"strconv"
 	"strings"
@@ -842,4 +843,216 @@ func TestDiffSuiteZSetBlocking(t *testing.T) {
 			"BZMPOP -1 1 myzset{t} MIN", "BZMPOP x 1 myzset{t} MIN", "BZPOPMIN myzset{t} -1", "BZPOPMIN myzset{t} x", "BZPOPMAX myzset{t}"),
 		C("BZPOP inside MULTI times out at once", "MULTI", "BZPOPMIN nokey 0", "BZMPOP 0 1 nokey MAX", "ZADD z 1 a", "BZPOPMAX z 0", "EXEC"),
 	})
+}
+
+// Scenarios of Redis's tests/unit/geo.tcl.
+
+// zsGeoEdge is verify_geo_edge_response_bylonlat and _bymember: the same
+// searches through every geo search command.
+var zsGeoEdge = []string{
+	"GEORADIUS src{t} 1 1 1 km", "GEORADIUS src{t} 1 1 1 km store dest{t}",
+	"GEOSEARCH src{t} fromlonlat 0 0 byradius 1 km", "GEOSEARCHSTORE dest{t} src{t} fromlonlat 0 0 byradius 1 km",
+	"GEORADIUSBYMEMBER src{t} member 1 km", "GEORADIUSBYMEMBER src{t} member 1 km store dest{t}",
+	"GEOSEARCH src{t} frommember member bybox 1 1 km", "GEOSEARCHSTORE dest{t} src{t} frommember member bybox 1 1 m",
+	"GEORADIUS_RO src{t} 1 1 1 km", "GEORADIUSBYMEMBER_RO src{t} member 1 km", "EXISTS dest{t}",
+}
+
+const zsNYC = `GEOADD nyc -73.9733487 40.7648057 "central park n/q/r" -73.9903085 40.7362513 "union square" -74.0131604 40.7126674 "wtc one" -73.7858139 40.6428986 "jfk" -73.9375699 40.7498929 "q4" -73.9564142 40.7480973 4545 -73.9454966 40.747533 "lic market"`
+
+const zsSicily = `GEOADD points{t} 13.361389 38.115556 "Palermo" 15.087269 37.502669 "Catania"`
+
+func TestDiffSuiteZSetGeo(t *testing.T) {
+	with := func(pre string, cmds ...string) []string { return append([]string{pre}, cmds...) }
+	cases := []testserver.Case{
+		C("GEO with wrong type src key", append([]string{"SET src{t} wrong_type"}, zsGeoEdge...)...),
+		C("GEO with non existing src key", zsGeoEdge...),
+		C("GEO with empty search and missing member", append([]string{`GEOADD src{t} 13.361389 38.115556 "Palermo" 15.087269 37.502669 "Catania"`}, zsGeoEdge...)...),
+		C("GEOADD create update and options", `GEOADD nyc -73.9454966 40.747533 "lic market"`, `GEOADD nyc -73.9454966 40.747533 "lic market"`,
+			`GEOADD nyc CH 40.747533 -73.9454966 "lic market"`, `GEOPOS nyc "lic market"`,
+			`GEOADD nyc NX -73.9454966 40.747533 "lic market"`, `GEOPOS nyc "lic market"`,
+			`GEOADD nyc XX -83.9454966 40.747533 "lic market"`, `GEOPOS nyc "lic market"`,
+			`GEOADD nyc CH NX -73.9454966 40.747533 "lic market"`, `GEOADD nyc CH XX -73.9454966 40.747533 "lic market"`,
+			`GEOADD nyc xx nx -73.9454966 40.747533 "lic market"`, `GEOADD nyc ch xx foo -73.9454966 40.747533 "lic market"`,
+			`GEOADD nyc -73.9454966 40.747533 "lic market" foo bar "luck market"`, `GEOADD nyc 200 40 x`, `GEOADD nyc 10 86 x`,
+			`GEOADD nyc -180 -85.05112878 x`, `GEOADD nyc 180 85.05112878 y`, `GEOADD nyc 180.1 0 z`, `GEOADD nyc 1 2`, `GEOADD nyc 1 2 3 4`,
+			`GEOADD nyc GT 1 2 x`, `GEOADD nyc NX`, "ZRANGE nyc 0 -1 WITHSCORES", "GEOPOS nyc x y"),
+		C("GEOADD multi add and geoset values", `GEOADD nyc -73.9454966 40.747533 "lic market"`,
+			`GEOADD nyc -73.9733487 40.7648057 "central park n/q/r" -73.9903085 40.7362513 "union square" -74.0131604 40.7126674 "wtc one" -73.7858139 40.6428986 "jfk" -73.9375699 40.7498929 "q4" -73.9564142 40.7480973 4545`,
+			"ZRANGE nyc 0 -1 withscores"),
+		C("GEORADIUS and GEOSEARCH on nyc", with(zsNYC,
+			"GEORADIUS nyc -73.9798091 40.7598464 3 km asc",
+			"GEOSEARCH nyc fromlonlat -73.9798091 40.7598464 bybox 6 6 km asc",
+			"GEOSEARCH nyc fromlonlat -73.9798091 40.7598464 frommember xxx bybox 6 6 km asc",
+			"GEOSEARCH nyc bybox 3 3 km asc desc withhash withdist withcoord",
+			"GEOSEARCH nyc fromlonlat -73.9798091 40.7598464 byradius 3 km bybox 3 3 km asc",
+			"GEOSEARCH nyc fromlonlat -73.9798091 40.7598464 asc desc withhash withdist withcoord",
+			"GEOSEARCH nyc fromlonlat -73.9798091 40.7598464 bybox 6 6 km asc storedist",
+			"GEORADIUS nyc -73.9798091 40.7598464 3 km withdist asc",
+			"GEOSEARCH nyc fromlonlat -73.9798091 40.7598464 bybox 6 6 km withdist asc",
+			"GEORADIUS nyc -73.9798091 40.7598464 10 km COUNT 3",
+			"GEORADIUS nyc -73.9798091 40.7598464 10 km COUNT 3 ANY",
+			"GEORADIUS nyc -73.9798091 40.7598464 10 km COUNT 3 ANY ASC",
+			"GEORADIUS nyc -73.9798091 40.7598464 10 km ANY ASC",
+			"GEORADIUS nyc -73.9798091 40.7598464 10 km COUNT",
+			"GEORADIUS nyc -73.9798091 40.7598464 10 km COUNT 2 DESC",
+			"GEORADIUS nyc -73.9798091 40.7598464 10 km COUNT 0",
+			"GEORADIUS nyc -73.9798091 40.7598464 10 km COUNT -1",
+			"GEORADIUS nyc -73.9798091 40.7598464 10 km COUNT x",
+			"GEORADIUS nyc -73.9798091 40.7598464 10 km WITHDIST WITHHASH WITHCOORD",
+			"GEORADIUS nyc -73.9798091 40.7598464 10 mi WITHCOORD WITHDIST ASC",
+			"GEORADIUS nyc -73.9798091 40.7598464 10000 ft DESC WITHHASH",
+			"GEORADIUS nyc -73.9798091 40.7598464 10 parsecs",
+			"GEORADIUS nyc -73.9798091 40.7598464 -1 km",
+			"GEORADIUS nyc -73.9798091 95 1 km",
+			`GEORADIUSBYMEMBER nyc "wtc one" 7 km`,
+			`GEORADIUSBYMEMBER nyc "wtc one" 7 km withdist`,
+			`GEORADIUSBYMEMBER_RO nyc "wtc one" 7 km withdist withcoord count 2 desc`,
+			`GEOSEARCH nyc frommember "wtc one" bybox 14 14 km`,
+			`GEOSEARCH nyc frommember "wtc one" byradius 7 km withhash count 3 any`,
+			`GEOSEARCH nyc frommember "wtc one" bybox 14 14 km count 2 any desc`,
+			`GEOSEARCH nyc frommember nope bybox 14 14 km`,
+			`GEOSEARCH nyc frommember "wtc one" bybox -1 14 km`,
+			`GEOSEARCH nyc frommember "wtc one" bybox 14 14 furlongs`,
+			`GEOSEARCH nyc fromlonlat 200 0 bybox 14 14 km`,
+			`GEOSEARCH nyc fromlonlat a 0 bybox 14 14 km`,
+			`GEOSEARCH nyc frommember "wtc one" byradius 7 km store x`,
+			"GEOHASH nyc jfk q4 nope", "GEOPOS nyc jfk nope q4", "GEODIST nyc jfk q4", "GEODIST nyc jfk q4 mi", "GEODIST nyc jfk q4 ft",
+			"GEODIST nyc jfk nope", "GEODIST nyc jfk q4 yards")...),
+		C("GEORADIUS HUGE, issue #2767", "GEOADD users -47.271613776683807 -54.534504198047678 user_000000", "GEORADIUS users 0 0 50000 km WITHCOORD"),
+		C("GEORADIUSBYMEMBER search areas contain satisfied points in oblique direction",
+			"GEOADD k1 -0.15307903289794921875 85 n1 0.3515625 85.00019260486917005437 n2", "GEORADIUSBYMEMBER k1 n1 4891.94 m",
+			"ZREM k1 n1 n2", "GEOADD k1 -4.95211958885192871094 85 n3 11.25 85.0511 n4", "GEORADIUSBYMEMBER k1 n3 156544 m",
+			"ZREM k1 n3 n4", "GEOADD k1 -45 65.50900022111811438208 n5 90 85.0511 n6", "GEORADIUSBYMEMBER k1 n5 5009431 m"),
+		C("GEORADIUSBYMEMBER crossing pole search", "GEOADD k1 45 65 n1 -135 85.05 n2", "GEORADIUSBYMEMBER k1 n1 5009431 m"),
+		C("GEOSEARCH vs GEORADIUS", `GEOADD Sicily 13.361389 38.115556 "Palermo" 15.087269 37.502669 "Catania"`,
+			`GEOADD Sicily 12.758489 38.788135 "edge1" 17.241510 38.788135 "eage2"`,
+			"GEORADIUS Sicily 15 37 200 km asc", "GEOSEARCH Sicily fromlonlat 15 37 bybox 400 400 km asc"),
+		C("GEOSEARCH non square, long and narrow", `GEOADD Sicily 12.75 36.995 "test1"`, `GEOADD Sicily 12.75 36.50 "test2"`, `GEOADD Sicily 13.00 36.50 "test3"`,
+			"GEOSEARCH Sicily fromlonlat 15 37 bybox 400 2 km", `GEOADD Sicily -1 37.00 "test3"`, "GEOSEARCH Sicily fromlonlat 15 37 bybox 3000 2 km asc"),
+		C("GEOSEARCH corner point test", "GEOADD Sicily 12.758489 38.788135 edge1 17.241510 38.788135 edge2 17.250000 35.202000 edge3 12.750000 35.202000 edge4 12.748489955781654 37 edge5 15 38.798135872540925 edge6 17.251510044218346 37 edge7 15 35.201864127459075 edge8 12.692799634687903 38.798135872540925 corner1 12.692799634687903 38.798135872540925 corner2 17.200560937451133 35.201864127459075 corner3 12.799439062548865 35.201864127459075 corner4",
+			"GEOSEARCH Sicily fromlonlat 15 37 bybox 400 400 km asc", "GEOSEARCH Sicily fromlonlat 15 37 bybox 400 400 km"),
+		C("GEOHASH is able to return geohash strings", "GEOADD points -5.6 42.6 test", "GEOHASH points test", "GEOHASH nokey a b", "GEOHASH points"),
+		C("GEOHASH/GEOPOS with only key as argument", "GEOADD points 10 20 a 30 40 b", "GEOHASH points", "GEOPOS points", "GEOPOS points a b", "GEOPOS points a x b", "GEOPOS nokey a"),
+		C("GEODIST simple & unit", `GEOADD points 13.361389 38.115556 "Palermo" 15.087269 37.502669 "Catania"`,
+			"GEODIST points Palermo Catania", "GEODIST points Palermo Catania km", "GEODIST points Palermo Palermo",
+			"GEODIST points Palermo Agrigento", "GEODIST points Ragusa Agrigento", "GEODIST empty_key Palermo Catania",
+			"GEODIST points Palermo Catania km extra", "GEODIST points Palermo"),
+		C("GEORADIUS STORE option: syntax error", zsSicily, "GEORADIUS points{t} 13.361389 38.115556 50 km store",
+			"GEOSEARCHSTORE abc{t} points{t} fromlonlat 13.361389 38.115556 byradius 50 km store abc{t}",
+			"GEORADIUS points{t} 13.361389 38.115556 50 km store points2{t} withdist",
+			"GEORADIUS points{t} 13.361389 38.115556 50 km store points2{t} withhash",
+			"GEORADIUS points{t} 13.361389 38.115556 50 km store points2{t} withcoords",
+			"GEORADIUS points{t} 13.361389 38.115556 50 km store points2{t} withcoord",
+			"GEORADIUS_RO points{t} 13.361389 38.115556 50 km store points2{t}",
+			"GEOSEARCH points{t} fromlonlat 13.361389 38.115556 byradius 50 km storedist", "EXISTS points2{t} abc{t}"),
+		C("GEORANGE STORE option: plain usage", zsSicily,
+			"GEORADIUS points{t} 13.361389 38.115556 500 km store points2{t}", "ZRANGE points2{t} 0 -1 WITHSCORES",
+			"GEORADIUSBYMEMBER points{t} Palermo 500 km store points2{t}", "ZRANGE points2{t} 0 -1 WITHSCORES",
+			"GEORADIUSBYMEMBER points{t} Catania 500 km storedist points2{t}", "ZRANGE points2{t} 0 -1 WITHSCORES",
+			"GEOSEARCHSTORE points2{t} points{t} fromlonlat 13.361389 38.115556 byradius 500 km", "ZRANGE points2{t} 0 -1 WITHSCORES",
+			"GEORADIUS points{t} 13.361389 38.115556 500 km storedist points2{t}", "ZRANGE points2{t} 0 -1 WITHSCORES",
+			"GEOSEARCHSTORE points2{t} points{t} fromlonlat 13.361389 38.115556 byradius 500 km storedist", "ZRANGE points2{t} 0 -1 WITHSCORES",
+			"GEORADIUS points{t} 13.361389 38.115556 500 km storedist points2{t} asc count 1", "ZRANGE points2{t} 0 -1 WITHSCORES",
+			"GEORADIUS points{t} 13.361389 38.115556 500 km storedist points2{t} desc count 1", "ZRANGE points2{t} 0 -1 WITHSCORES",
+			"GEOSEARCHSTORE points2{t} points{t} fromlonlat 0 0 byradius 1 km", "EXISTS points2{t}", "OBJECT ENCODING points{t}"),
+		C("GEOSEARCH the box spans -180 or 180", "GEOADD points 179.5 36 point1", "GEOADD points -179.5 36 point2",
+			"GEOSEARCH points fromlonlat 179 37 bybox 400 400 km asc", "GEOSEARCH points fromlonlat -179 37 bybox 400 400 km asc"),
+		C("GEOSEARCH with small distance", "GEOADD points -122.407107 37.794300 1", "GEOADD points -122.227336 37.794300 2",
+			"GEORADIUS points -122.407107 37.794300 30 mi ASC WITHDIST"),
+		C("GEO on a wrong type and plain zset", "SET s v", "GEOADD s 1 1 a", "GEOPOS s a", "GEOHASH s a", "GEODIST s a b",
+			"ZADD z 0 a 1e20 b -1 c", "GEOPOS z a b c", "GEOHASH z a b c", "GEODIST z a b", "GEORADIUS z 0 0 100 km WITHCOORD"),
+	}
+	cases = append(cases, zsGeoFuzz()...)
+	diff(t, cases)
+}
+
+// zsGeoPoint is the suite's geo_random_point.
+func zsGeoPoint(r *rand.Rand) (lon, lat float64) {
+	return -180 + r.Float64()*360, -70 + r.Float64()*140
+}
+
+func zsG(f float64) string { return strconv.FormatFloat(f, 'g', 17, 64) }
+
+// zsGeoFuzz is "GEOSEARCH fuzzy test" (byradius, bybox: the regression
+// vectors' search areas over random points, then random areas) and
+// "GEOSEARCH box edges fuzzy test".
+func zsGeoFuzz() []testserver.Case {
+	vectors := [][3]float64{
+		{7083, 81.634948934258375, 30.561509253718668}, {5416, -70.863281847379767, -46.347003465679947},
+		{6064, -89.818768962202014, -40.463868561416803}, {156, 149.29737817929004, 15.95807862745508},
+		{143, 59.235461856813856, 66.269555127373678}, {187, -101.88575239939883, 49.061997951502917},
+		{154, -90.187939661642517, 66.615930412251487}, {145, 163.03472387745728, 64.012747720821181},
+		{143, 137.86663517256579, 63.986745399416776}, {151, 59.149620271823181, 65.204186651485145},
+		{149, 84.062063109158544, -65.685403922426232}, {16751, -1.8175081637769495, 20.665668878082954},
+	}
+	var cases []testserver.Case
+	r := rand.New(rand.NewSource(42))
+	for _, typ := range []string{"byradius", "bybox"} {
+		cmds := []string{}
+		for attempt := 0; attempt < 16; attempt++ {
+			var km, w, h float64
+			lon, lat := zsGeoPoint(r)
+			if r.Intn(10) == 0 {
+				km, w, h = float64(r.Intn(5000)+10), float64(r.Intn(5000)+10), float64(r.Intn(5000)+10)
+			} else {
+				km, w, h = float64(r.Intn(200)+10), float64(r.Intn(200)+10), float64(r.Intn(200)+10)
+			}
+			if attempt < len(vectors) {
+				km, w, h = vectors[attempt][0], vectors[attempt][0], vectors[attempt][0]
+				lon, lat = vectors[attempt][1], vectors[attempt][2]
+			}
+			var b strings.Builder
+			b.WriteString("GEOADD mypoints")
+			for j := 0; j < 4000; j++ {
+				plon, plat := zsGeoPoint(r)
+				fmt.Fprintf(&b, " %s %s place:%d", zsG(plon), zsG(plat), j)
+			}
+			cmds = append(cmds, "DEL mypoints", b.String())
+			area := fmt.Sprintf("byradius %s km", zsG(km))
+			if typ == "bybox" {
+				area = fmt.Sprintf("bybox %s %s km", zsG(w), zsG(h))
+			}
+			cmds = append(cmds, fmt.Sprintf("GEOSEARCH mypoints fromlonlat %s %s %s", zsG(lon), zsG(lat), area),
+				fmt.Sprintf("GEOSEARCH mypoints fromlonlat %s %s %s ASC WITHDIST COUNT 20", zsG(lon), zsG(lat), area))
+			if typ == "byradius" {
+				cmds = append(cmds, fmt.Sprintf("GEORADIUS mypoints %s %s %s km WITHCOORD DESC COUNT 5", zsG(lon), zsG(lat), zsG(km)))
+			}
+		}
+		cases = append(cases, C("GEOSEARCH fuzzy test - "+typ, cmds...))
+	}
+
+	// Box edges: eight points on the corners and side middles of a box,
+	// searched with boxes 4 m larger and smaller.
+	const earth = 6372797.560856
+	deg := func(rad float64) float64 { return rad / (3.141592653589793 * 2 / 360) }
+	rad := func(d float64) float64 { return d * (3.141592653589793 * 2 / 360) }
+	cmds := []string{}
+	for attempt := 0; attempt < 30; attempt++ {
+		lon, lat := zsGeoPoint(r)
+		wm, hm := float64(r.Intn(10000)+10), float64(r.Intn(10000)+10)
+		latD := deg(hm / 2 / earth)
+		top := deg(wm / 2 / earth / math.Cos(rad(lat+latD)))
+		mid := deg(wm / 2 / earth / math.Cos(rad(lat)))
+		bot := deg(wm / 2 / earth / math.Cos(rad(lat-latD)))
+		pts := map[string][2]float64{
+			"north": {lon, lat + latD}, "south": {lon, lat - latD}, "east": {lon + mid, lat}, "west": {lon - mid, lat},
+			"north_east": {lon + top, lat + latD}, "north_west": {lon - top, lat + latD},
+			"south_east": {lon + bot, lat - latD}, "south_west": {lon - bot, lat - latD},
+		}
+		cmds = append(cmds, "DEL mypoints")
+		for _, name := range []string{"north", "south", "east", "west", "north_east", "north_west", "south_east", "south_west"} {
+			x, y := pts[name][0], pts[name][1]
+			if x > 180 {
+				x -= 360
+			} else if x < -180 {
+				x += 360
+			}
+			cmds = append(cmds, fmt.Sprintf("GEOADD mypoints %s %s place:%s", zsG(x), zsG(y), name))
+		}
+		for _, d := range [][2]float64{{4, 4}, {-4, 4}, {4, -4}, {-4, -4}} {
+			cmds = append(cmds, fmt.Sprintf("GEOSEARCH mypoints fromlonlat %s %s bybox %s %s m", zsG(lon), zsG(lat), zsG(wm+d[0]), zsG(hm+d[1])))
+		}
+	}
+	cases = append(cases, C("GEOSEARCH box edges fuzzy test", cmds...))
+	return cases
 }
