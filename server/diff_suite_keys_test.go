@@ -720,3 +720,20 @@ func TestDiffSuiteKeysWatch(t *testing.T) {
 	}
 	diff(t, cases)
 }
+
+// TestDiffSuiteKeysEdges holds corner cases around the suite's scenarios:
+// option repeats, limits, odd spellings and WATCH against expiry.
+func TestDiffSuiteKeysEdges(t *testing.T) {
+	diff(t, []testserver.Case{
+		C("Extended SET and GETEX repeated and conflicting options", "SET k v EX 1 EX 2", "SET k v PX 1 PX 2", "SET k v PX 0", "SET k v EXAT 0", "GETEX k EX 0", "SET k v", "GETEX k EX 0", "GETEX k PX -1", "GETEX k EXAT 1 PERSIST", "GETEX k PERSIST PERSIST", "SET k v KEEPTTL KEEPTTL", "SET k v GET NX", "SET k v NX NX"),
+		C("SETRANGE and APPEND encodings", "SET k abc", "SETRANGE k 1 x", "OBJECT ENCODING k", "SET j abc", "APPEND j \"\"", "OBJECT ENCODING j", "SET i 123", "APPEND i \"\"", "OBJECT ENCODING i", "GET i"),
+		C("LCS on empty and binary strings", `SET a ""`, `SET b ""`, "LCS a b IDX", "LCS a b IDX WITHMATCHLEN MINMATCHLEN 0", "LCS a b LEN", "LCS a nokey", "LCS nokey nokey2 IDX", `SET c "\x00\xffab"`, `SET d "ab\x00\xff"`, "LCS c d", "LCS c d IDX WITHMATCHLEN", "LCS c d IDX MINMATCHLEN 9223372036854775807", "LCS c d IDX MINMATCHLEN -9223372036854775808 WITHMATCHLEN"),
+		C("SWAPDB and FLUSHDB invalidate WATCHed keys", "SET k v", "WATCH k", "SWAPDB 0 1", "MULTI", "PING", "EXEC", "WATCH nokey", "SWAPDB 0 1", "MULTI", "PING", "EXEC", "WATCH k", "FLUSHDB", "MULTI", "PING", "EXEC", "WATCH k", "FLUSHDB", "MULTI", "PING", "EXEC"),
+		C("WATCHed stale keys do not fail EXEC", "DEBUG SET-ACTIVE-EXPIRE 0", "SET x foo", "PEXPIRE x 1", "@sleep 10", "WATCH x", "EXISTS x", "MULTI", "PING", "EXEC", "SET y foo PX 1", "@sleep 10", "WATCH y", "DEL y", "MULTI", "PING", "EXEC", "SET z foo PX 1", "@sleep 10", "WATCH z", "FLUSHDB", "MULTI", "PING", "EXEC", "DEBUG SET-ACTIVE-EXPIRE 1"),
+		C("WATCHed key expiring lazily", "SET x foo PX 30", "WATCH x", "@sleep 60", "GET x", "MULTI", "PING", "EXEC"),
+		C("INCRBYFLOAT formats and limits", "SET f 5.0e3", "INCRBYFLOAT f 2.0e2", "SET g 1.7976931348623157e308", "INCRBYFLOAT g 1.7976931348623157e308", "INCRBYFLOAT g -1e308", "SET h 0.1", "INCRBYFLOAT h 0.2", "INCRBYFLOAT h 1e-20", "SET i 1", "INCRBYFLOAT i 1e20", "INCRBYFLOAT i 1e-5", "INCRBYFLOAT nokey 3.0", "INCRBYFLOAT nokey2 -0.0", "GET nokey2", "INCRBYFLOAT nokey3 \" 1\"", "INCRBYFLOAT nokey3 \"1 \"", "INCRBYFLOAT nokey3 .5", "INCRBYFLOAT nokey3 5.", "INCRBYFLOAT nokey3 1e400", "INCRBYFLOAT nokey4 1e-400"),
+		C("INCRBY limits and integer spellings", "SET k 10", "INCRBY k 9223372036854775797", "INCRBY k 1", "SET k 1", "DECRBY k -9223372036854775807", "DECRBY k 9223372036854775807", "INCRBY k -9223372036854775808", "INCRBY k +5", "INCRBY k 05", "INCRBY k \" 5\"", "SET k 05", "INCR k", "SET k \"\"", "INCR k", "SET k 1.0", "INCR k", "SET k -0", "INCR k", "SET k 9223372036854775808", "INCR k"),
+		C("KEYS with odd bracket patterns", "KEYS [[]", "SET [ 1", "SET ab 1", "KEYS [[]", "KEYS [a-b-c]", "KEYS *[", "KEYS a[b", "KEYS \\", "KEYS [\\", "KEYS [a\\-c]b"),
+		C("SETEX and EXPIREAT limits", "SETEX k 9223372036854775 v", "PSETEX k 9223372036854775807 v", "SETEX k 9223372036854776 v", "EXPIREAT k 9223372036854775", "SET k v", "EXPIREAT k 9223372036854775", "EXPIREAT k 9223372036854776", "PEXPIRE k 9223372036854775807", "TTL k", "EXPIRE k 1 FOO BAR"),
+	})
+}
