@@ -1056,3 +1056,56 @@ func zsGeoFuzz() []testserver.Case {
 	cases = append(cases, C("GEOSEARCH box edges fuzzy test", cmds...))
 	return cases
 }
+
+// Edges around the suite's scenarios: score parsing and formatting the
+// way strtod and %.17g do them, and option corners of the same commands.
+func TestDiffSuiteZSetEdges(t *testing.T) {
+	scores := []string{"-0", "0x10", "0X1p4", " 1", "1 ", "inf", "-inf", "+inf", "INF", "Infinity", "-infinity", "infinit", "nan", "-nan", "1e400", "-1e400",
+		"1e-400", "4.9e-324", "2.2250738585072014e-308", "1.5e", "+-1", "1_000", ".5", "5.", "+.5e+1", "0.1", "1e16", "123456789012345678", "1e22",
+		"9007199254740993", "0.30000000000000004", "1.7976931348623157e308", "1.7976931348623159e308", "\"\"", "\"1\\x00\"", "00012", "1e+05", "-1E-05"}
+	var cmds []string
+	for i, s := range scores {
+		cmds = append(cmds, fmt.Sprintf("ZADD z %s m%d", s, i), fmt.Sprintf("ZSCORE z m%d", i), fmt.Sprintf("ZINCRBY z %s m%d", s, i),
+			fmt.Sprintf("ZRANGEBYSCORE z %s +inf LIMIT 0 1", s), fmt.Sprintf("ZCOUNT z (%s +inf", s))
+	}
+	cmds = append(cmds, "ZRANGE z 0 -1 WITHSCORES")
+	cases := []testserver.Case{
+		C("score parsing and formatting", cmds...),
+		C("zincrby formatting", "ZINCRBY z 0.1 a", "ZINCRBY z 0.2 a", "ZINCRBY z 1e-17 a", "ZINCRBY z -0.30000000000000004 a", "ZSCORE z a",
+			"ZINCRBY z 1e308 b", "ZINCRBY z 1e308 b", "ZINCRBY z -inf b", "ZINCRBY z inf b", "ZSCORE z b", "ZINCRBY z 3 c", "ZINCRBY z -3 c", "ZSCORE z c",
+			"ZADD z 1e15 d", "ZINCRBY z 0.5 d", "ZADD z 123456789.123456789 e", "ZSCORE z e", "ZADD z -0 f", "ZSCORE z f", "ZRANGE z 0 -1 WITHSCORES"),
+		C("zadd flag combinations", "ZADD z NX XX 1 a", "ZADD z GT LT 1 a", "ZADD z NX GT 1 a", "ZADD z INCR 1 a 2 b", "ZADD z INCR", "ZADD z CH",
+			"ZADD z XX", "ZADD z 1", "ZADD z 1 a 2", "ZADD z XX INCR 1 a", "ZADD z GT INCR 5 a", "ZADD z GT 4 a", "ZADD z LT CH 3 a 9 b",
+			"ZADD z LT INCR -1 a", "ZADD z LT INCR 1 a", "ZADD z nx incr 1 a", "ZADD z nx incr 1 x", "ZADD z gt ch incr 1 a", "ZRANGE z 0 -1 WITHSCORES",
+			"ZADD z xx ch 1 a 2 nope", "ZADD z a 1", "ZADD z 1 a nan b", "ZADD z 1 a 2 b FOO", "ZCARD z"),
+		C("zrange option corners", "ZADD z 1 a 2 b 3 c 4 d 5 e",
+			"ZRANGE z 0 -1 REV", "ZRANGE z 0 -1 REV WITHSCORES", "ZRANGE z 1 3 REV", "ZRANGE z (1 5 BYSCORE LIMIT 1 2", "ZRANGE z 5 (1 BYSCORE REV LIMIT 1 -1",
+			"ZRANGE z (1 5 BYSCORE LIMIT 1 2 WITHSCORES", "ZRANGE z - + BYLEX LIMIT 0 -1", "ZRANGE z + - BYLEX REV LIMIT 1 2", "ZRANGE z [a (c BYLEX",
+			"ZRANGE z 0 -1 WITHSCORES WITHSCORES", "ZRANGE z 0 -1 BYSCORE LIMIT 0 1 LIMIT 1 1", "ZRANGE z -inf +inf BYSCORE LIMIT 0 9223372036854775807",
+			"ZRANGE z -inf +inf BYSCORE LIMIT 9223372036854775807 1", "ZRANGE z 0 9223372036854775807", "ZRANGE z -9223372036854775808 -1",
+			"ZRANGE z 0 1.5", "ZRANGE z x 1", "ZRANGE z 0 -1 LIMIT", "ZRANGE z 0 -1 BYSCORE LIMIT x 1", "ZRANGE nokey 0 -1 BYLEX", "ZRANGE nokey a b BYLEX",
+			"ZRANGE nokey x 1", "ZRANGE nokey 0 -1 BYSCORE REV LIMIT 0 1 WITHSCORES", "ZREVRANGEBYSCORE z 5 1 WITHSCORES LIMIT 0 2",
+			"ZREVRANGEBYLEX z + - LIMIT 0 2", "ZREVRANGEBYSCORE z (5 (1", "ZRANGEBYSCORE z 1 5 LIMIT 0 2 LIMIT 1 1", "ZREVRANGE z 0 -1 REV",
+			"ZRANGESTORE d z 0 -1 REV", "ZRANGE d 0 -1", "ZRANGESTORE d z 3 1 BYSCORE REV LIMIT 0 1", "ZRANGE d 0 -1 WITHSCORES",
+			"ZRANGESTORE d z - + BYLEX LIMIT 1 2", "ZRANGE d 0 -1", "ZRANGESTORE d nokey 0 -1", "EXISTS d", "SET s v", "ZRANGE s 0 -1", "ZRANGESTORE s z 0 0", "TYPE s"),
+		C("zrem and zremrange wrongtype", "SET s v", "ZREM s a", "ZREMRANGEBYSCORE s 0 1", "ZREMRANGEBYRANK s 0 1", "ZREMRANGEBYLEX s - +",
+			"ZCARD s", "ZSCORE s a", "ZRANK s a", "ZINCRBY s 1 a", "ZADD s 1 a", "ZCOUNT s 0 1", "ZLEXCOUNT s - +", "ZRANGEBYLEX s - +",
+			"ZUNIONSTORE d 1 s", "ZUNION 1 s", "ZDIFF 2 nokey s", "ZINTER 2 nokey s", "ZINTERCARD 2 nokey s", "ZRANDMEMBER s", "ZMSCORE s a"),
+		C("zset ops weights and aggregates", "ZADD a 1 x 2 y", "ZADD b 3 y 4 z", "SADD s y z w",
+			"ZUNION 3 a b s WEIGHTS 1 2 3 AGGREGATE MAX WITHSCORES", "ZINTER 3 a b s WEIGHTS 1 2 inf WITHSCORES",
+			"ZUNION 2 a b WEIGHTS inf -inf WITHSCORES", "ZUNION 2 a b WEIGHTS 0 0 WITHSCORES", "ZUNION 2 a b WEIGHTS 1e308 1e308 WITHSCORES",
+			"ZUNION 2 a b AGGREGATE MIN AGGREGATE MAX WITHSCORES", "ZUNION 2 a b WEIGHTS 1 2 WEIGHTS 3 4 WITHSCORES",
+			"ZDIFF 2 a b WITHSCORES", "ZDIFF 1 a WEIGHTS 1", "ZDIFF 1 a AGGREGATE MIN", "ZDIFFSTORE d 2 s a", "ZRANGE d 0 -1 WITHSCORES",
+			"ZINTERSTORE d 2 a nokey", "EXISTS d", "ZUNIONSTORE a 2 a b", "ZRANGE a 0 -1 WITHSCORES", "ZINTERCARD 3 a b s", "ZINTERCARD 3 a b s LIMIT 1",
+			"ZUNION 2 a b weights 1 2 withscores aggregate sum", "ZUNION 2 a b weights 1 2 aggregate", "ZUNION 2 a b weights a b"),
+		C("zpop corners", "ZADD z 1 a 2 b 3 c", "ZPOPMIN z 9223372036854775807", "EXISTS z", "ZADD z 1 a", "ZPOPMAX z 1", "ZPOPMIN z 1", "ZPOPMAX z",
+			"ZMPOP 1 z MIN COUNT 9223372036854775807", "ZADD z 1 a 2 b", "ZMPOP 1 z MAX COUNT 1000", "ZMPOP 1 z min count 1", "ZMPOP 1 z MIN count"),
+		C("zrank zscore corners", "ZADD z 1 a 1 b 1 c 0 d", "ZRANK z c", "ZREVRANK z d", "ZRANK z", "ZSCORE z", "ZRANK z a b", "ZSCORE nokey a",
+			"ZRANGE z 0 -1", "ZADD z 1 \"\"", "ZRANK z \"\"", "ZRANGEBYLEX z - + LIMIT 0 1", "ZRANGEBYLEX z [ + LIMIT 0 2", "ZRANGEBYLEX z ( +",
+			`ZRANGEBYLEX z "-\x00x" "+\x00"`, `ZLEXCOUNT z "+\x00" "-\x00"`, `ZRANGEBYLEX z "[\x00" +`, `ZREMRANGEBYLEX z "(\x00a" "+\x01"`),
+		C("score range bounds end at a NUL", "ZADD z 0 a 1 b 2 c", `ZRANGEBYSCORE z "1\x00x" "+inf\x00"`, `ZCOUNT z "(\x00" "2\x002"`,
+			`ZRANGEBYSCORE z "\x001" 1`, `ZREMRANGEBYSCORE z "(1\x00" "inf\x00junk"`, `ZRANGE z "(0\x00" "5\x00" BYSCORE`, `ZRANGESTORE d z "1\x00" 2 BYSCORE`,
+			`ZADD z "1\x00" d`, `ZINCRBY z "1\x00" a`, `ZRANGE z 0 -1 WITHSCORES`),
+	}
+	diff(t, cases)
+}

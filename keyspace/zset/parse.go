@@ -1,6 +1,7 @@
 package zset
 
 import (
+	"bytes"
 	"math"
 	"strconv"
 )
@@ -28,7 +29,9 @@ func parseLexBound(b []byte) (LexBound, bool) {
 	}
 	switch b[0] {
 	case '+', '-':
-		if len(b) != 1 {
+		// Redis only looks at the byte after the sign as a C string, so
+		// "+" followed by a NUL and anything is still the infinity.
+		if len(b) != 1 && b[1] != 0 {
 			return LexBound{}, false
 		}
 		// Redis marks the infinities exclusive, so "- -" and "+ +" are
@@ -48,17 +51,26 @@ func parseLexBound(b []byte) (LexBound, bool) {
 // ParseScoreRange parses the min and max arguments of ZRANGEBYSCORE,
 // ZCOUNT and ZREMRANGEBYSCORE. Each is a number for C's strtod, optionally
 // preceded by "(" for an exclusive end; NaN is refused (Redis answers
-// "ERR min or max is not a float").
+// "ERR min or max is not a float"). Redis runs strtod on the bounds as C
+// strings, so a NUL byte ends each one: "1\x00junk" is 1.
 func ParseScoreRange(min, max []byte) (ScoreRange, bool) {
-	lo, loEx, ok := ParseScoreBound(min)
+	lo, loEx, ok := ParseScoreBound(cString(min))
 	if !ok {
 		return ScoreRange{}, false
 	}
-	hi, hiEx, ok := ParseScoreBound(max)
+	hi, hiEx, ok := ParseScoreBound(cString(max))
 	if !ok {
 		return ScoreRange{}, false
 	}
 	return ScoreRange{Min: lo, Max: hi, MinEx: loEx, MaxEx: hiEx}, true
+}
+
+// cString is b up to its first NUL byte.
+func cString(b []byte) []byte {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		return b[:i]
+	}
+	return b
 }
 
 // ParseScoreBound parses one end of a score range: "(" marks it
