@@ -1109,3 +1109,60 @@ func TestDiffSuiteZSetEdges(t *testing.T) {
 	}
 	diff(t, cases)
 }
+
+// Encoding corners of the suite's listpack/skiplist runs: conversion at
+// the thresholds, and the encodings of results of store commands.
+func TestDiffSuiteZSetEncodings(t *testing.T) {
+	long := strings.Repeat("x", 65)
+	var many strings.Builder
+	many.WriteString("ZADD big")
+	for i := 0; i < 129; i++ {
+		fmt.Fprintf(&many, " %d m%d", i, i)
+	}
+	cases := []testserver.Case{
+		C("listpack to skiplist by value length", "ZADD z 1 a", "OBJECT ENCODING z", "ZADD z 2 "+strings.Repeat("x", 64), "OBJECT ENCODING z",
+			"ZADD z 3 "+long, "OBJECT ENCODING z", "ZREM z "+long, "OBJECT ENCODING z", "ZINCRBY y 1 "+long, "OBJECT ENCODING y"),
+		C("listpack to skiplist by entries", many.String(), "OBJECT ENCODING big", "ZREM big m0", "OBJECT ENCODING big", "ZCARD big",
+			"ZUNIONSTORE u 1 big", "OBJECT ENCODING u", "ZRANGESTORE r big 0 127", "OBJECT ENCODING r", "ZRANGESTORE r big 0 126", "OBJECT ENCODING r",
+			"ZINTERSTORE i 2 big big", "OBJECT ENCODING i", "ZDIFFSTORE d 1 big", "OBJECT ENCODING d",
+			"ZREMRANGEBYRANK big 0 100", "OBJECT ENCODING big", "ZPOPMIN big 20", "OBJECT ENCODING big"),
+		C("store results with long members", "ZADD a 1 "+long+" 2 b", "ZUNIONSTORE u 1 a", "OBJECT ENCODING u", "ZRANGESTORE r a 1 1", "OBJECT ENCODING r",
+			"ZDIFFSTORE d 1 a", "OBJECT ENCODING d", "GEOADD g 1 1 "+long, "OBJECT ENCODING g", "GEOSEARCHSTORE gs g FROMLONLAT 1 1 BYRADIUS 1 km", "OBJECT ENCODING gs"),
+		C("entries config at 1", "CONFIG SET zset-max-listpack-entries 1", "ZADD z 1 a", "OBJECT ENCODING z", "ZADD z 2 b", "OBJECT ENCODING z",
+			"ZADD y 1 a 2 b", "OBJECT ENCODING y", "ZPOPMIN y", "OBJECT ENCODING y", "ZUNIONSTORE u 1 y", "OBJECT ENCODING u",
+			"GEOADD g 1 1 a 2 2 b", "OBJECT ENCODING g", "CONFIG SET zset-max-listpack-entries 128"),
+	}
+	diff(t, cases)
+}
+
+// Geo argument corners of the suite's commands.
+func TestDiffSuiteZSetGeoEdges(t *testing.T) {
+	cases := []testserver.Case{
+		C("geoadd coordinate parsing", `GEOADD g "1\x00" 1 a`, `GEOADD g " 1" 1 a`, `GEOADD g 1e0 0x1 a`, "GEOADD g inf 1 a", "GEOADD g 1 nan a",
+			"GEOADD g -180 -85.05112878 a", "GEOADD g 180.0000001 0 a", "GEOADD g 0 85.06 a", "GEOADD g 0 -85.06 a", `GEOADD g "" "" a`, "GEOPOS g a",
+			"GEOADD g 13.361389 38.115556 Palermo", "GEOPOS g Palermo", "GEOHASH g Palermo a", "ZRANGE g 0 -1 WITHSCORES"),
+		C("geosearch argument errors", `GEOADD g 13.361389 38.115556 "Palermo" 15.087269 37.502669 "Catania"`,
+			"GEOSEARCH g FROMLONLAT 15 37 BYRADIUS 200 km COUNT 0", "GEOSEARCH g FROMLONLAT 15 37 BYRADIUS 200 km COUNT -3",
+			"GEOSEARCH g FROMLONLAT 15 37 BYRADIUS 200 km COUNT 1 ANY ANY", "GEOSEARCH g FROMLONLAT 15 37 BYRADIUS 200 km ANY",
+			"GEOSEARCH g FROMLONLAT 15 37 BYRADIUS x km", "GEOSEARCH g FROMLONLAT 15 37 BYBOX 1 x km", "GEOSEARCH g FROMLONLAT 15 37 BYBOX 1 km",
+			"GEOSEARCH g FROMLONLAT 15 BYRADIUS 1 km", "GEOSEARCH g FROMMEMBER BYRADIUS 1 km", "GEOSEARCH g FROMLONLAT 15 37 BYRADIUS 200 KM WITHDIST ASC",
+			"GEOSEARCH g FROMLONLAT 15 37 BYRADIUS 200 km WITHDIST WITHDIST", "GEOSEARCH g FROMMEMBER Palermo FROMMEMBER Catania BYRADIUS 1 km",
+			"GEOSEARCH g FROMLONLAT 15 37 BYRADIUS 200 km BYRADIUS 100 km", "GEOSEARCH g FROMLONLAT 15 37 BYRADIUS 0 km", "GEOSEARCH g FROMLONLAT 15 37 BYBOX 0 0 km",
+			"GEOSEARCH g FROMLONLAT 15 37 BYRADIUS 200 km ASC DESC", "GEOSEARCH g FROMLONLAT 15 37 BYRADIUS 200 km DESC ASC",
+			"GEOSEARCH g FROMLONLAT 15 37 BYRADIUS 200 km COUNT 1 COUNT 2", "GEOSEARCH g FROMLONLAT 181 37 BYRADIUS 200 km",
+			"GEOSEARCH nokey FROMMEMBER x BYRADIUS 1 km", "GEOSEARCH nokey FROMLONLAT 1 1 BYRADIUS 1 km COUNT 0",
+			"GEOSEARCHSTORE d g FROMLONLAT 15 37 BYRADIUS 200 km WITHDIST", "GEOSEARCHSTORE d g FROMLONLAT 15 37 BYRADIUS 200 km STOREDIST COUNT 1 DESC",
+			"ZRANGE d 0 -1 WITHSCORES", "GEOSEARCHSTORE d g FROMLONLAT 15 37 BYRADIUS 200 km WITHHASH", "GEOSEARCHSTORE d g FROMLONLAT 15 37 BYRADIUS 200 km STOREDIST STOREDIST"),
+		C("georadius argument errors", `GEOADD g 13.361389 38.115556 "Palermo" 15.087269 37.502669 "Catania"`,
+			"GEORADIUS g 15 37 200 km COUNT 0", "GEORADIUS g 15 37 200 km COUNT 1 ANY", "GEORADIUS g 15 37 200 km STORE", "GEORADIUS g 15 37 200 km STOREDIST",
+			"GEORADIUS g 15 37 200", "GEORADIUS g 15 37 x km", "GEORADIUS g 15 x 200 km", "GEORADIUS g 15 37 200 km FROMLONLAT 1 1",
+			"GEORADIUS g 15 37 200 km BYBOX 1 1 km", "GEORADIUSBYMEMBER g nope 200 km", "GEORADIUSBYMEMBER g Palermo 200 km WITHCOORD WITHDIST WITHHASH ASC COUNT 1",
+			"GEORADIUSBYMEMBER g Palermo 200 km STORE d STOREDIST e", "ZRANGE e 0 -1 WITHSCORES", "EXISTS d",
+			"GEORADIUS_RO g 15 37 200 km STORE d", "GEORADIUS_RO g 15 37 200 km STOREDIST d", "GEORADIUSBYMEMBER_RO g Palermo 200 km STORE d",
+			"GEORADIUS g 15 37 200 km WITHDIST COUNT 1 ANY DESC"),
+		C("geodist and geohash corners", "GEOADD g 0 0 a 180 0 b -180 0 c 0 85 d 0 -85 e", "GEODIST g a b", "GEODIST g b c", "GEODIST g d e km",
+			"GEODIST g a b mi", "GEODIST g a b ft", "GEODIST g a b M", "GEODIST g a b KM", "GEODIST g a b x", "GEOHASH g a b c d e", "GEOPOS g a b c d e",
+			"GEORADIUS g 0 0 20000 km WITHDIST ASC", "GEOSEARCH g FROMMEMBER a BYBOX 40000 40000 km WITHCOORD ASC"),
+	}
+	diff(t, cases)
+}
