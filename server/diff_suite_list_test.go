@@ -246,7 +246,7 @@ func TestDiffSuiteList(t *testing.T) {
 	add("bpop second argument is not a list", "SET blist2 nolist", "BLPOP blist1 blist2 1", "BRPOP blist1 blist2 1",
 		"BLMPOP 1 2 blist1 blist2 left count 1", "BLMPOP 1 2 blist1 blist2 right count 1")
 	add("bpop timeout", "BLPOP blist1 blist2 0.02", "BRPOP blist1 blist2 0.02",
-		"BLMPOP 0.05 2 blist1 blist2 left count 1", "BLMPOP 0.05 2 blist1 blist2 right count 1",
+		"BLMPOP 0.02 2 blist1 blist2 left count 1", "BLMPOP 0.02 2 blist1 blist2 right count 1",
 		"BRPOPLPUSH foo_list bar_list 0.02", "BLMOVE foo_list bar_list left right 0.02", "EXISTS blist1 blist2 foo_list bar_list")
 	add("lpop rpop lmpop against empty list", "LPOP non-existing-list", "RPOP non-existing-list2",
 		"LMPOP 1 non-existing-list left count 1", "LMPOP 1 non-existing-list left count 10",
@@ -302,6 +302,27 @@ func TestDiffSuiteList(t *testing.T) {
 	// DUMP/RESTORE of a list round-trips within each server.
 	add("dump restore roundtrip", "RPUSH k 127 32767 abc", cmd("RPUSH", "k", strings.Repeat("x", 9000)),
 		"!DUMP k", "LRANGE k 0 2", "LLEN k")
+	// Argument parsing and edge cases around the same commands.
+	cases = append(cases, []testserver.Case{
+		C("num parse", "RPUSH l a b c", "LINDEX l +1", "LINDEX l 01", "LINDEX l \" 1\"", "LINDEX l \"1 \"", "LINDEX l -0", "LINDEX l 1e0", "LINDEX l \"\"",
+			"LRANGE l +0 +1", "LRANGE l 00 -01", "LTRIM l +0 -1", "LSET l +1 x", "LREM l +0 x", "LREM l -0 x", "LPOP l +1", "LPOP l 01", "RPOP l \"\"",
+			"LPOS l a RANK +1", "LPOS l a COUNT +0", "LPOS l a MAXLEN 00", "LMPOP +1 l LEFT COUNT +1", "LMPOP 01 l LEFT", "BLPOP l +0", "BLPOP l .5", "BLPOP l 0x0", "BLPOP l 1e-1"),
+		C("lpos odd", "RPUSH l a b a", "LPOS l a RANK 1 COUNT 0 MAXLEN 0", "LPOS l a rank -1 count 1 maxlen 2", "LPOS l a MAXLEN 9223372036854775807",
+			"LPOS l a COUNT 9223372036854775807", "LPOS l a COUNT 9223372036854775808", "LPOS l a RANK 9223372036854775808", "LPOS l a MAXLEN 9223372036854775808",
+			"LPOS l a RANK -9223372036854775807 COUNT 0", "LPOS nokey a RANK x", "LPOS nokey a COUNT -1", "LPOS nokey a BAD"),
+		C("lpop count parse", "RPUSH l a", "LPOP l 0x1", "LPOP l -0", "RPOP l 9223372036854775807", "LPOP nokey -1", "LPOP nokey x"),
+		C("lmpop numkeys", "LMPOP 2147483648 a LEFT", "LMPOP 9223372036854775808 a LEFT", "LMPOP 1 a LEFT COUNT 9223372036854775808", "LMPOP 1 a LEFT COUNT 2147483648", "BLMPOP 0 2147483648 a LEFT", "LMPOP 2 a b c LEFT", "LMPOP 1 a left COUNT 1 x"),
+		C("linsert where case", "RPUSH l a", "LINSERT l BeFoRe a x", "LINSERT l aFTER a y", "LRANGE l 0 -1", "LMOVE l l Left rIGHT", "LRANGE l 0 -1"),
+		C("lset after ltrim", "RPUSH l a b c d e", "LTRIM l 1 -2", "LSET l 0 x", "LSET l 2 y", "LSET l 3 z", "LRANGE l 0 -1"),
+		C("lrem count extremes", "RPUSH l a a a", "LREM l 9223372036854775807 a", "RPUSH l a a", "LREM l 9223372036854775808 a", "LREM l -9223372036854775809 a"),
+		C("ltrim extremes", "RPUSH l a b c", "LTRIM l -9223372036854775808 9223372036854775807", "LRANGE l 0 -1", "LTRIM l 9223372036854775807 -9223372036854775808", "EXISTS l"),
+		C("copy and restore of list", "RPUSH l a b", "COPY l m", "LRANGE m 0 -1", "OBJECT ENCODING m", "RENAME m n", "LRANGE n 0 -1"),
+		C("sort store list", "RPUSH l 3 1 2", "SORT l STORE m", "LRANGE m 0 -1", "OBJECT ENCODING m", "SORT l BY nosort STORE m", "LRANGE m 0 -1"),
+		C("lmove to wrongtype keeps src", "RPUSH s a b", "SET d x", "LMOVE s d LEFT LEFT", "LRANGE s 0 -1", "RPOPLPUSH s d", "BLMOVE s d RIGHT RIGHT 0", "LRANGE s 0 -1"),
+		C("list errors order", "SET s x", "LPOP s -1", "LPOS s a RANK 0", "LINSERT s bad a b", "LRANGE s x 1", "LSET s x v", "LREM s x a", "LTRIM s x 1", "LINDEX s x", "LMPOP 1 s LEFT COUNT 0", "LMOVE s d BAD LEFT"),
+		C("object freq refcount", "RPUSH l a", "OBJECT REFCOUNT l", "!OBJECT IDLETIME l", "TYPE l"),
+		C("big lrange", rpushMany("l", 0, 3000), "LRANGE l 0 -1"),
+	}...)
 	cases = append(cases, suiteList2Cases()...)
 	cases = append(cases, suiteList3Cases()...)
 	diff(t, cases)
@@ -582,10 +603,11 @@ func suiteList3Cases() []testserver.Case {
 // suiteRun is one run of a multi-client scenario: every reply is logged,
 // and the logs of sundial and redis-server must match.
 type suiteRun struct {
-	t   *testing.T
-	tg  blTarget
-	ctl *testserver.Conn
-	log []string
+	t     *testing.T
+	tg    blTarget
+	ctl   *testserver.Conn
+	proto int // of the clients the scenario opens
+	log   []string
 }
 
 func (r *suiteRun) note(what, reply string) string {
@@ -617,7 +639,7 @@ func (r *suiteRun) read(c *testserver.Conn) string {
 	return r.note("read", blRead(r.t, c))
 }
 
-func (r *suiteRun) client() *testserver.Conn { return blDial(r.t, r.tg.addr, 2) }
+func (r *suiteRun) client() *testserver.Conn { return blDial(r.t, r.tg.addr, r.proto) }
 
 // blocked waits until n clients are blocked.
 func (r *suiteRun) blocked(n int) {
@@ -635,9 +657,15 @@ func (r *suiteRun) block(n int, args ...string) *testserver.Conn {
 	return c
 }
 
-// suiteScenario runs fn against sundial and redis-server and compares the
-// logged replies.
+// suiteScenario runs fn against sundial and redis-server, with clients
+// in RESP2 and in RESP3, and compares the logged replies.
 func suiteScenario(t *testing.T, name string, fn func(r *suiteRun)) {
+	for _, proto := range []int{2, 3} {
+		suiteScenarioProto(t, fmt.Sprintf("%s/resp%d", name, proto), proto, fn)
+	}
+}
+
+func suiteScenarioProto(t *testing.T, name string, proto int, fn func(r *suiteRun)) {
 	t.Run(name, func(t *testing.T) {
 		testserver.SkipOrFail(t, redis)
 		var logs [][]string
@@ -646,7 +674,7 @@ func suiteScenario(t *testing.T, name string, fn func(r *suiteRun)) {
 				ctl := blDial(t, tg.addr, 2)
 				blDo(t, ctl, "FLUSHALL")
 				blWait(t, tg, ctl, 0)
-				run := &suiteRun{t: t, tg: tg, ctl: ctl}
+				run := &suiteRun{t: t, tg: tg, ctl: ctl, proto: proto}
 				fn(run)
 				logs = append(logs, run.log)
 			})
@@ -1037,6 +1065,77 @@ func TestDiffSuiteListBlocking(t *testing.T) {
 		r.send(rd, "BLPOP", "mylist", "0.1")
 		r.read(rd)
 		r.note("blpop stats after timeout", stat("blpop"))
+	})
+	// Keys that become lists in other ways, and the events list commands fire.
+	suiteScenario(t, "served by copy", func(r *suiteRun) {
+		rd := r.block(1, "BLPOP", "k", "0")
+		r.r("RPUSH", "src", "a", "b")
+		r.r("COPY", "src", "k")
+		r.read(rd)
+		r.r("LRANGE", "k", "0", "-1")
+	})
+	suiteScenario(t, "served by move", func(r *suiteRun) {
+		r.r("RPUSH", "src", "a", "b")
+		rd := r.block(1, "BLPOP", "k", "0")
+		r.r("COPY", "src", "k2")
+		r.r("MOVE", "k2", "1")
+		r.r("SELECT", "1")
+		r.r("RENAME", "k2", "k")
+		r.r("MOVE", "k", "0")
+		r.r("SELECT", "0")
+		r.read(rd)
+		r.r("LRANGE", "k", "0", "-1")
+	})
+	suiteScenario(t, "served by lua", func(r *suiteRun) {
+		rd := r.block(1, "BLPOP", "k", "0")
+		r.r("EVAL", "redis.call('rpush', KEYS[1], 'a', 'b'); return redis.call('lpop', KEYS[1])", "1", "k")
+		r.read(rd)
+		r.r("LRANGE", "k", "0", "-1")
+	})
+	suiteScenario(t, "served by lmove of other client", func(r *suiteRun) {
+		rd := r.block(1, "BLMPOP", "0", "2", "x", "k", "RIGHT", "COUNT", "5")
+		r.r("RPUSH", "src", "a", "b")
+		r.r("LMOVE", "src", "k", "LEFT", "RIGHT")
+		r.read(rd)
+		r.r("LRANGE", "src", "0", "-1")
+		r.r("EXISTS", "k")
+	})
+	suiteScenario(t, "expired key while blocked", func(r *suiteRun) {
+		rd := r.block(1, "BLPOP", "k", "0")
+		r.r("MULTI")
+		r.r("RPUSH", "k", "a")
+		r.r("PEXPIRE", "k", "1")
+		r.r("EXEC")
+		r.read(rd)
+	})
+	suiteScenario(t, "keyspace events", func(r *suiteRun) {
+		r.r("CONFIG", "SET", "notify-keyspace-events", "KEA")
+		sub := r.client()
+		r.do(sub, "PSUBSCRIBE", "__key*__:*")
+		rd := r.block(1, "BLMOVE", "k", "d", "LEFT", "RIGHT", "0")
+		r.r("RPUSH", "k", "a")
+		r.read(rd)
+		r.r("RPUSH", "l", "a", "b", "c", "d")
+		r.r("LSET", "l", "0", "x")
+		r.r("LINSERT", "l", "BEFORE", "x", "y")
+		r.r("LREM", "l", "1", "y")
+		r.r("LTRIM", "l", "1", "-1")
+		r.r("LMOVE", "l", "l", "LEFT", "RIGHT")
+		r.r("LTRIM", "l", "5", "1")
+		r.r("RPUSH", "l", "a")
+		r.r("LMPOP", "1", "l", "LEFT", "COUNT", "5")
+		r.r("RPUSHX", "l", "a")
+		r.r("LPUSH", "l", "q")
+		r.r("RPOPLPUSH", "l", "m")
+		r.r("SET", "zzend", "1")
+		r.r("CONFIG", "SET", "notify-keyspace-events", "")
+		for i := 0; i < 100; i++ {
+			if strings.Contains(r.read(sub), "zzend") {
+				if strings.Contains(r.log[len(r.log)-1], "keyevent") {
+					break
+				}
+			}
+		}
 	})
 }
 
