@@ -143,3 +143,129 @@ func TestExpireCycle(t *testing.T) {
 	}
 	checkDB(t, db, model)
 }
+
+// Deletions while both indexes migrate: each moves the last entry of the
+// key list, whose slots in the key index and (with a TTL) the TTL index
+// must follow it. Checked after every deletion, against a map.
+func TestDBMovesDuringMigration(t *testing.T) {
+	s := NewStore(1)
+	db := s.Numbered(0)
+	model := map[string]bool{}
+	rng := rand.New(rand.NewPCG(5, 6))
+	next, during := 0, 0
+	add := func() {
+		k := fmt.Sprint("key:", next)
+		next++
+		e := db.Add(k, NewString([]byte("v")))
+		model[k] = rng.IntN(2) == 0
+		if model[k] {
+			db.SetExpire(e, 1e15)
+		}
+	}
+	for db.dict.cur.n < 1<<14 {
+		// Grow until the key index starts a migration, then delete (and
+		// add a little) until it is over.
+		for !db.dict.migrating() {
+			add()
+		}
+		for db.dict.migrating() || db.volatile.migrating() {
+			if rng.IntN(4) == 0 {
+				add()
+				continue
+			}
+			last := db.keys.at(db.keys.Len() - 1)
+			e := db.keys.at(rng.IntN(db.keys.Len()))
+			k := e.Key
+			db.Remove(e)
+			delete(model, k)
+			if db.Peek([]byte(k)) != nil {
+				t.Fatalf("%q found after its removal", k)
+			}
+			if last != e {
+				if db.Peek([]byte(last.Key)) != last {
+					t.Fatalf("%q not found after it moved to %d", last.Key, last.idx)
+				}
+				if inTTL := db.volatile.get(&db.keys, []byte(last.Key)) == last; inTTL != model[last.Key] {
+					t.Fatalf("%q moved: in the TTL index %v, has a TTL %v", last.Key, inTTL, model[last.Key])
+				}
+			}
+			if db.dict.migrating() {
+				during++
+			}
+		}
+		checkDB(t, db, model)
+	}
+	if during < 200 {
+		t.Fatalf("only %d deletions during a migration", during)
+	}
+}
+
+// SCAN returns every key present for the whole iteration, once the
+// iteration is over, however keys come and go (and indexes migrate) in
+// between; it returns no key that was never there.
+func TestDBScanComplete(t *testing.T) {
+	for seed := uint64(1); seed <= 3; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 9))
+		s := NewStore(1)
+		db := s.Numbered(0)
+		everAdded := map[string]bool{}
+		next := 0
+		add := func() {
+			k := fmt.Sprint("k", next)
+			next++
+			e := db.Add(k, NewString(nil))
+			if rng.IntN(3) == 0 {
+				db.SetExpire(e, 1e15)
+			}
+			everAdded[k] = true
+		}
+		for i := 0; i < 3000; i++ {
+			add()
+		}
+		// Keys present at the start and never deleted must all be seen.
+		stable := map[string]bool{}
+		db.Each(func(e *Entry) bool {
+			stable[e.Key] = true
+			return true
+		})
+		seen := map[string]bool{}
+		cursor, steps := uint64(0), 0
+		for {
+			cursor = db.Scan(cursor, 1+rng.IntN(20), func(e *Entry) {
+				if !everAdded[e.Key] {
+					t.Fatalf("SCAN returned %q, never added", e.Key)
+				}
+				seen[e.Key] = true
+			})
+			steps++
+			// Churn: more additions than deletions, so the index grows
+			// and migrates while the iteration runs.
+			for j := rng.IntN(12); j > 0; j-- {
+				if rng.IntN(3) > 0 {
+					add()
+				} else if db.Len() > 0 {
+					e := db.RandomEntry()
+					delete(stable, e.Key)
+					db.Remove(e)
+				}
+			}
+			if cursor == 0 {
+				break
+			}
+		}
+		for k := range stable {
+			if !seen[k] {
+				t.Fatalf("seed %d: %q was present throughout but SCAN missed it (%d steps)", seed, k, steps)
+			}
+		}
+		if len(stable) < 1000 {
+			t.Fatalf("only %d keys stayed throughout", len(stable))
+		}
+		model := map[string]bool{}
+		db.Each(func(e *Entry) bool {
+			model[e.Key] = e.Expire != 0
+			return true
+		})
+		checkDB(t, db, model)
+	}
+}
