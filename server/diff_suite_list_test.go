@@ -1174,3 +1174,29 @@ func TestDiffSuiteListPendingDirty(t *testing.T) {
 		r.note("dirty delta", strconv.Itoa(dirty()-d))
 	})
 }
+
+// List of various encodings: DUMP and RESTORE within each server (the
+// payloads differ), with and without payload sanitizing.
+func TestDiffSuiteListDump(t *testing.T) {
+	suiteScenario(t, "dump restore list of various encodings", func(r *suiteRun) {
+		for _, v := range []string{"127", "32767", "2147483647", "9223372036854775808", "0", "12", strings.Repeat("x", 31), strings.Repeat("x", 8191), strings.Repeat("x", 65535)} {
+			r.r("LPUSH", "k", v)
+		}
+		raw := blDo(r.t, r.ctl, "DUMP", "k")
+		i := strings.Index(raw, "\r\n")
+		payload := raw[i+2 : len(raw)-2]
+		for _, san := range []string{"no", "yes"} {
+			r.r("CONFIG", "SET", "sanitize-dump-payload", san)
+			r.note("RESTORE REPLACE", blDo(r.t, r.ctl, "RESTORE", "kk", "0", payload, "REPLACE"))
+			r.r("OBJECT", "ENCODING", "kk")
+			r.r("LRANGE", "kk", "0", "-1")
+			r.r("LINDEX", "kk", "5")
+			r.r("LINDEX", "kk", "-5")
+			r.r("LPOS", "kk", "foo", "RANK", "1")
+			r.r("LPOS", "kk", "foo", "RANK", "-1")
+		}
+		r.note("RESTORE", blDo(r.t, r.ctl, "RESTORE", "kk", "0", payload))
+		r.note("RESTORE short", blDo(r.t, r.ctl, "RESTORE", "kk", "0", payload[:len(payload)-1], "REPLACE"))
+		r.r("CONFIG", "SET", "sanitize-dump-payload", "no")
+	})
+}
