@@ -1098,6 +1098,9 @@ func TestDiffSuiteZSetEdges(t *testing.T) {
 			"ZDIFF 2 a b WITHSCORES", "ZDIFF 1 a WEIGHTS 1", "ZDIFF 1 a AGGREGATE MIN", "ZDIFFSTORE d 2 s a", "ZRANGE d 0 -1 WITHSCORES",
 			"ZINTERSTORE d 2 a nokey", "EXISTS d", "ZUNIONSTORE a 2 a b", "ZRANGE a 0 -1 WITHSCORES", "ZINTERCARD 3 a b s", "ZINTERCARD 3 a b s LIMIT 1",
 			"ZUNION 2 a b weights 1 2 withscores aggregate sum", "ZUNION 2 a b weights 1 2 aggregate", "ZUNION 2 a b weights a b"),
+		C("numkeys corners", "ZADD a 1 x", "ZUNION 9999999999999 a", "ZUNION 2147483648 a", "ZUNIONSTORE d 99999999999999999999 a", "ZINTER 1.5 a",
+			"ZINTERCARD 9999999999 a", "ZINTERCARD 2147483647 a", "ZDIFF -0 a", "ZMPOP 9999999999 a MIN", "BZMPOP 0 2147483647 a MIN", "ZINTERCARD 1 a LIMIT 0",
+			"ZINTERCARD 1 a LIMIT 9223372036854775807", "ZUNION 1 a WEIGHTS", "ZUNION 2 a b WEIGHTS 1", "ZINTERSTORE d 1 a AGGREGATE", "ZUNIONSTORE d 1 a WITHSCORES"),
 		C("zpop corners", "ZADD z 1 a 2 b 3 c", "ZPOPMIN z 9223372036854775807", "EXISTS z", "ZADD z 1 a", "ZPOPMAX z 1", "ZPOPMIN z 1", "ZPOPMAX z",
 			"ZMPOP 1 z MIN COUNT 9223372036854775807", "ZADD z 1 a 2 b", "ZMPOP 1 z MAX COUNT 1000", "ZMPOP 1 z min count 1", "ZMPOP 1 z MIN count"),
 		C("zrank zscore corners", "ZADD z 1 a 1 b 1 c 0 d", "ZRANK z c", "ZREVRANK z d", "ZRANK z", "ZSCORE z", "ZRANK z a b", "ZSCORE nokey a",
@@ -1165,4 +1168,45 @@ func TestDiffSuiteZSetGeoEdges(t *testing.T) {
 			"GEORADIUS g 0 0 20000 km WITHDIST ASC", "GEOSEARCH g FROMMEMBER a BYBOX 40000 40000 km WITHCOORD ASC"),
 	}
 	diff(t, cases)
+}
+
+// readUntil records the replies of client i up to and including the first
+// one containing marker.
+func (s *zsSess) readUntil(i int, marker string) {
+	for n := 0; n < 200; n++ {
+		r := blRead(s.t, s.conn(i))
+		s.log = append(s.log, fmt.Sprintf("%d read -> %q", i, r))
+		if strings.Contains(r, marker) {
+			return
+		}
+	}
+	s.t.Fatalf("marker %q never arrived", marker)
+}
+
+// Keyspace notifications of the sorted-set and geo commands, as the
+// suites' pubsub checks see them.
+func TestDiffSuiteZSetNotifications(t *testing.T) {
+	script := []string{
+		"ZADD z 1 a 2 b 3 c", "ZADD z 1 a", "ZADD z 5 a", "ZADD z XX 1 nope", "ZADD z NX 1 a", "ZADD z INCR 1 a", "ZADD z GT INCR -1 a",
+		"ZINCRBY z 1 b", "ZREM z nope", "ZREM z c", "ZREMRANGEBYSCORE z 100 200", "ZREMRANGEBYSCORE z 0 1",
+		"ZADD z 1 a 2 b 3 c 4 d", "ZREMRANGEBYRANK z 0 0", "ZREMRANGEBYLEX z - [b", "ZPOPMIN z", "ZPOPMAX z 0", "ZPOPMAX z 5",
+		"ZADD z 1 a 2 b 3 c 4 d", "ZMPOP 1 z MIN", "BZPOPMAX z 1", "BZMPOP 1 1 z MIN COUNT 5",
+		"ZADD a 1 x 2 y", "ZADD b 2 y 3 w", "ZUNIONSTORE u 2 a b", "ZINTERSTORE i 2 a b", "ZDIFFSTORE d 2 a b", "ZDIFFSTORE d 2 a a",
+		"ZRANGESTORE r a 0 -1", "ZRANGESTORE r a 5 6", "ZINTERSTORE nothing 2 a nokey", "ZREM a x y",
+		"GEOADD g 13.361389 38.115556 Palermo 15.087269 37.502669 Catania", "GEOADD g XX 13 38 Palermo", "GEOADD g CH 13 38 Palermo",
+		"GEOSEARCHSTORE gs g FROMLONLAT 15 37 BYRADIUS 200 km", "GEOSEARCHSTORE gs g FROMLONLAT 15 37 BYRADIUS 200 km STOREDIST",
+		"GEORADIUS g 15 37 200 km STORE gr", "GEORADIUSBYMEMBER g Palermo 1 m STOREDIST gr", "GEOSEARCHSTORE gs g FROMLONLAT 0 0 BYRADIUS 1 km",
+	}
+	zsDiffSessions(t, map[string]func(s *zsSess){
+		"zset and geo keyspace events": func(s *zsSess) {
+			s.do(0, "CONFIG", "SET", "notify-keyspace-events", "KEA")
+			s.do(1, "PSUBSCRIBE", "__key*__:*")
+			for _, line := range script {
+				s.do(0, strings.Fields(line)...)
+			}
+			s.do(0, "SET", "end-marker", "1")
+			s.readUntil(1, "end-marker")
+			s.do(0, "CONFIG", "SET", "notify-keyspace-events", "")
+		},
+	})
 }
