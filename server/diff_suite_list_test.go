@@ -322,6 +322,18 @@ func TestDiffSuiteList(t *testing.T) {
 		C("list errors order", "SET s x", "LPOP s -1", "LPOS s a RANK 0", "LINSERT s bad a b", "LRANGE s x 1", "LSET s x v", "LREM s x a", "LTRIM s x 1", "LINDEX s x", "LMPOP 1 s LEFT COUNT 0", "LMOVE s d BAD LEFT"),
 		C("object freq refcount", "RPUSH l a", "OBJECT REFCOUNT l", "!OBJECT IDLETIME l", "TYPE l"),
 		C("big lrange", rpushMany("l", 0, 3000), "LRANGE l 0 -1"),
+		C("lua blocking", "RPUSH l a b c", "EVAL \"return redis.call('blpop', KEYS[1], 0)\" 1 l", "EVAL \"return redis.call('blpop', 'nokey', 0)\" 0",
+			"EVAL \"return redis.call('blmpop', 0, 1, 'nokey', 'left')\" 0", "EVAL \"return redis.call('blmove', 'nokey', 'x', 'left', 'left', 0)\" 0",
+			"EVAL \"return redis.call('brpoplpush', KEYS[1], 'x', 0)\" 1 l", "EVAL \"return redis.call('blmpop', 0, 1, KEYS[1], 'right', 'count', 5)\" 1 l",
+			"EVAL \"return redis.call('lpop', 'nokey', 2)\" 0", "EVAL \"return redis.call('lpos', 'x', 'c', 'count', 0)\" 0",
+			"EVAL \"redis.setresp(3); return redis.call('lpop', 'nokey', 2)\" 0", "EVAL \"redis.setresp(3); return redis.call('blpop', 'nokey', 0)\" 0",
+			"EVAL \"redis.setresp(3); return redis.call('lpop', 'nokey')\" 0", "EVAL \"return redis.pcall('blpop', 'nokey', -1)\" 0",
+			"EVAL \"return redis.call('lpop', KEYS[1], 0)\" 1 x", "EVAL \"return redis.call('lmpop', 1, KEYS[1], 'left')\" 1 x"),
+		C("multi errors", "MULTI", "LPOP l 1 2", "LPUSH", "EXEC", "MULTI", "LPOP l -1", "RPUSH l a", "LPOS l a RANK 0", "LRANGE l 0 -1", "EXEC"),
+		C("sort on lists", "RPUSH l 3 1 2 10", "SORT l", "SORT l DESC LIMIT 0 2", "SORT l ALPHA", "SORT_RO l", "SORT l STORE d", "LRANGE d 0 -1", "OBJECT ENCODING d", "SORT nokey STORE d", "EXISTS d"),
+		C("object and type", "RPUSH l a", "TYPE l", "OBJECT ENCODING l", "OBJECT FREQ l", "EXPIRE l 100", "TTL l", "LPOP l", "TTL l", "EXISTS l"),
+		C("lpush keeps ttl", "RPUSH l a", "EXPIRE l 100", "RPUSH l b", "TTL l", "LTRIM l 0 0", "TTL l", "LSET l 0 z", "TTL l", "RPOPLPUSH l l", "TTL l", "LMOVE l m LEFT LEFT", "TTL m", "EXISTS l"),
+		C("rename and scan type", "RPUSH l a", "SET s x", "SCAN 0 TYPE list", "RENAME l l2", "LRANGE l2 0 -1", "~KEYS *", "!RANDOMKEY"),
 	}...)
 	cases = append(cases, suiteList2Cases()...)
 	cases = append(cases, suiteList3Cases()...)
@@ -1137,6 +1149,49 @@ func TestDiffSuiteListBlocking(t *testing.T) {
 			}
 		}
 	})
+	// Random mixes of blocked commands served by one transaction, then by
+	// plenty of values: who gets what, in which order.
+	for seed := 0; seed < 12; seed++ {
+		suiteScenario(t, fmt.Sprintf("blocked mix %d", seed), func(r *suiteRun) {
+			rng := rand.New(rand.NewSource(int64(seed)))
+			keys := []string{"a", "b", "c"}
+			k := func() string { return keys[rng.Intn(len(keys))] }
+			side := func() string { return []string{"LEFT", "RIGHT"}[rng.Intn(2)] }
+			var conns []*testserver.Conn
+			n := 3 + rng.Intn(5)
+			for i := 0; i < n; i++ {
+				var args []string
+				switch rng.Intn(5) {
+				case 0:
+					args = []string{"BLPOP", k(), k(), "0"}
+				case 1:
+					args = []string{"BRPOP", k(), "0"}
+				case 2:
+					args = []string{"BLMOVE", k(), k(), side(), side(), "0"}
+				case 3:
+					args = []string{"BLMPOP", "0", "2", k(), k(), side(), "COUNT", fmt.Sprint(1 + rng.Intn(3))}
+				default:
+					args = []string{"BRPOPLPUSH", k(), k(), "0"}
+				}
+				conns = append(conns, r.block(i+1, args...))
+				r.note("cmd", fmt.Sprint(args))
+			}
+			r.r("MULTI")
+			for i := 0; i < 1+rng.Intn(4); i++ {
+				r.r("RPUSH", k(), fmt.Sprint("v", i), fmt.Sprint("w", i))
+			}
+			r.r("EXEC")
+			for _, key := range keys {
+				r.r("RPUSH", key, "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12")
+			}
+			for _, c := range conns {
+				r.read(c)
+			}
+			for _, key := range keys {
+				r.r("LRANGE", key, "0", "-1")
+			}
+		})
+	}
 }
 
 // Differences whose fix belongs outside the list commands.
