@@ -410,7 +410,11 @@ func cmdCopy(c *Client, args [][]byte) {
 		}
 		dst.Remove(old)
 	}
-	ne := dst.Add(string(dstKey), e.Value.Clone())
+	v := e.Value.Clone()
+	if s, ok := v.(*keyspace.String); ok {
+		s.Unshared = true // Redis duplicates even a shared integer
+	}
+	ne := dst.Add(string(dstKey), v)
 	dst.SetExpire(ne, e.Expire)
 	c.touchedIn(dst, dstKey)
 	c.addedIn(dst, dstKey)

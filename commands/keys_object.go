@@ -33,7 +33,7 @@ func cmdObjectRefcount(c *Client, args [][]byte) {
 	if e == nil {
 		return
 	}
-	if s, ok := e.Value.(*keyspace.String); ok && c.e.sharedIntegers() {
+	if s, ok := e.Value.(*keyspace.String); ok && !s.Unshared && c.e.sharedIntegers() {
 		if n, ok := s.Int(); ok && n >= 0 && n < 10000 {
 			c.Int(sharedRefcount)
 			return

@@ -102,7 +102,7 @@ func cmdFlushDB(c *Client, args [][]byte) {
 	c.e.watches.touchDB(c.DB)
 	n := c.DB.Flush()
 	c.e.trackingFlush(c)
-	c.Dirty(n + 1)
+	flushed(c, args, n)
 	c.OK()
 }
 
@@ -116,8 +116,18 @@ func cmdFlushAll(c *Client, args [][]byte) {
 		n += db.Flush()
 	}
 	c.e.trackingFlush(c)
-	c.Dirty(n + 1)
+	flushed(c, args, n)
 	c.OK()
+}
+
+// flushed counts the n keys a flush removed as changes, as Redis does (a
+// flush of nothing changes nothing), and logs the flush even then, as
+// Redis forces its propagation.
+func flushed(c *Client, args [][]byte, n int) {
+	c.Dirty(n)
+	if n == 0 {
+		c.Rewrite(args...)
+	}
 }
 
 func cmdSwapDB(c *Client, args [][]byte) {

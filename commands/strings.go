@@ -578,7 +578,7 @@ func incrDecr(c *Client, key []byte, incr int64) {
 	} else {
 		// The result is a fresh int-encoded value; the TTL stays.
 		s.B = strconv.AppendInt(s.B[:0], value, 10)
-		s.Raw, s.NoInt = false, false
+		s.Raw, s.NoInt, s.Unshared = false, false, false
 	}
 	c.Touched(key)
 	c.Notify(notifyString, "incrby", key)

@@ -14,6 +14,10 @@ type String struct {
 	// NoInt is set for values Redis stores without trying the int
 	// encoding (INCRBYFLOAT's result): they report embstr or raw by length.
 	NoInt bool
+	// Unshared is set on a copy (COPY) of a small integer: Redis copies
+	// its shared integer objects into a private one (refcount 1) until
+	// the value is next replaced.
+	Unshared bool
 	// inline is the size of the buffer allocated right after the String
 	// (0 for none), where B starts out, as Redis's embstr keeps the bytes
 	// with the object header: one allocation instead of two, and a read
@@ -109,7 +113,7 @@ func (s *String) overwrite(b []byte) bool {
 		return false
 	}
 	s.B = append(s.B[:0], b...)
-	s.Raw, s.NoInt = false, false
+	s.Raw, s.NoInt, s.Unshared = false, false, false
 	return true
 }
 
