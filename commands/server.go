@@ -2,6 +2,7 @@ package commands
 
 import (
 	"errors"
+	"math"
 	"os"
 	"regexp"
 	"strconv"
@@ -130,23 +131,25 @@ func flushed(c *Client, args [][]byte, n int) {
 	}
 }
 
+// SWAPDB a b: numbers as Redis reads them (both parsed, then both
+// checked against the range); a keyspace name names a keyspace.
 func cmdSwapDB(c *Client, args [][]byte) {
-	a, err1 := strconv.ParseInt(string(args[1]), 10, 64)
-	if err1 != nil {
+	a, ok1 := swapIndex(args[1])
+	if !ok1 {
 		c.Error("ERR invalid first DB index")
 		return
 	}
-	b, err2 := strconv.ParseInt(string(args[2]), 10, 64)
-	if err2 != nil {
+	b, ok2 := swapIndex(args[2])
+	if !ok2 {
 		c.Error("ERR invalid second DB index")
 		return
 	}
 	n := int64(c.e.Store.NumNumbered())
-	if a < 0 || a >= n || b < 0 || b >= n {
+	if a == -1 || b == -1 || a >= n || b >= n {
 		c.Error(errDBOutOfRange)
 		return
 	}
-	da, dbb := c.e.Store.Numbered(int(a)), c.e.Store.Numbered(int(b))
+	da, dbb := c.e.swapTarget(args[1], a), c.e.swapTarget(args[2], b)
 	if da != dbb {
 		c.e.watches.touchSwap(da, dbb)
 		c.e.Store.Swap(da, dbb)
@@ -155,6 +158,27 @@ func cmdSwapDB(c *Client, args [][]byte) {
 	}
 	c.Dirty(1)
 	c.OK()
+}
+
+// swapIndex reads a SWAPDB argument: its number, -2 for a keyspace name,
+// -1 for a negative number (out of range); false if it is neither.
+func swapIndex(arg []byte) (int64, bool) {
+	if !numericRE.Match(arg) && validKeyspaceName(arg) {
+		return -2, true
+	}
+	// Redis reads an int: a long long beyond int's range is invalid too.
+	n, ok := keyspace.ParseInt(arg)
+	if !ok || n < math.MinInt32 || n > math.MaxInt32 {
+		return 0, false
+	}
+	return max(n, -1), true
+}
+
+func (e *Engine) swapTarget(arg []byte, n int64) *keyspace.DB {
+	if n == -2 {
+		return e.Store.Named(string(arg), true)
+	}
+	return e.Store.Numbered(int(n))
 }
 
 func cmdTime(c *Client, args [][]byte) {

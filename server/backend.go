@@ -659,7 +659,7 @@ func (b *fileBackend) split(db *keyspace.DB, argv [][]byte, emit func(*keyspace.
 		if len(argv) != 3 {
 			return false
 		}
-		x, y := b.resolveNumbered(argv[1]), b.resolveNumbered(argv[2])
+		x, y := b.resolveDB(argv[1]), b.resolveDB(argv[2])
 		if x != nil && y != nil && x != y {
 			emitContents(x, emit)
 			emitContents(y, emit)

@@ -123,8 +123,11 @@ func TestDiffSuiteKeysKeyspace(t *testing.T) {
 			"KEYS a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b"),
 		// SWAPDB
 		C("Coverage: basic SWAPDB test and unhappy path", "SELECT 0", "SET swapkey v1", "SELECT 1", "DBSIZE", "SWAPDB 0 1", "DBSIZE",
-			"SELECT 0", "DBSIZE", "FLUSHALL", "SWAPDB 44 55", "SWAPDB 44 a", "SWAPDB a 55", "SWAPDB a b", "SWAPDB 0 0",
-			"SWAPDB -1 0", "SWAPDB 0 16"),
+			"SELECT 0", "DBSIZE", "FLUSHALL", "SWAPDB 44 55", "SWAPDB 44 a!", "SWAPDB a! 55", "SWAPDB a! b!", "SWAPDB 0 0",
+			"SWAPDB -1 0", "SWAPDB 0 16", "SWAPDB 1.5 0", "SWAPDB 0 +1", "SWAPDB -0 x:y",
+			"SWAPDB 0 9999999999", "SWAPDB -9999999999 0", "SWAPDB 2147483647 0", "SWAPDB -2147483649 0"),
+		// (The suite's "SWAPDB 44 a" fails in Redis; in sundial "a" names a
+		// keyspace: TestSuiteKeysNamedDB.)
 		C("Coverage: SWAPDB and FLUSHDB", "SELECT 0", "SET swapkey v1", "SELECT 1", "SET swapkey1 v1", "INFO keyspace",
 			"SWAPDB 0 2", "SELECT 0", "DBSIZE", "INFO keyspace", "SELECT 2", "FLUSHDB", "DBSIZE", "INFO keyspace"),
 	})
@@ -586,8 +589,9 @@ func TestDiffSuiteKeysCopyRefcount(t *testing.T) {
 	})
 }
 
-// Redis's suite has MOVE and COPY … DB with a non-numeric DB fail; in
-// sundial such a name is a named keyspace (SPEC §4), so they work.
+// Redis's suite has MOVE, COPY … DB and SWAPDB with a non-numeric DB
+// fail; in sundial such a name is a named keyspace (SPEC §4), so they
+// work.
 func TestSuiteKeysNamedDB(t *testing.T) {
 	c, err := testserver.Dial(sundial.Addr, 2)
 	if err != nil {
@@ -604,6 +608,15 @@ func TestSuiteKeysNamedDB(t *testing.T) {
 		{"MOVE mykey bad!name", "-ERR invalid DB index\r\n"},
 		{"SELECT notanumber", "+OK\r\n"},
 		{"MGET mykey mynewkey", "*2\r\n$5\r\nhello\r\n$5\r\nhello\r\n"},
+		{"SWAPDB notanumber 3", "+OK\r\n"},
+		{"DBSIZE", ":0\r\n"},
+		{"SELECT 3", "+OK\r\n"},
+		{"MGET mykey mynewkey", "*2\r\n$5\r\nhello\r\n$5\r\nhello\r\n"},
+		{"SWAPDB 3 other", "+OK\r\n"},
+		{"SWAPDB 44 other", "-ERR DB index is out of range\r\n"},
+		{"SWAPDB other bad!", "-ERR invalid second DB index\r\n"},
+		{"SELECT other", "+OK\r\n"},
+		{"DBSIZE", ":2\r\n"},
 		{"FLUSHALL", "+OK\r\n"},
 		{"SELECT 0", "+OK\r\n"},
 	} {
