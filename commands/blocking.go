@@ -114,7 +114,6 @@ func (c *Client) ReadyKey() string {
 func (e *Engine) tryServe(w *Client) bool {
 	b := w.block
 	w.now = time.Now().UnixMilli()
-	dirtyBefore := e.Dirty
 	w.rewritten = nil
 	e.execDepth++
 	served := b.retry(w)
@@ -122,9 +121,11 @@ func (e *Engine) tryServe(w *Client) bool {
 	if !served {
 		return false
 	}
-	// retry must state its non-blocking propagation form with Rewrite
-	// (BLPOP served is propagated as LPOP …).
-	if w.rewritten != nil && e.Dirty != dirtyBefore {
+	// retry states its non-blocking propagation form with Rewrite (BLPOP
+	// served is propagated as LPOP …) when it changed something; it may
+	// leave that change out of the dirty count, as Redis 7.0 does for the
+	// list pops it serves.
+	if len(w.rewritten) > 0 {
 		e.propagate(w.DB, w.rewritten)
 	}
 	w.rewritten = nil

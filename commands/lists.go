@@ -660,9 +660,18 @@ func blockingPop(c *Client, keys [][]byte, timeoutArg []byte, front bool) {
 		if key == nil {
 			return false
 		}
-		blpopFrom(w, key, front)
+		uncounted(w, func() { blpopFrom(w, key, front) })
 		return true
 	}, nil)
+}
+
+// uncounted runs a blocked list pop being served without counting it as
+// a change (rdb_changes_since_last_save): Redis 7.0 counts only the push
+// that served it, and only the pop of BLMPOP.
+func uncounted(w *Client, serve func()) {
+	dirty := w.e.Dirty
+	serve()
+	w.e.Dirty = dirty
 }
 
 // blpopFrom pops one value from the list at key, replies [key, value] and
@@ -748,9 +757,11 @@ func blmoveGeneric(c *Client, src, dst []byte, from, to bool, timeout time.Durat
 		}
 		// A destination of the wrong type answers WRONGTYPE and ends the
 		// wait, as in Redis.
-		if listMove(w, src, dst, from, to) {
-			w.Rewrite(rewrite...)
-		}
+		uncounted(w, func() {
+			if listMove(w, src, dst, from, to) {
+				w.Rewrite(rewrite...)
+			}
+		})
 		return true
 	}, nil)
 }

@@ -1198,6 +1198,7 @@ func xreadStreamHeader(c *Client, key []byte) {
 func xreadGroupServe(c *Client, s *keyspace.Stream, g *stream.Group, key, group, consumer []byte,
 	history bool, after stream.ID, count int64, noAck bool) {
 	cons := touchConsumer(c, key, group, g, consumer, noAck)
+	// A group read counts as one change, whatever it delivered (Redis 7.0).
 	c.Dirty(1)
 	var entries []stream.Entry
 	before := g.LastID()
@@ -1227,7 +1228,6 @@ func xreadGroupServe(c *Client, s *keyspace.Stream, g *stream.Group, key, group,
 					last = g.LastID()
 				}
 				c.AlsoPropagate(xclaimArgv(key, group, streamIDArg(e.ID), p, last)...)
-				c.Dirty(1)
 			}
 		}
 	}

@@ -5,6 +5,7 @@ package config
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -183,7 +184,7 @@ func (c *Config) table() []*Directive {
 		num64(&c.LatencyMonitorThreshold, "latency-monitor-threshold", "0", 0, 1<<62, "Record events slower than this many milliseconds (0 = off)."),
 		alias(num64(&c.HashMaxListpackEntries, "hash-max-listpack-entries", "512", 0, 1<<62, "Hashes up to this many fields report the listpack encoding."), "hash-max-ziplist-entries"),
 		alias(num64(&c.HashMaxListpackValue, "hash-max-listpack-value", "64", 0, 1<<62, "Hashes with values up to this size report listpack."), "hash-max-ziplist-value"),
-		alias(num64(&c.ListMaxListpackSize, "list-max-listpack-size", "-2", -5, 1<<62, "List node size (negative: -2 = 8kb)."), "list-max-ziplist-size"),
+		alias(num64(&c.ListMaxListpackSize, "list-max-listpack-size", "-2", math.MinInt32, math.MaxInt32, "List node size (negative: -2 = 8kb)."), "list-max-ziplist-size"),
 		num64(&c.SetMaxIntsetEntries, "set-max-intset-entries", "512", 0, 1<<62, "Integer sets up to this size report intset."),
 		alias(num64(&c.ZSetMaxListpackEntries, "zset-max-listpack-entries", "128", 0, 1<<62, "Sorted sets up to this size report listpack."), "zset-max-ziplist-entries"),
 		alias(num64(&c.ZSetMaxListpackValue, "zset-max-listpack-value", "64", 0, 1<<62, "Sorted sets with members up to this size report listpack."), "zset-max-ziplist-value"),

@@ -1194,9 +1194,7 @@ func TestDiffSuiteListBlocking(t *testing.T) {
 	}
 }
 
-// Differences whose fix belongs outside the list commands.
-func TestDiffSuiteListPendingConfig(t *testing.T) {
-	t.Skip("pending: list-max-listpack-size takes any int on Redis 7.0 (INT_MIN..INT_MAX), sundial refuses below -5 (config/config.go)")
+func TestDiffSuiteListConfig(t *testing.T) {
 	diff(t, []testserver.Case{
 		C("list-max-listpack-size range", "CONFIG SET list-max-listpack-size -6", "CONFIG GET list-max-listpack-size",
 			"CONFIG GET list-max-ziplist-size", "CONFIG SET list-max-listpack-size -2147483648",
@@ -1206,8 +1204,7 @@ func TestDiffSuiteListPendingConfig(t *testing.T) {
 	})
 }
 
-func TestDiffSuiteListPendingDirty(t *testing.T) {
-	t.Skip("pending: a blocked pop served by a push counts in rdb_changes_since_last_save on sundial, not on Redis 7.0 (commands/blocking.go tryServe)")
+func TestDiffSuiteListDirty(t *testing.T) {
 	suiteScenario(t, "BLPOP BLMOVE should increase dirty", func(r *suiteRun) {
 		dirty := func() int {
 			raw := blDo(r.t, r.ctl, "INFO", "persistence")
