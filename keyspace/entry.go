@@ -18,9 +18,10 @@ type Entry struct {
 	// Access is the LRU clock (seconds) or, under an LFU policy, the
 	// LFU counter and decay time, as Redis keeps them in robj.lru.
 	Access uint32
-	// idx is the entry's position in DB.keys (and DB.charges); the memory
-	// charge, the snapshot mark and the TTL index live with the keyspace,
-	// keeping Entry in the 48-byte size class.
+	// idx is the entry's position in DB.keys, which is also what the key
+	// index and the TTL index hold for it; the memory charge, the snapshot
+	// mark and the TTL index live with the keyspace, keeping Entry in the
+	// 48-byte size class.
 	idx int32
 }
 
