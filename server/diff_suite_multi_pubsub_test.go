@@ -1,0 +1,383 @@
+package server_test
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"testing"
+
+	"sundial/internal/testserver"
+)
+
+// Scenarios of Redis's own test suite (tests/unit/multi.tcl, pubsub.tcl,
+// pubsubshard.tcl and tracking.tcl) replayed against sundial and
+// redis-server: single-connection scenarios as differential cases, the
+// ones with several clients as sessions comparing what every connection
+// receives. Replication-stream checks and timing-bound waits are left out.
+
+func TestDiffSuiteMultiPubsubMulti(t *testing.T) {
+	diff(t, []testserver.Case{
+		C("MULTI / EXEC basics", "DEL mylist", "RPUSH mylist a", "RPUSH mylist b", "RPUSH mylist c",
+			"MULTI", "LRANGE mylist 0 -1", "PING", "EXEC"),
+		C("DISCARD", "DEL mylist", "RPUSH mylist a", "RPUSH mylist b", "RPUSH mylist c",
+			"MULTI", "DEL mylist", "DISCARD", "LRANGE mylist 0 -1"),
+		C("Nested MULTI are not allowed", "MULTI", "MULTI", "EXEC"),
+		C("MULTI where commands alter argc/argv", "SADD myset a", "MULTI", "SPOP myset", "EXEC", "EXISTS myset"),
+		C("WATCH inside MULTI is not allowed", "MULTI", "WATCH x", "EXEC"),
+		C("EXEC fails if there are errors while queueing commands #1", "DEL foo1{t} foo2{t}", "MULTI", "SET foo1{t} bar1",
+			"non-existing-command", "SET foo2{t} bar2", "EXEC", "EXISTS foo1{t}", "EXISTS foo2{t}"),
+		C("If EXEC aborts, the client MULTI state is cleared", "DEL foo1{t} foo2{t}", "MULTI", "SET foo1{t} bar1",
+			"non-existing-command", "SET foo2{t} bar2", "EXEC", "PING"),
+		C("EXEC works on WATCHed key not modified", "WATCH x{t} y{t} z{t}", "WATCH k{t}", "MULTI", "PING", "EXEC"),
+		C("EXEC fail on WATCHed key modified (1 key of 1 watched)", "SET x 30", "WATCH x", "SET x 40", "MULTI", "PING", "EXEC"),
+		C("EXEC fail on WATCHed key modified (1 key of 5 watched)", "SET x{t} 30", "WATCH a{t} b{t} x{t} k{t} z{t}",
+			"SET x{t} 40", "MULTI", "PING", "EXEC"),
+		C("EXEC fail on WATCHed key modified by SORT with STORE even if the result is empty", "FLUSHDB", "LPUSH foo bar",
+			"WATCH foo", "SORT emptylist STORE foo", "MULTI", "PING", "EXEC"),
+		C("EXEC fail on lazy expired WATCHed key", "DEL key", "DEBUG SET-ACTIVE-EXPIRE 0", "SET key 1 PX 20", "WATCH key",
+			"@sleep 40", "MULTI", "INCR key", "EXEC", "DEBUG SET-ACTIVE-EXPIRE 1"),
+		C("WATCH stale keys should not fail EXEC", "DEL x", "DEBUG SET-ACTIVE-EXPIRE 0", "SET x foo PX 1", "@sleep 10",
+			"WATCH x", "MULTI", "PING", "EXEC", "DEBUG SET-ACTIVE-EXPIRE 1"),
+		C("Delete WATCHed stale keys should not fail EXEC", "DEL x", "DEBUG SET-ACTIVE-EXPIRE 0", "SET x foo PX 1", "@sleep 10",
+			"WATCH x", "EXISTS x", "MULTI", "PING", "EXEC", "DEBUG SET-ACTIVE-EXPIRE 1"),
+		C("FLUSHDB while watching stale keys should not fail EXEC", "DEL x", "DEBUG SET-ACTIVE-EXPIRE 0", "SET x foo PX 1",
+			"@sleep 10", "WATCH x", "FLUSHDB", "MULTI", "PING", "EXEC", "DEBUG SET-ACTIVE-EXPIRE 1"),
+		C("After successful EXEC key is no longer watched", "SET x 30", "WATCH x", "MULTI", "PING", "EXEC",
+			"SET x 40", "MULTI", "PING", "EXEC"),
+		C("After failed EXEC key is no longer watched", "SET x 30", "WATCH x", "SET x 40", "MULTI", "PING", "EXEC",
+			"SET x 40", "MULTI", "PING", "EXEC"),
+		C("It is possible to UNWATCH", "SET x 30", "WATCH x", "SET x 40", "UNWATCH", "MULTI", "PING", "EXEC"),
+		C("UNWATCH when there is nothing watched works as expected", "UNWATCH"),
+		C("FLUSHALL is able to touch the watched keys", "SET x 30", "WATCH x", "FLUSHALL", "MULTI", "PING", "EXEC"),
+		C("FLUSHALL does not touch non affected keys", "DEL x", "WATCH x", "FLUSHALL", "MULTI", "PING", "EXEC"),
+		C("FLUSHDB is able to touch the watched keys", "SET x 30", "WATCH x", "FLUSHDB", "MULTI", "PING", "EXEC"),
+		C("FLUSHDB does not touch non affected keys", "DEL x", "WATCH x", "FLUSHDB", "MULTI", "PING", "EXEC"),
+		C("SWAPDB is able to touch the watched keys that exist", "FLUSHALL", "SELECT 0", "SET x 30", "WATCH x",
+			"SWAPDB 0 1", "MULTI", "PING", "EXEC"),
+		C("SWAPDB is able to touch the watched keys that do not exist", "FLUSHALL", "SELECT 1", "SET x 30", "SELECT 0",
+			"WATCH x", "SWAPDB 0 1", "MULTI", "PING", "EXEC"),
+		C("SWAPDB does not touch watched stale keys", "FLUSHALL", "SELECT 1", "DEBUG SET-ACTIVE-EXPIRE 0", "SET x foo PX 1",
+			"@sleep 10", "WATCH x", "SWAPDB 0 1", "MULTI", "PING", "EXEC", "DEBUG SET-ACTIVE-EXPIRE 1"),
+		C("SWAPDB does not touch non-existing key replaced with stale key", "FLUSHALL", "SELECT 0", "DEBUG SET-ACTIVE-EXPIRE 0",
+			"SET x foo PX 1", "@sleep 10", "SELECT 1", "WATCH x", "SWAPDB 0 1", "MULTI", "PING", "EXEC", "DEBUG SET-ACTIVE-EXPIRE 1"),
+		C("SWAPDB does not touch stale key replaced with another stale key", "FLUSHALL", "DEBUG SET-ACTIVE-EXPIRE 0",
+			"SELECT 1", "SET x foo PX 1", "SELECT 0", "SET x bar PX 1", "@sleep 10", "SELECT 1", "WATCH x", "SWAPDB 0 1",
+			"MULTI", "PING", "EXEC", "DEBUG SET-ACTIVE-EXPIRE 1"),
+		C("WATCH is able to remember the DB a key belongs to", "SELECT 5", "SET x 30", "WATCH x", "SELECT 1", "SET x 10",
+			"SELECT 5", "MULTI", "PING", "EXEC", "SELECT 9"),
+		C("WATCH will consider touched keys target of EXPIRE", "DEL x", "SET x foo", "WATCH x", "EXPIRE x 10",
+			"MULTI", "PING", "EXEC"),
+		C("WATCH will consider touched expired keys", "FLUSHALL", "DEL x", "SET x foo", "PEXPIRE x 20", "WATCH x",
+			"@sleep 250", "DBSIZE", "MULTI", "PING", "EXEC"),
+		C("DISCARD should clear the WATCH dirty flag on the client", "WATCH x", "SET x 10", "MULTI", "DISCARD",
+			"MULTI", "INCR x", "EXEC"),
+		C("DISCARD should UNWATCH all the keys", "WATCH x", "SET x 10", "MULTI", "DISCARD", "SET x 10",
+			"MULTI", "INCR x", "EXEC"),
+		C("MULTI / EXEC with several writes and reads", "MULTI", "SET foo{t} bar", "GET foo{t}", "SET foo2{t} bar2",
+			"GET foo2{t}", "SET foo3{t} bar3", "GET foo3{t}", "EXEC"),
+		C("MULTI / EXEC with SELECT", "MULTI", "SELECT 1", "SET foo{t} bar", "GET foo{t}", "SELECT 2", "SET foo2{t} bar2",
+			"GET foo2{t}", "SELECT 3", "SET foo3{t} bar3", "GET foo3{t}", "EXEC", "GET foo3{t}", "SELECT 0"),
+		C("MULTI / EXEC empty and read-only transactions", "MULTI", "EXEC", "SET foo value1", "MULTI", "GET foo", "EXEC",
+			"MULTI", "DEL nofoo", "EXEC", "INCR foo"),
+		C("Blocking commands ignores the timeout", "XGROUP CREATE s{t} g $ MKSTREAM", "MULTI",
+			"BLPOP empty_list{t} 0", "BRPOP empty_list{t} 0", "BRPOPLPUSH empty_list1{t} empty_list2{t} 0",
+			"BLMOVE empty_list1{t} empty_list2{t} LEFT LEFT 0", "BZPOPMIN empty_zset{t} 0", "BZPOPMAX empty_zset{t} 0",
+			"XREAD BLOCK 0 STREAMS s{t} $", "XREADGROUP GROUP g c BLOCK 0 STREAMS s{t} >", "EXEC"),
+		C("MULTI with PUBLISH", "MULTI", "PUBLISH bla bla", "EXEC"),
+		C("MULTI with SCRIPT LOAD", "MULTI", "SCRIPT LOAD \"redis.call('set', KEYS[1], 'foo')\"", "SET foo bar", "EXEC",
+			"EVALSHA 6844138fe6beadc51f1eaa0e206c5698ec2c132d 1 x", "GET x"),
+		C("MULTI with EVAL", "MULTI", "EVAL \"redis.call('set', KEYS[1], 'bar')\" 1 bar", "EXEC", "GET bar"),
+		C("MULTI with SCRIPT FLUSH", "SCRIPT LOAD \"return 1\"", "MULTI", "SCRIPT FLUSH", "SET foo bar", "EXEC",
+			"SCRIPT EXISTS e0e1f9fabfc9d4800c877a703b823ac0578ff8db"),
+		C("MULTI with XREADGROUP", "XADD mystream 1-1 foo bar", "XADD mystream 2-1 foo2 bar2", "XADD mystream 3-1 foo3 bar3",
+			"XGROUP CREATE mystream mygroup 0", "MULTI", "XREADGROUP GROUP mygroup consumer1 COUNT 2 STREAMS mystream >",
+			"XREADGROUP GROUP mygroup consumer1 STREAMS mystream >", "EXEC", "XPENDING mystream mygroup"),
+		C("MULTI with SAVE", "DEL foo", "MULTI", "SET foo bar", "SAVE", "EXEC", "GET foo"),
+		C("MULTI with SHUTDOWN", "DEL foo", "MULTI", "SET foo bar", "SHUTDOWN", "EXEC", "GET foo"),
+		C("MULTI with config error", "MULTI", "SET foo bar", "CONFIG SET maxmemory bla", "EXEC", "GET foo"),
+		C("Flushall while watching several keys by one client", "FLUSHALL", "MSET a{t} a b{t} b", "WATCH b{t} a{t}",
+			"FLUSHALL", "PING", "MULTI", "PING", "EXEC"),
+		C("MULTI with FLUSHALL", "MULTI", "SET foo bar", "FLUSHALL", "EXEC", "GET foo"),
+	})
+}
+
+// mpRestore puts back the settings these scenarios change, so a failed
+// scenario does not leak maxmemory 1 or a short table limit into others.
+func mpRestore(t *testing.T) {
+	for _, addr := range []string{sundial.Addr, redis.Addr} {
+		c, err := testserver.Dial(addr, 2)
+		if err != nil {
+			t.Errorf("dial %s: %v", addr, err)
+			continue
+		}
+		for _, kv := range [][2]string{
+			{"maxmemory", "0"}, {"maxmemory-policy", "noeviction"}, {"lua-time-limit", "5000"},
+			{"tracking-table-max-keys", "1000000"}, {"notify-keyspace-events", ""},
+		} {
+			if r, err := c.Do("CONFIG", "SET", kv[0], kv[1]); err != nil || r != "+OK\r\n" {
+				t.Errorf("%s: CONFIG SET %s %s: %q %v", addr, kv[0], kv[1], r, err)
+			}
+		}
+		c.Do("DEBUG", "SET-ACTIVE-EXPIRE", "1")
+		c.Close()
+	}
+}
+
+// mpSessions runs sessions as diffSessions does, restoring the changed
+// settings after each one.
+func mpSessions(t *testing.T, cases []session) {
+	t.Helper()
+	testserver.SkipOrFail(t, redis)
+	for _, tc := range cases {
+		for _, proto := range []int{2, 3} {
+			t.Run(fmt.Sprintf("%s/resp%d", tc.name, proto), func(t *testing.T) {
+				t.Cleanup(func() { mpRestore(t) })
+				runSession(t, tc, proto)
+			})
+		}
+	}
+}
+
+// mpRun is one server's side of a scripted scenario whose steps need
+// more freedom than a session gives (commands left blocked, replies read
+// later, values computed from INFO). Everything the scenario observes is
+// written to out, which must then be the same on both servers.
+type mpRun struct {
+	t     *testing.T
+	name  string
+	addr  string
+	proto int
+	conns map[string]*testserver.Conn
+	ids   map[string]string
+	out   strings.Builder
+}
+
+// conn returns the named connection, opening it on first use.
+func (r *mpRun) conn(name string) *testserver.Conn {
+	if c := r.conns[name]; c != nil {
+		return c
+	}
+	c, err := testserver.Dial(r.addr, r.proto)
+	if err != nil {
+		r.t.Fatalf("%s: dial: %v", r.name, err)
+	}
+	id, err := c.Do("CLIENT", "ID")
+	if err != nil || !strings.HasPrefix(id, ":") {
+		r.t.Fatalf("%s: client id: %q %v", r.name, id, err)
+	}
+	r.conns[name] = c
+	r.ids[name] = strings.TrimSuffix(id[1:], "\r\n")
+	return c
+}
+
+// id is the named connection's client ID.
+func (r *mpRun) id(name string) string {
+	r.conn(name)
+	return r.ids[name]
+}
+
+// norm writes client IDs in integer replies as {X}.
+func (r *mpRun) norm(s string) string {
+	for name, id := range r.ids {
+		s = strings.ReplaceAll(s, ":"+id+"\r\n", ":{"+name+"}\r\n")
+	}
+	return s
+}
+
+// note records an observation.
+func (r *mpRun) note(format string, args ...any) {
+	fmt.Fprintf(&r.out, format+"\n", args...)
+}
+
+func (r *mpRun) send(name string, args ...string) {
+	if err := r.conn(name).Send(args...); err != nil {
+		r.t.Fatalf("%s: %s %v: send: %v", r.name, name, args, err)
+	}
+}
+
+// raw reads one reply without recording it.
+func (r *mpRun) raw(name string) string {
+	s, err := r.conn(name).ReadRaw()
+	if err != nil {
+		r.t.Fatalf("%s: %s: read: %v (transcript so far:\n%s)", r.name, name, err, r.out.String())
+	}
+	return s
+}
+
+// read reads and records one reply.
+func (r *mpRun) read(name string) string {
+	s := r.raw(name)
+	r.note("%s< %q", name, r.norm(s))
+	return s
+}
+
+// do sends a command and records its reply.
+func (r *mpRun) do(name string, args ...string) string {
+	r.send(name, args...)
+	r.note("%s> %s", name, strings.Join(args, " "))
+	return r.read(name)
+}
+
+// quiet sends a command and returns its reply without recording it.
+func (r *mpRun) quiet(name string, args ...string) string {
+	r.send(name, args...)
+	return r.raw(name)
+}
+
+// info returns one field of INFO.
+func (r *mpRun) info(field string) string {
+	s := r.quiet("_info", "INFO", "everything")
+	i := strings.Index(s, "\r\n"+field+":")
+	if i < 0 {
+		r.t.Fatalf("%s: no %s in INFO", r.name, field)
+	}
+	v := s[i+len(field)+3:]
+	return v[:strings.Index(v, "\r\n")]
+}
+
+// mpScenario runs fn against sundial and redis-server in RESP2 and
+// RESP3 and compares what each observed.
+func mpScenario(t *testing.T, name string, fn func(r *mpRun)) {
+	t.Helper()
+	testserver.SkipOrFail(t, redis)
+	for _, proto := range []int{2, 3} {
+		t.Run(fmt.Sprintf("%s/resp%d", name, proto), func(t *testing.T) {
+			t.Cleanup(func() { mpRestore(t) })
+			panicsBefore := sundial.Panics()
+			var got [2]string
+			for i, srv := range [][2]string{{"sundial", sundial.Addr}, {"redis", redis.Addr}} {
+				resetServer(t, srv[1])
+				r := &mpRun{t: t, name: srv[0], addr: srv[1], proto: proto,
+					conns: map[string]*testserver.Conn{}, ids: map[string]string{}}
+				func() {
+					defer func() {
+						for _, c := range r.conns {
+							c.Close()
+						}
+					}()
+					fn(r)
+				}()
+				got[i] = r.out.String()
+			}
+			if got[0] != got[1] {
+				t.Errorf("transcripts differ\nsundial:\n%s\nredis:\n%s", got[0], got[1])
+			}
+			if n := sundial.Panics() - panicsBefore; n > 0 {
+				t.Errorf("sundial recovered %d panic(s)", n)
+			}
+		})
+	}
+}
+
+// MULTI scenarios where a second client changes the server's state
+// (maxmemory) between queueing and EXEC.
+func TestDiffSuiteMultiPubsubMultiOOM(t *testing.T) {
+	mpSessions(t, []session{
+		S("EXEC fails if there are errors while queueing commands #2",
+			"A: DEL foo1{t} foo2{t}",
+			"A=1: MULTI",
+			"A=1: SET foo1{t} bar1",
+			"B: CONFIG SET maxmemory 1",
+			"A=1: LPUSH mylist{t} myvalue",
+			"B: CONFIG SET maxmemory 0",
+			"A=1: SET foo2{t} bar2",
+			"A=1: EXEC",
+			"A: EXISTS foo1{t}",
+			"A: EXISTS foo2{t}"),
+		S("DISCARD should not fail during OOM",
+			"B: CONFIG SET maxmemory 1",
+			"A=1: MULTI",
+			"A=1: SET x 1",
+			"A=1: DISCARD",
+			"B: CONFIG SET maxmemory 0",
+			"A: PING"),
+		S("EXEC with only read commands should not be rejected when OOM",
+			"A: SET x value",
+			"A=1: MULTI",
+			"A=1: GET x",
+			"A=1: PING",
+			"B: CONFIG SET maxmemory 1",
+			"A=1: EXEC",
+			"B: CONFIG SET maxmemory 0"),
+		S("EXEC with at least one use-memory command should fail",
+			"A=1: MULTI",
+			"A=1: SET x 1",
+			"A=1: GET x",
+			"B: CONFIG SET maxmemory 1",
+			"A=1: EXEC",
+			"B: CONFIG SET maxmemory 0",
+			"A: EXISTS x"),
+		S("MULTI with config set and config error",
+			"A=1: MULTI",
+			"A=1: SET foo bar",
+			"A=1: CONFIG SET maxmemory bla",
+			"A=1: CONFIG SET lua-time-limit 4000",
+			"A=1: EXEC",
+			"A: CONFIG GET lua-time-limit"),
+	})
+}
+
+// The script-timeout scenarios of multi.tcl: a client's transaction meets
+// a script that runs past lua-time-limit.
+func TestDiffSuiteMultiPubsubMultiBusyScript(t *testing.T) {
+	const loop = "while true do end"
+	// finish kills the script and checks nothing of the transaction ran
+	// and that the transaction client left MULTI.
+	finish := func(r *mpRun, killed bool) {
+		if !killed {
+			r.do("A", "SCRIPT", "KILL")
+		}
+		r.read("S")
+		r.do("A", "GET", "xx")
+		r.do("B", "PING", "asdf")
+	}
+	start := func(r *mpRun) {
+		r.do("A", "CONFIG", "SET", "lua-time-limit", "10")
+		r.do("A", "SET", "xx", "1")
+		r.conn("B")
+		r.conn("S")
+	}
+	busy := func(r *mpRun) {
+		r.send("S", "EVAL", loop, "0")
+		time.Sleep(200 * time.Millisecond)
+	}
+	mpScenario(t, "MULTI and script timeout", func(r *mpRun) {
+		start(r)
+		busy(r)
+		r.do("B", "MULTI")
+		r.do("B", "INCR", "xx")
+		r.do("A", "SCRIPT", "KILL")
+		time.Sleep(200 * time.Millisecond)
+		r.do("B", "INCR", "xx")
+		r.do("B", "EXEC")
+		finish(r, true)
+	})
+	mpScenario(t, "EXEC and script timeout", func(r *mpRun) {
+		start(r)
+		r.do("B", "MULTI")
+		r.do("B", "INCR", "xx")
+		busy(r)
+		r.do("B", "INCR", "xx")
+		r.do("B", "EXEC")
+		finish(r, false)
+	})
+	mpScenario(t, "MULTI-EXEC body and script timeout", func(r *mpRun) {
+		start(r)
+		r.do("B", "MULTI")
+		r.do("B", "INCR", "xx")
+		busy(r)
+		r.do("B", "INCR", "xx")
+		r.do("A", "SCRIPT", "KILL")
+		time.Sleep(200 * time.Millisecond)
+		r.do("B", "EXEC")
+		finish(r, true)
+	})
+	mpScenario(t, "just EXEC and script timeout", func(r *mpRun) {
+		start(r)
+		r.do("B", "MULTI")
+		r.do("B", "INCR", "xx")
+		busy(r)
+		r.do("B", "EXEC")
+		finish(r, false)
+	})
+}
