@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 	"testing"
@@ -379,5 +380,152 @@ func TestDiffSuiteMultiPubsubMultiBusyScript(t *testing.T) {
 		busy(r)
 		r.do("B", "EXEC")
 		finish(r, false)
+	})
+}
+
+// readUnordered reads n replies and records them sorted: Redis sends
+// "unsubscribe from all" confirmations in its hash-table order.
+func (r *mpRun) readUnordered(name string, n int) {
+	// The remaining-count sequence is fixed; only which channel comes
+	// when may differ.
+	var shapes, channels []string
+	for i := 0; i < n; i++ {
+		parts := strings.Split(r.norm(r.raw(name)), "\r\n")
+		if len(parts) > 4 {
+			channels = append(channels, parts[4])
+			parts[3], parts[4] = "$?", "?"
+		}
+		shapes = append(shapes, strings.Join(parts, "\r\n"))
+	}
+	sort.Strings(channels)
+	r.note("%s< %q, channels in any order %q", name, shapes, channels)
+}
+
+func TestDiffSuiteMultiPubsubPubsub(t *testing.T) {
+	mpSessions(t, []session{
+		S("Pub/Sub PING",
+			"A: SUBSCRIBE somechannel",
+			"A=1: PING",
+			"A=1: PING foo",
+			"A: UNSUBSCRIBE somechannel",
+			"A=1: PING"),
+		S("Pub/Sub PING on RESP3",
+			"%A: HELLO 3",
+			"A: SUBSCRIBE somechannel",
+			"A=1: PING",
+			"A=1: PING foo",
+			"A: UNSUBSCRIBE somechannel",
+			"A=1: PING"),
+		S("PUBLISH/SUBSCRIBE basics",
+			"A: SUBSCRIBE chan1 chan2",
+			"B: PUBLISH chan1 hello",
+			"B: PUBLISH chan2 world",
+			"A?",
+			"A: UNSUBSCRIBE chan1",
+			"B: PUBLISH chan1 hello",
+			"B: PUBLISH chan2 world",
+			"A?",
+			"A: UNSUBSCRIBE chan2",
+			"B: PUBLISH chan1 hello",
+			"B: PUBLISH chan2 world",
+			"A?"),
+		S("PUBLISH/SUBSCRIBE with two clients",
+			"A: SUBSCRIBE chan1",
+			"C: SUBSCRIBE chan1",
+			"B: PUBLISH chan1 hello",
+			"A?",
+			"C?"),
+		S("SUBSCRIBE to one channel more than once",
+			"A: SUBSCRIBE chan1 chan1 chan1",
+			"B: PUBLISH chan1 hello",
+			"A?"),
+		S("UNSUBSCRIBE from non-subscribed channels",
+			"A: UNSUBSCRIBE foo bar quux"),
+		S("PUBLISH/PSUBSCRIBE basics",
+			"A: PSUBSCRIBE foo.* bar.*",
+			"B: PUBLISH foo.1 hello",
+			"B: PUBLISH bar.1 hello",
+			"B: PUBLISH foo1 hello",
+			"B: PUBLISH barfoo.1 hello",
+			"B: PUBLISH qux.1 hello",
+			"A?",
+			"A: PUNSUBSCRIBE foo.*",
+			"B: PUBLISH foo.1 hello",
+			"B: PUBLISH bar.1 hello",
+			"A?",
+			"A: PUNSUBSCRIBE bar.*",
+			"B: PUBLISH foo.1 hello",
+			"B: PUBLISH bar.1 hello",
+			"A?"),
+		S("PUBLISH/PSUBSCRIBE with two clients",
+			"A: PSUBSCRIBE chan.*",
+			"C: PSUBSCRIBE chan.*",
+			"B: PUBLISH chan.foo hello",
+			"A?",
+			"C?"),
+		S("PUNSUBSCRIBE from non-subscribed channels",
+			"A: PUNSUBSCRIBE foo.* bar.* quux.*"),
+		S("NUMSUB returns numbers, not strings (#1561)",
+			"A: PUBSUB NUMSUB abc def"),
+		S("Mix SUBSCRIBE and PSUBSCRIBE",
+			"A: SUBSCRIBE foo.bar",
+			"A: PSUBSCRIBE foo.*",
+			"B: PUBLISH foo.bar hello",
+			"A?"),
+		S("PUNSUBSCRIBE and UNSUBSCRIBE should always reply",
+			"A: PUNSUBSCRIBE",
+			"A: UNSUBSCRIBE",
+			"A: PUNSUBSCRIBE",
+			"A: UNSUBSCRIBE"),
+		S("publish to self inside multi",
+			"%A: HELLO 3",
+			"A: SUBSCRIBE foo",
+			"A=1: MULTI",
+			"A=1: PING abc",
+			"A=1: PUBLISH foo bar",
+			"A=1: PUBLISH foo vaz",
+			"A=1: PING def",
+			"A=3: EXEC",
+			"A?"),
+		S("publish to self inside script",
+			"%A: HELLO 3",
+			"A: SUBSCRIBE foo",
+			`A=3: EVAL "redis.call('ping','abc') redis.call('publish','foo','bar') redis.call('publish','foo','vaz') redis.call('ping','def') return 'bla'" 0`,
+			"A?"),
+		S("unsubscribe inside multi, and publish to self",
+			"%A: HELLO 3",
+			"A: SUBSCRIBE foo bar baz",
+			"A=1: MULTI",
+			"A=1: PING abc",
+			"A=1: UNSUBSCRIBE bar",
+			"A=1: UNSUBSCRIBE baz",
+			"A=1: PING def",
+			"A=1: EXEC",
+			"A?",
+			"A: PUBLISH foo vaz"),
+	})
+	mpScenario(t, "PUBLISH/SUBSCRIBE after UNSUBSCRIBE without arguments", func(r *mpRun) {
+		r.send("A", "SUBSCRIBE", "chan1", "chan2", "chan3")
+		for i := 0; i < 3; i++ {
+			r.read("A")
+		}
+		r.send("A", "UNSUBSCRIBE")
+		r.readUnordered("A", 3)
+		for _, ch := range []string{"chan1", "chan2", "chan3"} {
+			r.do("B", "PUBLISH", ch, "hello")
+		}
+		r.do("A", "PING")
+	})
+	mpScenario(t, "PUBLISH/PSUBSCRIBE after PUNSUBSCRIBE without arguments", func(r *mpRun) {
+		r.send("A", "PSUBSCRIBE", "chan1.*", "chan2.*", "chan3.*")
+		for i := 0; i < 3; i++ {
+			r.read("A")
+		}
+		r.send("A", "PUNSUBSCRIBE")
+		r.readUnordered("A", 3)
+		for _, ch := range []string{"chan1.hi", "chan2.hi", "chan3.hi"} {
+			r.do("B", "PUBLISH", ch, "hello")
+		}
+		r.do("A", "PING")
 	})
 }
