@@ -341,9 +341,11 @@ func appendBulk(b, s []byte) []byte {
 	return append(b, '\r', '\n')
 }
 
-// deliver appends the encoded message to subscriber t's output.
+// deliver appends the encoded message to subscriber t's output. As in
+// Redis 7.0.15, messages are pushes: CLIENT REPLY OFF does not silence
+// them.
 func (e *Engine) deliver(t *Client) {
-	if t.closed || t.killed || t.replyMode == replyOff {
+	if t.closed || t.killed {
 		return
 	}
 	msg := e.pubsub.msg

@@ -225,7 +225,8 @@ func (e *Engine) trackingFlushPending() {
 }
 
 // trackingSend delivers one invalidation for tracking client tc, to the
-// client it redirects to if any. payload is the key (invKey) or the
+// client it redirects to if any. Invalidations are pushes: CLIENT REPLY
+// OFF does not silence them (Redis 7.0.15). payload is the key (invKey) or the
 // prebuilt key array (invRaw).
 func (e *Engine) trackingSend(tc *Client, payload []byte, kind int) {
 	to, redirected := tc, false
@@ -234,7 +235,7 @@ func (e *Engine) trackingSend(tc *Client, payload []byte, kind int) {
 		if r == nil || r.closed {
 			tc.tracking.brokenRedir = true
 			// Only a RESP3 connection can be told out of band.
-			if tc.Proto > 2 && tc.replyMode != replyOff {
+			if tc.Proto > 2 {
 				tc.Push(2)
 				tc.BulkString("tracking-redir-broken")
 				tc.Int(id)
@@ -243,9 +244,6 @@ func (e *Engine) trackingSend(tc *Client, payload []byte, kind int) {
 			return
 		}
 		to, redirected = r, true
-	}
-	if to.replyMode == replyOff {
-		return // CLIENT REPLY OFF silences pushes too
 	}
 	switch {
 	case to.Proto > 2:

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 	"testing"
+	"time"
 
 	"sundial/internal/testserver"
 )
@@ -527,5 +527,117 @@ func TestDiffSuiteMultiPubsubPubsub(t *testing.T) {
 			r.do("B", "PUBLISH", ch, "hello")
 		}
 		r.do("A", "PING")
+	})
+}
+
+// readUntil reads and records replies up to and including want.
+func (r *mpRun) readUntil(name, want string) {
+	for i := 0; i < 50; i++ {
+		if r.read(name) == want {
+			return
+		}
+	}
+	r.t.Fatalf("%s: %s: %q never came", r.name, name, want)
+}
+
+func TestDiffSuiteMultiPubsubShard(t *testing.T) {
+	mpSessions(t, []session{
+		S("SPUBLISH/SSUBSCRIBE basics",
+			"A: SSUBSCRIBE chan1",
+			"A: SSUBSCRIBE chan2",
+			"B: SPUBLISH chan1 hello",
+			"B: SPUBLISH chan2 world",
+			"A?",
+			"A: SUNSUBSCRIBE chan1",
+			"B: SPUBLISH chan1 hello",
+			"B: SPUBLISH chan2 world",
+			"A?",
+			"A: SUNSUBSCRIBE chan2",
+			"B: SPUBLISH chan1 hello",
+			"B: SPUBLISH chan2 world",
+			"A?"),
+		S("SPUBLISH/SSUBSCRIBE with two clients",
+			"A: SSUBSCRIBE chan1",
+			"C: SSUBSCRIBE chan1",
+			"B: SPUBLISH chan1 hello",
+			"A?",
+			"C?",
+			"B: PUBSUB SHARDNUMSUB chan1",
+			"B: PUBSUB SHARDCHANNELS"),
+		S("SSUBSCRIBE to one channel more than once",
+			"A: SSUBSCRIBE chan1 chan1 chan1",
+			"B: SPUBLISH chan1 hello",
+			"A?"),
+		S("SUNSUBSCRIBE from non-subscribed channels",
+			"A: SUNSUBSCRIBE foo",
+			"A: SUNSUBSCRIBE bar",
+			"A: SUNSUBSCRIBE quux"),
+		S("PUBSUB command basics",
+			"A: PUBSUB SHARDNUMSUB abc def"),
+		S("SPUBLISH/SSUBSCRIBE with PUBLISH/SUBSCRIBE",
+			"A: SSUBSCRIBE chan1",
+			"C: SUBSCRIBE chan1",
+			"B: SPUBLISH chan1 hello",
+			"B: PUBLISH chan1 hello",
+			"A?",
+			"C?",
+			"B: PUBSUB SHARDNUMSUB chan1",
+			"B: PUBSUB NUMSUB chan1",
+			"B: PUBSUB SHARDCHANNELS",
+			"B: PUBSUB CHANNELS"),
+	})
+	mpScenario(t, "SPUBLISH/SSUBSCRIBE after UNSUBSCRIBE without arguments", func(r *mpRun) {
+		for _, ch := range []string{"chan1", "chan2", "chan3"} {
+			r.send("A", "SSUBSCRIBE", ch)
+			r.read("A")
+		}
+		r.send("A", "SUNSUBSCRIBE")
+		r.readUnordered("A", 3)
+		for _, ch := range []string{"chan1", "chan2", "chan3"} {
+			r.do("B", "SPUBLISH", ch, "hello")
+		}
+	})
+	mpScenario(t, "pushes from other clients reach a client with CLIENT REPLY OFF", func(r *mpRun) {
+		r.do("A", "HELLO", "3")
+		r.do("A", "SSUBSCRIBE", "channel")
+		r.do("A", "CLIENT", "TRACKING", "on")
+		r.do("A", "GET", "k")
+		r.send("A", "CLIENT", "REPLY", "OFF")
+		r.send("A", "PING")
+		r.do("B", "SPUBLISH", "channel", "hello")
+		r.do("B", "SET", "k", "1")
+		r.read("A")
+		r.read("A")
+	})
+
+}
+
+// Pending: a command's own pushes under CLIENT REPLY OFF, and the +OK of
+// CLIENT REPLY ON, are dropped by the engine's reply truncation.
+func TestDiffSuiteMultiPubsubShardPending(t *testing.T) {
+	t.Skip("pending: engine dispatch drops a command's own pushes (subscribe confirmations, publish to self) under CLIENT REPLY OFF and the +OK of CLIENT REPLY ON; Redis 7.0.15 sends them (CLIENT_PUSHING)")
+	mpScenario(t, "PubSubShard with CLIENT REPLY OFF", func(r *mpRun) {
+		r.do("A", "HELLO", "3")
+		r.send("A", "CLIENT", "REPLY", "OFF")
+		r.send("A", "PING")
+		r.send("A", "SSUBSCRIBE", "channel")
+		r.send("A", "CLIENT", "REPLY", "ON")
+		r.readUntil("A", "+OK\r\n")
+		r.send("A", "CLIENT", "REPLY", "OFF")
+		r.send("A", "PING")
+		r.do("B", "SPUBLISH", "channel", "hello")
+		r.send("A", "CLIENT", "REPLY", "ON")
+		r.readUntil("A", "+OK\r\n")
+		r.send("A", "CLIENT", "REPLY", "OFF")
+		r.send("A", "PING")
+		r.send("A", "SUNSUBSCRIBE", "channel")
+		r.send("A", "CLIENT", "REPLY", "ON")
+		r.readUntil("A", "+OK\r\n")
+	})
+	mpScenario(t, "CLIENT REPLY ON answers OK", func(r *mpRun) {
+		r.send("A", "CLIENT", "REPLY", "OFF")
+		r.send("A", "PING")
+		r.do("A", "CLIENT", "REPLY", "ON")
+		r.do("A", "PING", "x")
 	})
 }
