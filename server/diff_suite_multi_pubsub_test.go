@@ -641,3 +641,60 @@ func TestDiffSuiteMultiPubsubShardPending(t *testing.T) {
 		r.do("A", "PING", "x")
 	})
 }
+
+// The keyspace-notification tests of pubsub.tcl: A listens on every
+// channel, B runs the commands.
+func TestDiffSuiteMultiPubsubNotify(t *testing.T) {
+	mpSessions(t, []session{
+		notifySession("Keyspace notifications: we receive keyspace notifications", "KA", "SET foo bar"),
+		notifySession("Keyspace notifications: we receive keyevent notifications", "EA", "SET foo bar"),
+		notifySession("Keyspace notifications: we can receive both kind of events", "KEA", "SET foo bar"),
+		notifySession("Keyspace notifications: we are able to mask events", "KEl", "DEL mylist", "SET foo bar", "LPUSH mylist a"),
+		notifySession("Keyspace notifications: general events test", "KEg", "SET foo bar", "EXPIRE foo 1", "DEL foo"),
+		notifySession("Keyspace notifications: list events test", "KEl", "DEL mylist", "LPUSH mylist a", "RPUSH mylist a", "RPOP mylist"),
+		notifySession("Keyspace notifications: set events test", "Ks", "DEL myset", "SADD myset a b c d", "SREM myset x",
+			"SADD myset x y z", "SREM myset x"),
+		notifySession("Keyspace notifications: zset events test", "Kz", "DEL myzset", "ZADD myzset 1 a 2 b", "ZREM myzset x",
+			"ZADD myzset 3 x 4 y 5 z", "ZREM myzset x"),
+		notifySession("Keyspace notifications: hash events test", "Kh", "DEL myhash", "HMSET myhash yes 1 no 0",
+			"HINCRBY myhash yes 10"),
+		notifySession("Keyspace notifications: stream events test", "Kt", "DEL mystream",
+			"XGROUP CREATE mystream mygroup $ MKSTREAM", "XGROUP CREATECONSUMER mystream mygroup Bob",
+			"XADD mystream 1 field1 A", "XREADGROUP GROUP mygroup Alice STREAMS mystream >",
+			"XCLAIM mystream mygroup Mike 0 1-0 FORCE", "XGROUP DELCONSUMER mystream mygroup Lee",
+			"XGROUP DELCONSUMER mystream mygroup Bob", "XAUTOCLAIM mystream mygroup Bob 0 1-0",
+			"XGROUP DESTROY mystream mygroup"),
+		notifySession("Keyspace notifications: expired events (triggered expire)", "Ex", "DEL foo", "PSETEX foo 100 1",
+			"@sleep 150", "EXISTS foo"),
+		notifySession("Keyspace notifications: expired events (background expire)", "Ex", "DEL foo", "PSETEX foo 50 1",
+			"@sleep 400"),
+		notifySession("Keyspace notifications: evicted events", "Ee", "CONFIG SET maxmemory-policy allkeys-lru", "FLUSHDB",
+			"SET foo bar", "CONFIG SET maxmemory 1", "CONFIG SET maxmemory 0", "CONFIG SET maxmemory-policy noeviction"),
+		notifySession("Keyspace notifications: new key test", "En", "SET foo bar", "SET foo baz", "SET bar bar"),
+		S("Keyspace notifications: test CONFIG GET/SET of event flags",
+			"A: CONFIG SET notify-keyspace-events gKE",
+			"A: CONFIG GET notify-keyspace-events",
+			"A: CONFIG SET notify-keyspace-events $lshzxeKE",
+			"A: CONFIG GET notify-keyspace-events",
+			"A: CONFIG SET notify-keyspace-events KA",
+			"A: CONFIG GET notify-keyspace-events",
+			"A: CONFIG SET notify-keyspace-events EA",
+			"A: CONFIG GET notify-keyspace-events"),
+	})
+}
+
+// Pending: notify-keyspace-events text as Redis prints it.
+func TestDiffSuiteMultiPubsubNotifyPending(t *testing.T) {
+	t.Skip("pending (config/config.go NormalizeNotify): Redis prints n after the classes and before K E m, omits n after A although it stays enabled, and its error lists 'Ag$lshzxeKEtmdn'")
+	mpSessions(t, []session{
+		S("notify flags text",
+			"A: CONFIG SET notify-keyspace-events tmdn",
+			"A: CONFIG GET notify-keyspace-events",
+			"A: CONFIG SET notify-keyspace-events KEw",
+			"A: CONFIG SET notify-keyspace-events AKEmn",
+			"A: CONFIG GET notify-keyspace-events",
+			"B: PSUBSCRIBE *new*",
+			"A: SET newkey v",
+			"B?"),
+	})
+}
