@@ -1,0 +1,430 @@
+package server_test
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"math/rand"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"sundial/config"
+	"sundial/internal/testserver"
+)
+
+// Scenarios of Redis's own stream test suite (tests/unit/type/stream.tcl
+// and stream-cgroups.tcl), replayed against sundial and redis-server.
+//
+// Many suite tests add entries with "*" IDs and look at idle times, so
+// their cases run through suiteStreamDiff, which pipelines each case and
+// compares replies after two rewrites: idle and delivery times (XPENDING
+// rows, consumer PELs, XINFO's seen-time, active-time, idle, inactive)
+// become "T", and, in cases marked norm, every ID generated from the clock
+// becomes "ID<n>", numbered by first appearance, so both servers must
+// hand out and report the same sequence of IDs.
+
+// streamCase is a differential script; norm maps clock IDs as above.
+type streamCase struct {
+	name string
+	norm bool
+	cmds []string
+}
+
+// SX builds an exact case; NX one whose clock IDs are normalised.
+func SX(name string, parts ...any) streamCase {
+	return streamCase{name: name, cmds: XC(name, parts...).Cmds}
+}
+
+func NX(name string, parts ...any) streamCase {
+	return streamCase{name: name, norm: true, cmds: XC(name, parts...).Cmds}
+}
+
+var (
+	// timeKeyRE finds XINFO's time-valued fields.
+	timeKeyRE = regexp.MustCompile(`(\$\d+\r\n(?:seen-time|active-time|idle|inactive)\r\n):-?\d+\r\n`)
+	// pelRowRE finds [id, consumer, idle-or-delivery-time, count] rows.
+	pelRowRE = regexp.MustCompile(`(\*4\r\n\$\d+\r\n\d+-\d+\r\n\$\d+\r\n[^\r\n]*\r\n):-?\d+\r\n`)
+	// consumerPELRE finds XINFO STREAM FULL's [id, delivery-time, count].
+	consumerPELRE = regexp.MustCompile(`(\*3\r\n\$\d+\r\n\d+-\d+\r\n):-?\d+\r\n`)
+	// radixNodesRE finds XINFO STREAM's radix-tree-nodes.
+	radixNodesRE = regexp.MustCompile(`(\$16\r\nradix-tree-nodes\r\n):\d+\r\n`)
+	// clockIDRE finds bulk stream IDs with a 13-digit millisecond part.
+	clockIDRE = regexp.MustCompile(`\$\d+\r\n(\d{13})-(\d+)\r\n`)
+)
+
+// streamNormalizer rewrites one server's replies for comparison.
+type streamNormalizer struct {
+	norm bool
+	ids  map[string]int
+}
+
+func (n *streamNormalizer) rewrite(raw string) string {
+	raw = timeKeyRE.ReplaceAllString(raw, "${1}:T\r\n")
+	raw = pelRowRE.ReplaceAllString(raw, "${1}:T\r\n")
+	raw = consumerPELRE.ReplaceAllString(raw, "${1}:T\r\n")
+	if !n.norm {
+		return raw
+	}
+	// The radix tree's shape follows the bytes of the node keys.
+	raw = radixNodesRE.ReplaceAllString(raw, "${1}:T\r\n")
+	now := time.Now().UnixMilli()
+	return clockIDRE.ReplaceAllStringFunc(raw, func(m string) string {
+		sub := clockIDRE.FindStringSubmatch(m)
+		ms, _ := strconv.ParseInt(sub[1], 10, 64)
+		if ms < now-86400000 || ms > now+86400000 {
+			return m
+		}
+		id := sub[1] + "-" + sub[2]
+		k, ok := n.ids[id]
+		if !ok {
+			k = len(n.ids) + 1
+			n.ids[id] = k
+		}
+		return fmt.Sprintf("$ID%d\r\n", k)
+	})
+}
+
+// suiteStreamDiff runs each case in RESP2 and RESP3 on both servers.
+// Commands between "@sleep N" lines are pipelined. Modifiers: "!" compares
+// the reply type only, "~" ignores the order of an aggregate.
+func suiteStreamDiff(t *testing.T, cases []streamCase) {
+	t.Helper()
+	testserver.SkipOrFail(t, redis)
+	for _, tc := range cases {
+		for _, proto := range []int{2, 3} {
+			t.Run(fmt.Sprintf("%s/resp%d", tc.name, proto), func(t *testing.T) {
+				runStreamCase(t, tc, proto)
+			})
+		}
+	}
+}
+
+type streamLine struct {
+	mode byte
+	text string
+	args []string
+}
+
+func runStreamCase(t *testing.T, tc streamCase, proto int) {
+	panicsBefore := sundial.Panics()
+	conns := make([]*testserver.Conn, 2)
+	norms := make([]*streamNormalizer, 2)
+	for i, addr := range []string{sundial.Addr, redis.Addr} {
+		c, err := testserver.Dial(addr, proto)
+		if err != nil {
+			t.Fatalf("dial %s: %v", addr, err)
+		}
+		defer c.Close()
+		if _, err := c.Do("FLUSHALL"); err != nil {
+			t.Fatalf("flushall: %v", err)
+		}
+		conns[i] = c
+		norms[i] = &streamNormalizer{norm: tc.norm, ids: map[string]int{}}
+	}
+	var batch []streamLine
+	n := 0
+	flush := func() {
+		if len(batch) == 0 {
+			return
+		}
+		var got [2][]string
+		for i, c := range conns {
+			replies, err := streamPipeline(c, batch)
+			if err != nil {
+				t.Fatalf("server %d: %v", i, err)
+			}
+			for j, r := range replies {
+				replies[j] = norms[i].rewrite(r)
+			}
+			got[i] = replies
+		}
+		for j, l := range batch {
+			s, r := got[0][j], got[1][j]
+			switch l.mode {
+			case '!':
+				s, r = s[:1], r[:1]
+			case '~':
+				s, r = testserver.Unordered(s), testserver.Unordered(r)
+			}
+			if s != r {
+				t.Errorf("command %d %q:\nsundial: %s\nredis:   %s", n+j+1, l.text, testserver.Show(got[0][j]), testserver.Show(got[1][j]))
+			}
+		}
+		n += len(batch)
+		batch = batch[:0]
+	}
+	for _, line := range tc.cmds {
+		if ms, ok := strings.CutPrefix(line, "@sleep "); ok {
+			flush()
+			d, _ := strconv.Atoi(ms)
+			time.Sleep(time.Duration(d) * time.Millisecond)
+			continue
+		}
+		l := streamLine{text: line}
+		if line != "" && (line[0] == '!' || line[0] == '~') {
+			l.mode, line = line[0], line[1:]
+		}
+		args, ok := config.SplitArgs(line)
+		if !ok || len(args) == 0 {
+			t.Fatalf("bad command line %q", line)
+		}
+		l.args = args
+		batch = append(batch, l)
+	}
+	flush()
+	if d := sundial.Panics() - panicsBefore; d > 0 {
+		t.Errorf("sundial recovered %d panic(s) running this case", d)
+	}
+}
+
+// streamPipeline writes every command at once (from a goroutine, so that a
+// server writing replies never waits on us) and reads all the replies.
+func streamPipeline(c *testserver.Conn, lines []streamLine) ([]string, error) {
+	var b []byte
+	for _, l := range lines {
+		b = fmt.Appendf(b, "*%d\r\n", len(l.args))
+		for _, a := range l.args {
+			b = fmt.Appendf(b, "$%d\r\n%s\r\n", len(a), a)
+		}
+	}
+	errc := make(chan error, 1)
+	go func() {
+		_, err := c.Conn.Write(b)
+		errc <- err
+	}()
+	out := make([]string, 0, len(lines))
+	for range lines {
+		var sb strings.Builder
+		c.SetReadDeadline(time.Now().Add(20 * time.Second))
+		err := readReplyInto(c.R, &sb)
+		r := sb.String()
+		if err != nil {
+			return nil, fmt.Errorf("reply %d of %d (%q): %w", len(out)+1, len(lines), lines[len(out)].text, err)
+		}
+		out = append(out, r)
+	}
+	return out, <-errc
+}
+
+// readReplyInto appends one RESP value to b; unlike testserver.ReadRaw
+// it stays linear on the suite's 10000-entry replies.
+func readReplyInto(rd *bufio.Reader, b *strings.Builder) error {
+	line, err := rd.ReadString('\n')
+	if err != nil {
+		return err
+	}
+	if len(line) < 3 {
+		return fmt.Errorf("short reply line %q", line)
+	}
+	b.WriteString(line)
+	n, err := strconv.Atoi(line[1 : len(line)-2])
+	switch line[0] {
+	case '$', '=', '!':
+		if err != nil || n < 0 {
+			return err
+		}
+		buf := make([]byte, n+2)
+		if _, err := io.ReadFull(rd, buf); err != nil {
+			return err
+		}
+		b.Write(buf)
+	case '*', '~', '>', '%', '|':
+		if err != nil {
+			return err
+		}
+		if line[0] == '%' || line[0] == '|' {
+			n *= 2
+		}
+		for i := 0; i < n; i++ {
+			if err := readReplyInto(rd, b); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// xtimes repeats a command built from each index in [from, to).
+func xtimes(from, to int, f func(i int) string) []string {
+	out := make([]string, 0, to-from)
+	for i := from; i < to; i++ {
+		out = append(out, f(i))
+	}
+	return out
+}
+
+// massStream fills key as the suite's insert_into_stream_key does, in one
+// script with clock-like IDs, every tenth entry with an extra field.
+func massStream(key string, n int) string {
+	return fmt.Sprintf(`EVAL "for j=0,%d do local id = (1700000000000 + math.floor(j/3)) .. '-' .. (j %% 3); `+
+		`if j %% 10 == 9 then redis.call('XADD', KEYS[1], id, 'item', j, 'otherfield', 'foo') `+
+		`else redis.call('XADD', KEYS[1], id, 'item', j) end end" 1 %s`, n-1, key)
+}
+
+// massID is the ID massStream gives entry j.
+func massID(j int) string { return fmt.Sprintf("%d-%d", 1700000000000+j/3, j%3) }
+
+// tclRandomID is stream.tcl's streamRandomID over massStream's IDs.
+func tclRandomID(r *rand.Rand, n int) string {
+	lo, hi := 1700000000000, 1700000000000+(n-1)/3
+	return fmt.Sprintf("%d-%d", lo+r.Intn(hi-lo+1), r.Intn(1000))
+}
+
+// stream.tcl: XADD, IDs, trimming options.
+func TestDiffSuiteStreamAdd(t *testing.T) {
+	r := rand.New(rand.NewSource(7))
+	pick := func(a, b string) string {
+		if r.Float64() < 0.9 {
+			return a
+		}
+		return b
+	}
+	suiteStreamDiff(t, []streamCase{
+		SX("xadd wrong number of args", "XADD mystream", "XADD mystream *", "XADD mystream * field", "EXISTS mystream"),
+		NX("xadd entries fetched by xrange", "XADD mystream * item 1 value a", "XADD mystream * item 2 value b", "XLEN mystream", "XRANGE mystream - +"),
+		NX("xadd ids incremental", "XADD mystream * item 1 value a", "XADD mystream * item 2 value b", "XADD mystream * item 3 value c", "XRANGE mystream - +",
+			"MULTI", "XADD mystream * item 1 value a", "XADD mystream * item 2 value b", "XADD mystream * item 3 value c", "EXEC", "XRANGE mystream - +", "XINFO STREAM mystream"),
+		SX("xadd overflow", "XADD mystream 18446744073709551615-18446744073709551615 a b", "XADD mystream * c d", "XLEN mystream"),
+		SX("xadd auto seq increments", "XADD mystream 123-456 item 1 value a", "XADD mystream 123-* item 2 value b", "XRANGE mystream - +"),
+		SX("xadd auto seq zero in future", "XADD mystream 123-456 item 1 value a", "XADD mystream 789-* item 2 value b"),
+		SX("xadd auto seq not smaller", "XADD mystream 123-456 item 1 value a", "XADD mystream 42-* item 2 value b"),
+		SX("xadd auto seq overflow", "XADD mystream 1-18446744073709551615 a b", "XADD mystream 1-* c d", "XLEN mystream"),
+		SX("xadd 0-star", "XADD mystream 0-* a b", "XRANGE mystream - +"),
+		NX("xadd maxlen", xtimes(0, 1000, func(j int) string { return fmt.Sprintf("XADD mystream MAXLEN 5 * %s %d", pick("xitem", "yitem"), j) }),
+			"XLEN mystream", "XRANGE mystream - +"),
+		NX("xadd maxlen equals", xtimes(0, 1000, func(j int) string {
+			return fmt.Sprintf("XADD mystream MAXLEN = 5 * %s %d", pick("xitem", "yitem"), j)
+		}), "XLEN mystream", "XRANGE mystream - +"),
+		NX("xadd maxlen approx", "CONFIG SET stream-node-max-entries 100",
+			xtimes(0, 1000, func(j int) string {
+				return fmt.Sprintf("XADD mystream MAXLEN ~ 555 * %s %d", pick("xitem", "yitem"), j)
+			}),
+			"XLEN mystream", "XINFO STREAM mystream"),
+		NX("xadd nomkstream", "XADD mystream NOMKSTREAM * item 1 value a", "EXISTS mystream", "XADD mystream * item 1 value a",
+			"XADD mystream NOMKSTREAM * item 2 value b", "XLEN mystream", "XRANGE mystream - +"),
+		SX("xadd minid", xtimes(1, 1001, func(j int) string {
+			minid := 1000
+			if j >= 5 {
+				minid = j - 5
+			}
+			return fmt.Sprintf("XADD mystream MINID %d %d %s %d", minid, j, pick("xitem", "yitem"), j)
+		}), "XLEN mystream", "XRANGE mystream - +", "XINFO STREAM mystream"),
+		SX("xtrim minid", "XADD mystream 1-0 f v", "XADD mystream 2-0 f v", "XADD mystream 3-0 f v", "XADD mystream 4-0 f v", "XADD mystream 5-0 f v",
+			"XTRIM mystream MINID = 3-0", "XRANGE mystream - +"),
+		SX("xtrim minid big delta", "XADD mystream 1-0 f v", "XADD mystream 1641544570597-0 f v", "XADD mystream 1641544570597-1 f v",
+			"XTRIM mystream MINID 1641544570597-0", "XRANGE mystream - +", "XINFO STREAM mystream"),
+		SX("xadd id 0-0", "XADD otherstream 0-0 k v", "EXISTS otherstream"),
+		NX("xadd limit", "XADD yourstream * xitem v", "XADD yourstream * xitem v", "XADD yourstream * xitem v",
+			"XADD yourstream MAXLEN ~ 0 limit 1 * xitem v", "XLEN yourstream"),
+		SX("xadd streamid edge", "XADD x 2577343934890-18446744073709551615 f v", "XADD x * f2 v2", "XRANGE x - +"),
+		NX("xtrim maxlen basic", xtimes(0, 1000, func(j int) string { return fmt.Sprintf("XADD mystream * %s %d", pick("xitem", "yitem"), j) }),
+			"XTRIM mystream MAXLEN 666", "XLEN mystream", "XTRIM mystream MAXLEN = 555", "XLEN mystream", "XTRIM mystream MAXLEN ~ 444", "XLEN mystream",
+			"XTRIM mystream MAXLEN ~ 400", "XLEN mystream", "XRANGE mystream - + COUNT 3"),
+		NX("xadd limit consecutive", "CONFIG SET stream-node-max-entries 10", xtimes(1, 101, func(j int) string { return fmt.Sprintf("XADD mystream %d xitem v", j) }),
+			"XADD mystream MAXLEN ~ 55 LIMIT 30 * xitem v", "XLEN mystream", "XADD mystream MAXLEN ~ 55 LIMIT 30 * xitem v", "XLEN mystream",
+			"CONFIG SET stream-node-max-entries 100"),
+		SX("xtrim approx is limited", "CONFIG SET stream-node-max-entries 1", xtimes(1, 103, func(j int) string { return fmt.Sprintf("XADD mystream %d xitem v", j) }),
+			"XTRIM mystream MAXLEN ~ 1", "XLEN mystream", "CONFIG SET stream-node-max-entries 100"),
+		SX("xtrim exact not limited", "CONFIG SET stream-node-max-entries 1", xtimes(1, 103, func(j int) string { return fmt.Sprintf("XADD mystream %d xitem v", j) }),
+			"XTRIM mystream MAXLEN 1", "XLEN mystream", "CONFIG SET stream-node-max-entries 100"),
+		SX("xtrim exact with limit", "CONFIG SET stream-node-max-entries 1", xtimes(1, 103, func(j int) string { return fmt.Sprintf("XADD mystream %d xitem v", j) }),
+			"XTRIM mystream MAXLEN 1 LIMIT 30", "XLEN mystream", "CONFIG SET stream-node-max-entries 100"),
+		SX("xtrim limit no more than limit", "CONFIG SET stream-node-max-entries 2", "XADD mystream 1 xitem v", "XADD mystream 2 xitem v", "XADD mystream 3 xitem v",
+			"XTRIM mystream MAXLEN ~ 0 LIMIT 1", "XTRIM mystream MAXLEN ~ 0 LIMIT 2", "XLEN mystream", "CONFIG SET stream-node-max-entries 100"),
+		// The AOF propagation tests, without DEBUG LOADAOF: the replies.
+		NX("xadd maxlen above length", xtimes(0, 100, func(int) string { return "XADD mystream * xitem v" }), "XADD mystream MAXLEN 200 * xitem v", "XLEN mystream"),
+		NX("xadd minid below first", xtimes(1, 101, func(j int) string { return fmt.Sprintf("XADD mystream %d xitem v", j) }), "XADD mystream MINID 1 * xitem v", "XLEN mystream"),
+		NX("xadd approx maxlen equal length", xtimes(1, 101, func(j int) string { return fmt.Sprintf("XADD mystream %d xitem v", j) }), "XADD mystream MAXLEN ~ 100 * xitem v", "XLEN mystream"),
+		NX("xadd approx maxlen limit nodes of ten", "CONFIG SET stream-node-max-entries 10", xtimes(1, 101, func(j int) string { return fmt.Sprintf("XADD mystream %d xitem v", j) }),
+			"XADD mystream MAXLEN ~ 55 LIMIT 30 * xitem v", "XLEN mystream", "CONFIG SET stream-node-max-entries 100"),
+		NX("xadd approx minid", xtimes(1, 101, func(j int) string { return fmt.Sprintf("XADD mystream %d xitem v", j) }), "XADD mystream MINID ~ 100 * xitem v", "XLEN mystream"),
+		NX("xadd approx minid limit", "CONFIG SET stream-node-max-entries 10", xtimes(1, 101, func(j int) string { return fmt.Sprintf("XADD mystream %d xitem v", j) }),
+			"XADD mystream MINID ~ 55 LIMIT 30 * xitem v", "XLEN mystream", "CONFIG SET stream-node-max-entries 100"),
+		SX("xtrim approx maxlen nodes of ten", "CONFIG SET stream-node-max-entries 10", xtimes(1, 101, func(j int) string { return fmt.Sprintf("XADD mystream %d xitem v", j) }),
+			"XTRIM mystream MAXLEN ~ 85", "XLEN mystream", "XINFO STREAM mystream", "CONFIG SET stream-node-max-entries 100"),
+	})
+}
+
+// stream.tcl: reading a big stream with XRANGE, XREVRANGE and XREAD, and
+// deleting from it.
+func TestDiffSuiteStreamRange(t *testing.T) {
+	const n = 10000
+	var pages []string
+	// XRANGE iterating the whole stream 100 entries at a time, each page
+	// starting just past the last ID seen (streamNextID).
+	for j := 0; j < n; j += 100 {
+		start := "-"
+		if j > 0 {
+			last := j - 1
+			start = fmt.Sprintf("%d-%d", 1700000000000+last/3, last%3+1)
+		}
+		pages = append(pages, "XRANGE mystream "+start+" + COUNT 100")
+	}
+	pages = append(pages, fmt.Sprintf("XRANGE mystream %d-%d + COUNT 100", 1700000000000+(n-1)/3, (n-1)%3+1))
+	r := rand.New(rand.NewSource(11))
+	fuzz := xtimes(0, 100, func(int) string { return "XRANGE mystream " + tclRandomID(r, n) + " " + tclRandomID(r, n) })
+	vip := []string{"0-1", "0-18446744073709551615", "1-0", "42-0", "42-42", "18446744073709551615-18446744073709551614", "18446744073709551615-18446744073709551615"}
+	suiteStreamDiff(t, []streamCase{
+		SX("xadd mass insertion", massStream("mystream", n), "XLEN mystream", "XRANGE mystream - +", "XRANGE mystream - + COUNT 10", "XREVRANGE mystream + - COUNT 10",
+			"XREVRANGE mystream + -", pages, "XREAD COUNT 1 STREAMS mystream 0-0", "XREAD STREAMS s1 s2 0-0 0-0", "XREAD COUNT 1 STREAMS nostream mystream 0-0 0-0",
+			fuzz, "XINFO STREAM mystream", "OBJECT ENCODING mystream"),
+		NX("xadd mass insertion clock ids", "MULTI", xtimes(0, 1000, func(j int) string {
+			if j%10 == 3 {
+				return fmt.Sprintf("XADD mystream * item %d otherfield foo", j)
+			}
+			return fmt.Sprintf("XADD mystream * item %d", j)
+		}), "EXEC", "XLEN mystream", "XRANGE mystream - + COUNT 20", "XREVRANGE mystream + - COUNT 20", "XREAD COUNT 3 STREAMS mystream 0-0"),
+		SX("xrange exclusive ranges", "MULTI", "DEL vipstream", xtimes(0, len(vip), func(i int) string { return "XADD vipstream " + vip[i] + " foo bar" }), "EXEC",
+			"XRANGE vipstream - +", "XRANGE vipstream (0-1 +", "XRANGE vipstream - (18446744073709551615-18446744073709551615", "XRANGE vipstream (0-1 (1-0",
+			"XRANGE vipstream (1-0 (42-42", "XRANGE vipstream (- +", "XRANGE vipstream - (+", "XRANGE vipstream (18446744073709551615-18446744073709551615 +",
+			"XRANGE vipstream - (0-0", "XREVRANGE vipstream (18446744073709551615-18446744073709551615 (0-1", "XREVRANGE vipstream + (0-18446744073709551615"),
+		SX("xread last element", "XADD lestream 1-0 k1 v1", "XADD lestream 2-0 k2 v2", "XADD lestream 3-0 k3 v3", "XREAD STREAMS lestream +",
+			"XREAD COUNT 3 STREAMS lestream +", "XREAD BLOCK 1000000 STREAMS lestream +", "XREAD STREAMS {lestream}1 {lestream}2 {lestream}3 + + +",
+			"DEL lestream", "XREAD STREAMS lestream +", "XGROUP CREATE lestream legroup $ MKSTREAM", "XREAD STREAMS lestream +"),
+		SX("xread last element after xdel", "XADD stream 1-0 f 1", "XADD stream 2-0 f 2", "XDEL stream 2-0", "XREAD STREAMS stream +", "XREAD STREAMS stream 0"),
+		NX("xdel basic", "XADD somestream * foo value0", "XADD somestream * foo value1", "XADD somestream * foo value2", "XRANGE somestream - +",
+			"XDEL somestream 1-1", "XLEN somestream"),
+		SX("xdel basic explicit", "XADD somestream 1-1 foo value0", "XADD somestream 1-2 foo value1", "XADD somestream 1-3 foo value2", "XDEL somestream 1-2",
+			"XLEN somestream", "XRANGE somestream - +"),
+		SX("xdel multiple ids", "XADD somestream 1-1 a 1", "XADD somestream 1-2 b 2", "XADD somestream 1-3 c 3", "XADD somestream 1-4 d 4", "XADD somestream 1-5 e 5",
+			"XLEN somestream", "XDEL somestream 1-1 1-4 1-5 2-1", "XLEN somestream", "XRANGE somestream - +", "XINFO STREAM somestream"),
+		xdelFuzz(),
+		SX("xrevrange issue 5006", "XADD teststream 1234567891230 key1 value1", "XADD teststream 1234567891240 key2 value2", "XADD teststream 1234567891250 key3 value3",
+			"XADD teststream2 1234567891230 key1 value1", "XADD teststream2 1234567891240 key1 value2", "XADD teststream2 1234567891250 key1 value3",
+			"XREVRANGE teststream 1234567891245 -", "XREVRANGE teststream2 1234567891245 -", "XRANGE teststream2 1234567891235 +"),
+		SX("xread streamid edge", "XADD x 1-1 f v", "XADD x 1-18446744073709551615 f v", "XADD x 2-1 f v", "XREAD BLOCK 0 STREAMS x 1-18446744073709551615",
+			"XREAD STREAMS x 1-18446744073709551614"),
+	})
+}
+
+// xdelFuzz is stream.tcl's XDEL fuzz test: enough entries for more than
+// 20 radix tree keys, then every one deleted in random order.
+func xdelFuzz() streamCase {
+	const n = 2001 // 100 entries a node: 21 keys
+	id := func(x int) string { return fmt.Sprintf("%d-%d", 1700000000000+x/5, x%5) }
+	cmds := []string{"XINFO STREAM somestream"}
+	for x := 0; x < n; x++ {
+		cmds = append(cmds, fmt.Sprintf("XADD somestream %s item %d", id(x), x))
+		if x%100 == 99 || x == n-1 {
+			cmds = append(cmds, "XINFO STREAM somestream")
+		}
+	}
+	cmds = append(cmds, "XLEN somestream")
+	r := rand.New(rand.NewSource(5))
+	left := n
+	for _, x := range r.Perm(n) {
+		cmds = append(cmds, "XDEL somestream "+id(x))
+		left--
+		if left%10 == 0 {
+			cmds = append(cmds, "XLEN somestream")
+		}
+		if left%100 == 0 {
+			cmds = append(cmds, "XRANGE somestream - +", "XINFO STREAM somestream")
+		}
+	}
+	cmds = append(cmds, "EXISTS somestream", "XINFO STREAM somestream")
+	return streamCase{name: "xdel fuzz", cmds: cmds}
+}
