@@ -179,8 +179,10 @@ func libraryMeta(code string) (name, body string, msg string) {
 	if !strings.HasPrefix(code, "#!") {
 		return "", "", "ERR Missing library metadata"
 	}
+	// Redis finds the end of the line with strchr: a NUL byte before the
+	// first newline ends the search as if there were none.
 	nl := strings.IndexByte(code, '\n')
-	if nl < 0 {
+	if nl < 0 || strings.IndexByte(code[:nl], 0) >= 0 {
 		return "", "", "ERR Invalid library metadata"
 	}
 	parts, ok := config.SplitArgs(code[:nl])

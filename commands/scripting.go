@@ -43,7 +43,6 @@ const (
 	errNotBusy      = "NOTBUSY No scripts in execution right now."
 	errUnkillable   = "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command."
 	errWriteFlagRO  = "ERR Can not execute a script with write flag using *_ro command."
-	errScriptOOM    = "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'"
 	errKeysNegative = "ERR Number of keys can't be negative"
 	errKeysTooMany  = "ERR Number of keys can't be greater than number of args"
 )
@@ -260,8 +259,11 @@ func checkScriptFlags(c *Client, flags scriptFlags, ro bool) bool {
 	if flags&flagCompat != 0 {
 		return true
 	}
-	if flags&flagAllowOOM == 0 && c.e.Cfg.MaxMemory > 0 && c.e.checkOOM(c, oomProbe) != "" {
-		c.Error(errScriptOOM)
+	// Declared flags replace the command's own: without allow-oom (which
+	// no-writes implies) the script is refused like any command that may
+	// grow memory, with the same error.
+	if flags&(flagAllowOOM|flagNoWrites) == 0 && c.e.Cfg.MaxMemory > 0 && c.e.checkOOM(c, oomProbe) != "" {
+		c.Error(errOOM)
 		return false
 	}
 	if flags&flagNoWrites == 0 && ro {

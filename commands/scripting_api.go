@@ -99,7 +99,8 @@ func (eng *luaEngine) luaArgs(L *lua.LState, argc int) ([][]byte, bool) {
 }
 
 // scriptCommand finds the command argv names and applies Redis's checks
-// for commands called from scripts; it returns the spec, or the error.
+// for commands called from scripts; it returns the spec (nil when there
+// is no such command) and, when the script may not run it, the error.
 func (eng *luaEngine) scriptCommand(run *scriptRun, argv [][]byte) (*Spec, string) {
 	spec := Lookup(argv[0])
 	if spec != nil && len(spec.Subs) > 0 && len(argv) >= 2 {
@@ -109,22 +110,39 @@ func (eng *luaEngine) scriptCommand(run *scriptRun, argv [][]byte) (*Spec, strin
 		return nil, "Unknown Redis command called from script"
 	}
 	if !arityOK(spec.Arity, len(argv)) {
-		return nil, "Wrong number of args calling Redis command from script"
+		return spec, "Wrong number of args calling Redis command from script"
 	}
 	if spec.Flags&FlagNoScript != 0 {
-		return nil, "This Redis command is not allowed from script"
+		return spec, "This Redis command is not allowed from script"
 	}
 	write := spec.Flags&FlagWrite != 0
 	if write && run.readOnly {
-		return nil, "Write commands are not allowed from read-only scripts."
+		return spec, "Write commands are not allowed from read-only scripts."
 	}
 	if run.oom && !run.allowOOM && !run.writeDirty && spec.Flags&FlagDenyOOM != 0 {
-		return nil, "-" + errOOM
+		return spec, "-" + errOOM
 	}
 	if write {
 		run.writeDirty = true
 	}
 	return spec, ""
+}
+
+// rejectScriptCommand accounts for a command a script may not run, as
+// Redis's scriptCall does: the error counts in errorstats and as a
+// rejected call of the command (when there is one) right away, and the
+// error table says so, so that the script's own error reply does not
+// count it a second time.
+func (eng *luaEngine) rejectScriptCommand(spec *Spec, msg string) *lua.LTable {
+	text := errorCodeMessage(msg)
+	eng.e.countError(text)
+	if spec != nil {
+		spec.stats.rejected.Add(1)
+	}
+	t := eng.L.CreateTable(0, 2)
+	t.RawSetString("err", lua.LString(text))
+	t.RawSetString("ignore_error_stats_update", lua.LTrue)
+	return t
 }
 
 // redisCall is redis.call (raise) and redis.pcall.
@@ -143,10 +161,8 @@ func (eng *luaEngine) redisCall(L *lua.LState, raise bool) int {
 	}
 	L.SetTop(0)
 	spec, msg := eng.scriptCommand(run, argv)
-	if spec == nil {
-		t := errTable(eng.L, msg)
-		t.RawSetString("ignore_error_stats_update", lua.LTrue)
-		return eng.fail(L, t, raise)
+	if msg != "" {
+		return eng.fail(L, eng.rejectScriptCommand(spec, msg), raise)
 	}
 	e, fake := eng.e, eng.fake
 	fake.B = fake.B[:0]

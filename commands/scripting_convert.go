@@ -215,7 +215,7 @@ func writeLuaReply(c *Client, v lua.LValue, scriptProto int, slots int) {
 
 func writeLuaTable(c *Client, t *lua.LTable, scriptProto int, slots int) {
 	if s, ok := t.RawGetString("err").(lua.LString); ok {
-		c.Error(trimNewlines(string(s)))
+		replyScriptError(c, trimNewlines(string(s)), ignoresErrorStats(t))
 		return
 	}
 	if s, ok := t.RawGetString("ok").(lua.LString); ok {
@@ -314,4 +314,27 @@ func writeVerbatim(c *Client, s, format string) {
 	c.B = append(c.B, ':')
 	c.B = append(c.B, s...)
 	c.B = append(c.B, '\r', '\n')
+}
+
+// ignoresErrorStats reports whether an error table says its error was
+// already counted in errorstats (when the command that failed ran).
+func ignoresErrorStats(t *lua.LTable) bool {
+	return t.RawGetString("ignore_error_stats_update") == lua.LTrue
+}
+
+// replyScriptError writes the error reply of a script. An error that was
+// already counted, when the command inside the script failed, is not
+// counted again (Redis's ERR_REPLY_FLAG_NO_STATS_UPDATE), but the script's
+// own command still counts as a failed call.
+func replyScriptError(c *Client, msg string, counted bool) {
+	if !counted {
+		c.Error(msg)
+		return
+	}
+	errs, last := c.errs, c.lastErr
+	c.Error(msg)
+	c.errs, c.lastErr = errs, last
+	if c.cmd != nil {
+		c.cmd.stats.failed.Add(1)
+	}
 }

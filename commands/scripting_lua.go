@@ -114,58 +114,13 @@ func (eng *luaEngine) close() { eng.st.Close() }
 func (eng *luaEngine) compile(body []byte, name string) (*lua.LFunction, string) {
 	fn, err := eng.L.Load(strings.NewReader(string(body)), name)
 	if err != nil {
-		return nil, syntaxError(err, name, body)
+		return nil, lualib.SyntaxMessage(err, name, string(body))
 	}
 	// A chunk is a vararg function, and gopher-lua builds Lua 5.0's "arg"
 	// table for every call of one; nothing in a script can see it (Redis
 	// runs scripts as plain functions), so skip building it.
 	fn.Proto.IsVarArg &^= lua.VarArgNeedsArg
 	return fn, ""
-}
-
-// syntaxError rewrites gopher-lua's parse errors ("name line:3(column:5)
-// near 'x': syntax error") into the shape Lua gives them ("name:3: ...
-// near 'x'"). The wording itself stays gopher-lua's.
-func syntaxError(err error, name string, body []byte) string {
-	msg := err.Error()
-	if ae, ok := err.(*lua.ApiError); ok {
-		if s, ok := ae.Object.(lua.LString); ok {
-			msg = string(s)
-		}
-	}
-	msg = strings.TrimSpace(strings.TrimPrefix(msg, name))
-	line, near := "", ""
-	switch {
-	case strings.HasPrefix(msg, "at EOF:"):
-		line = strconv.Itoa(strings.Count(string(body), "\n") + 1)
-		near = "'<eof>'"
-		msg = msg[len("at EOF:"):]
-	case strings.HasPrefix(msg, "line:"):
-		rest := msg[len("line:"):]
-		if i := strings.IndexByte(rest, '('); i > 0 {
-			line = rest[:i]
-		}
-		if i := strings.Index(rest, " near "); i >= 0 {
-			rest = rest[i+len(" near "):]
-			if j := strings.Index(rest, ":"); j >= 0 {
-				near, rest = rest[:j], rest[j+1:]
-			}
-		} else if j := strings.Index(rest, ":"); j >= 0 {
-			rest = rest[j+1:]
-		}
-		msg = rest
-	}
-	msg = strings.TrimSpace(msg)
-	if msg == "syntax error" {
-		msg = "unexpected symbol"
-	}
-	if near != "" {
-		msg += " near " + near
-	}
-	if line == "" {
-		return name + ": " + msg
-	}
-	return name + ":" + line + ": " + msg
 }
 
 // stringTable builds a Lua array of strings (KEYS, ARGV).
@@ -310,7 +265,7 @@ func (eng *luaEngine) replyError(c *Client, run *scriptRun, err error) {
 	if hasSource && hasLine {
 		msg += " script: " + run.name + ", on " + source + ":" + line + "."
 	}
-	c.Error(msg)
+	replyScriptError(c, msg, ignoresErrorStats(t))
 }
 
 // stringField reads t[name] as lua_getfield and lua_tostring do: through

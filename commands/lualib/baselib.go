@@ -449,10 +449,18 @@ func chunkID(source string) string {
 // compile loads code as a function of the sandbox, returning nil and the
 // message on a syntax error as load and loadstring do.
 func compile(L *lua.LState, code, chunkname string) int {
-	fn, err := L.Load(strings.NewReader(code), chunkID(chunkname))
+	name := chunkID(chunkname)
+	if strings.HasPrefix(code, "\x1b") {
+		// Redis's Lua never loads precompiled chunks: their escape byte
+		// reaches the parser as text.
+		L.Push(lua.LNil)
+		L.Push(lua.LString(name + ":1: unexpected symbol near 'char(27)'"))
+		return 2
+	}
+	fn, err := L.Load(strings.NewReader(code), name)
 	if err != nil {
 		L.Push(lua.LNil)
-		L.Push(lua.LString(err.Error()))
+		L.Push(lua.LString(SyntaxMessage(err, name, code)))
 		return 2
 	}
 	L.Push(fn)

@@ -3,6 +3,7 @@ package lualib
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -114,6 +115,7 @@ func (s *State) openString() {
 		"upper":   stringArgs("s", orig("upper")),
 		"char":    strChar,
 		"format":  strFormat,
+		"dump":    strDump,
 	}
 	for name, fn := range wrapped {
 		// Some of gopher-lua's functions read upvalues (gmatch its
@@ -333,4 +335,26 @@ func appendQuoted(b []byte, s string) []byte {
 		}
 	}
 	return append(b, '"')
+}
+
+// lua51Header is the header of a Lua 5.1 precompiled chunk on x86-64.
+const lua51Header = "\x1bLuaQ\x00\x01\x04\x08\x04\x08\x00"
+
+// strDump is string.dump. gopher-lua has no bytecode format Lua could
+// read, and Redis's Lua refuses to load precompiled chunks anyway, so the
+// dump is a Lua 5.1 header followed by the function's source position:
+// a string with the right type and prefix that nothing can load.
+func strDump(L *lua.LState) int {
+	fn, ok := L.Get(1).(*lua.LFunction)
+	if !ok {
+		typeError(L, 1, "function")
+		return 0
+	}
+	if fn.IsG {
+		raise(L, "unable to dump given function")
+		return 0
+	}
+	p := fn.Proto
+	L.Push(lua.LString(lua51Header + p.SourceName + ":" + strconv.Itoa(p.LineDefined)))
+	return 1
 }
