@@ -428,3 +428,51 @@ func xdelFuzz() streamCase {
 	cmds = append(cmds, "EXISTS somestream", "XINFO STREAM somestream")
 	return streamCase{name: "xdel fuzz", cmds: cmds}
 }
+
+// stream.tcl: XSETID, the entries-added and tombstone counters, help.
+func TestDiffSuiteStreamSetID(t *testing.T) {
+	suiteStreamDiff(t, []streamCase{
+		NX("xsetid section", "XADD mystream MAXLEN 0 * a b", "XINFO STREAM mystream", "XSETID mystream 200-0", "XINFO STREAM mystream",
+			"XADD mystream * a b", "XSETID mystream 1-1", "XADD mystream MAXLEN 0 * a b", "XSETID stream 1-1", "XSETID stream 1-1 0", "XSETID stream 1-1 0-0",
+			"XSETID stream 1-1 ENTRIESADDED -1 MAXDELETEDID 0-0", "XINFO STREAM mystream"),
+		SX("xsetid tombstone above id", "XADD x 1-0 a b", "XSETID x 1-0 ENTRIESADDED 1 MAXDELETEDID 2-0", "XSETID x 1-0 ENTRIESADDED 0 MAXDELETEDID 0-0",
+			"XSETID x 1-0 ENTRIESADDED 1 MAXDELETEDID 0-0", "XINFO STREAM x"),
+		SX("xsetid below max deleted", "XADD x 1-1 a 1", "XADD x 1-2 b 2", "XADD x 1-3 c 3", "XDEL x 1-2", "XDEL x 1-3", "XINFO STREAM x", "XSETID x 1-2",
+			"XSETID x 1-3", "XSETID x 1-4 ENTRIESADDED 3 MAXDELETEDID 1-3", "XINFO STREAM x FULL"),
+		SX("entries added and recorded first", "XADD x 1-0 data a", "XINFO STREAM x FULL", "XADD x 2-0 data a", "XINFO STREAM x FULL"),
+		SX("xdel and trim move recorded first", "XADD x 1-0 data a", "XADD x 2-0 data a", "XADD x 3-0 data a", "XADD x 4-0 data a", "XADD x 5-0 data a",
+			"XINFO STREAM x FULL", "XDEL x 2-0", "XINFO STREAM x FULL", "XDEL x 1-0", "XINFO STREAM x FULL", "XTRIM x MAXLEN = 2", "XINFO STREAM x FULL"),
+		SX("max deleted id", "XADD x 1-0 data a", "XADD x 2-0 data b", "XADD x 3-0 data c", "XINFO STREAM x FULL", "XDEL x 2-0", "XINFO STREAM x FULL",
+			"XDEL x 1-0", "XINFO STREAM x FULL"),
+		SX("xadd partial id maximal seq", "XADD x 1-18446744073709551615 f1 v1", "XADD x 1-* f2 v2"),
+		NX("empty stream and xdel of last id", "XADD mystream MAXLEN 0 * a b", "XINFO STREAM mystream", "XSETID mystream 0-0", "XADD mystream 1-1 a b",
+			"XADD mystream 2-2 a b", "XINFO STREAM mystream", "XDEL mystream 2-2", "XINFO STREAM mystream"),
+		SX("help with extra args", "XGROUP help xxx", "XINFO help xxx", "XGROUP HELP", "XINFO HELP"),
+	})
+}
+
+// stream.tcl's blocking XREAD tests: clients blocked on one server while
+// another writes, every reply compared with redis-server's.
+func TestDiffSuiteStreamBlocking(t *testing.T) {
+	runBlockScripts(t, []blockScript{
+		BS("xread waiting new data", "B: XADD s2 1-1 old abcd1234", "A> XREAD BLOCK 20000 STREAMS s1 s2 s3 $ $ $", "B: XADD s2 2-1 new abcd1234", "A<"),
+		BS("xread waiting old data", "B: XADD s2 1-1 old abcd1234", "A: XREAD BLOCK 20000 STREAMS s1 s2 s3 $ 0-0 $", "B: XADD s2 2-1 foo abcd1234"),
+		BS("xread no empty array", "B: XADD s1 666 f v", "B: XADD s1 667 f2 v2", "B: XDEL s1 667", "A> XREAD BLOCK 10 STREAMS s1 666", "A<"),
+		BS("xread stream ran dry", "B: XADD mystream 666 key value", "B: XDEL mystream 666", "A> XREAD BLOCK 10 STREAMS mystream 665", "A<",
+			"B: XADD mystream 665 key value", "B: XADD mystream 666 key value", "A> XREAD BLOCK 0 STREAMS mystream 665", "B: XADD mystream 667 key value", "A<"),
+		BS("xread last element blocking", "A: XREAD BLOCK 20000 STREAMS lestream +", "B: XADD lestream 1-0 k1 v1", "A: PING"),
+		BS("xread last element non empty", "B: XADD lestream 1-0 k1 v1", "B: XADD lestream 2-0 k2 v2", "A: XREAD BLOCK 1000000 STREAMS lestream +"),
+		BS("xread xadd del no wake", "A> XREAD BLOCK 20000 STREAMS s1 $", "B: MULTI", "B: XADD s1 1-1 old abcd1234", "B: DEL s1", "B: EXEC",
+			"B: XADD s1 2-1 new abcd1234", "A<"),
+		BS("xread xadd del lpush no wake", "A> XREAD BLOCK 20000 STREAMS s1 $", "B: MULTI", "B: XADD s1 1-1 old abcd1234", "B: DEL s1", "B: LPUSH s1 foo bar",
+			"B: EXEC", "B: DEL s1", "B: XADD s1 2-1 new abcd1234", "A<"),
+		BS("xread same stream many times", "B: XADD s2 1-1 old abcd1234", "A> XREAD BLOCK 20000 STREAMS s2 s2 s2 $ $ $", "B: XADD s2 2-1 new abcd1234", "A<"),
+		BS("xread multiple xadd in transaction", "B: XADD s2 1-1 old abcd1234", "A> XREAD BLOCK 20000 STREAMS s2 s2 s2 $ $ $", "B: MULTI",
+			"B: XADD s2 2-1 field one", "B: XADD s2 2-2 field two", "B: XADD s2 2-3 field three", "B: EXEC", "A<"),
+		BS("xread streamid edge blocking", "A> XREAD BLOCK 0 STREAMS x 1-18446744073709551615", "B: XADD x 1-1 f v", "B: XADD x 1-18446744073709551615 f v",
+			"B: XADD x 2-1 f v", "A<"),
+		BS("xread key deleted", "B: XADD mystream 666 f v", "A> XREAD BLOCK 0 STREAMS mystream $", "B: DEL mystream", "B: XADD mystream 667 f v", "A<"),
+		BS("xread key type changed", "B: XADD mystream 666 f v", "A> XREAD BLOCK 0 STREAMS mystream $", "B: SET mystream val1", "B: DEL mystream",
+			"B: XADD mystream 667 f v", "A<"),
+	})
+}
