@@ -155,13 +155,15 @@ func cmdSMove(c *Client, args [][]byte) {
 		dst = keyspace.NewSetFor(m)
 		c.DB.Add(string(args[2]), dst)
 	}
+	c.Touched(args[1])
 	c.Dirty(1)
+	// The destination changed only if it did not hold the member yet:
+	// otherwise a WATCH on it stays valid, as in Redis.
 	if dst.Add(m, c.maxIntset()) {
 		c.Dirty(1)
+		c.Touched(args[2])
 		c.Notify(notifySet, "sadd", args[2])
 	}
-	c.Touched(args[1])
-	c.Touched(args[2])
 	c.Int(1)
 }
 

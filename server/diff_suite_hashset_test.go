@@ -905,3 +905,318 @@ func TestDiffSuiteHashSetSet(t *testing.T) {
 	}
 	diff(t, cases)
 }
+
+// ssSorted runs a command and logs its shape and its sorted elements.
+func ssSorted(r *hsRun, c *testserver.Conn, args ...string) []string {
+	r.t.Helper()
+	v := hsDo(r, c, args...)
+	items := hsFlat(v)
+	sorted := append([]string(nil), items...)
+	sort.Strings(sorted)
+	r.note(strings.Join(args, " "), hsShape(v)+" "+strings.Join(sorted, ","))
+	return items
+}
+
+// ssMembers makes a membership map of a list.
+func ssMembers(l []string) map[string]string {
+	m := map[string]string{}
+	for _, e := range l {
+		m[e] = ""
+	}
+	return m
+}
+
+// ssLoad is create_set on the control connection, logging the encoding.
+func ssLoad(r *hsRun, key string, contents []string) {
+	r.t.Helper()
+	blDo(r.t, r.ctl, "DEL", key)
+	for _, e := range contents {
+		blDo(r.t, r.ctl, "SADD", key, e)
+	}
+	r.r("OBJECT", "ENCODING", key)
+}
+
+func TestDiffSuiteHashSetSetRandom(t *testing.T) {
+	small := map[string][]string{"hashtable": {"a", "b", "c"}, "intset": {"1", "2", "3"}}
+	for _, typ := range []string{"hashtable", "intset"} {
+		contents := small[typ]
+		hsScenario(t, "SPOP and SRANDMEMBER basics "+typ, func(r *hsRun) {
+			c := r.client()
+			// SPOP basics
+			ssLoad(r, "myset", contents)
+			var got []string
+			for i := 0; i < 3; i++ {
+				got = append(got, hsFlat(hsDo(r, c, "SPOP", "myset"))...)
+			}
+			sort.Strings(got)
+			r.note("popped", strings.Join(got, ","))
+			r.r("SCARD", "myset")
+			r.r("EXISTS", "myset")
+			// SPOP with <count>=1
+			ssLoad(r, "myset", contents)
+			got = nil
+			for i := 0; i < 3; i++ {
+				got = append(got, hsRandom(r, c, ssMembers(contents), false, true, "SPOP", "myset", "1")...)
+			}
+			sort.Strings(got)
+			r.note("popped", strings.Join(got, ","))
+			r.r("SCARD", "myset")
+			// SRANDMEMBER
+			ssLoad(r, "myset", contents)
+			seen := map[string]bool{}
+			for i := 0; i < 100; i++ {
+				for _, m := range hsFlat(hsDo(r, c, "SRANDMEMBER", "myset")) {
+					seen[m] = true
+				}
+			}
+			hsSeenAll(r, "SRANDMEMBER picks", ssMembers(contents), seen)
+			r.note("distinct picks", strconv.Itoa(len(seen)))
+		})
+	}
+	letters := strings.Fields("a b c d e f g h i j k l m n o p q r s t u v w x y z")
+	numbers := ssRange(1, 27)
+	for typ, contents := range map[string][]string{"hashtable": letters, "intset": numbers} {
+		hsScenario(t, "SPOP with count "+typ, func(r *hsRun) {
+			c := r.client()
+			ssLoad(r, "myset", contents)
+			var all []string
+			for _, n := range []string{"11", "9", "0", "4", "1", "0", "1", "0"} {
+				all = append(all, hsRandom(r, c, ssMembers(contents), false, true, "SPOP", "myset", n)...)
+			}
+			sort.Strings(all)
+			r.note("all popped", strings.Join(all, ","))
+			r.r("SCARD", "myset")
+		})
+	}
+	hsScenario(t, "SPOP new implementation code paths 2 and 3", func(r *hsRun) {
+		c := r.client()
+		content := ssRange(1, 21)
+		for _, n := range []string{"2", "18"} {
+			ssLoad(r, "myset", content)
+			res := hsRandom(r, c, ssMembers(content), false, true, "SPOP", "myset", n)
+			r.r("SCARD", "myset")
+			union := append(res, hsFlat(hsDo(r, c, "SMEMBERS", "myset"))...)
+			sort.Strings(union)
+			r.note("union", strings.Join(union, ","))
+		}
+		// The same paths on a hashtable.
+		letters := strings.Fields("a b c d e f g h i j k l m n o p q r s t")
+		for _, n := range []string{"2", "18"} {
+			ssLoad(r, "myset", letters)
+			res := hsRandom(r, c, ssMembers(letters), false, true, "SPOP", "myset", n)
+			r.r("SCARD", "myset")
+			union := append(res, hsFlat(hsDo(r, c, "SMEMBERS", "myset"))...)
+			sort.Strings(union)
+			r.note("union", strings.Join(union, ","))
+		}
+	})
+	names := strings.Fields(`1 5 10 50 125 50000 33959417 4775547 65434162 12098459 427716 483706 2726473884
+		72615637475 MARY PATRICIA LINDA BARBARA ELIZABETH JENNIFER MARIA SUSAN MARGARET DOROTHY LISA NANCY
+		KAREN BETTY HELEN SANDRA DONNA CAROL RUTH SHARON MICHELLE LAURA SARAH KIMBERLY DEBORAH JESSICA
+		SHIRLEY CYNTHIA ANGELA MELISSA BRENDA AMY ANNA REBECCA VIRGINIA KATHLEEN`)
+	for typ, contents := range map[string][]string{"hashtable": names, "intset": ssRange(0, 50)} {
+		hsScenario(t, "SRANDMEMBER with count "+typ, func(r *hsRun) {
+			c := r.client()
+			ssLoad(r, "myset", contents)
+			members := ssMembers(contents)
+			ssSorted(r, c, "SMEMBERS", "myset")
+			r.r("SRANDMEMBER", "myset", "0")
+			// PATH 1: negative count.
+			hsRandom(r, c, members, false, false, "SRANDMEMBER", "myset", "-100")
+			seen := map[string]bool{}
+			for i := 0; i < 200; i++ {
+				for _, m := range hsFlat(hsDo(r, c, "SRANDMEMBER", "myset", "-10")) {
+					seen[m] = true
+				}
+			}
+			hsSeenAll(r, "negative count picks", members, seen)
+			// PATH 2: the whole set.
+			for _, n := range []string{"50", "100"} {
+				ssSorted(r, c, "SRANDMEMBER", "myset", n)
+			}
+			// PATH 3 and 4.
+			for _, n := range []string{"45", "5"} {
+				hsRandom(r, c, members, false, true, "SRANDMEMBER", "myset", n)
+				seen := map[string]bool{}
+				for i := 0; i < 200; i++ {
+					keys := hsFlat(hsDo(r, c, "SRANDMEMBER", "myset", n))
+					if strconv.Itoa(len(hsCount(keys))) != n {
+						r.note("SRANDMEMBER myset "+n, fmt.Sprintf("%d distinct of %d", len(hsCount(keys)), len(keys)))
+					}
+					for _, m := range keys {
+						seen[m] = true
+					}
+				}
+				hsSeenAll(r, "count "+n+" picks", members, seen)
+			}
+		})
+	}
+	hist := map[string][]string{
+		"hashtable": strings.Fields("1 5 10 50 125 MARY PATRICIA LINDA BARBARA ELIZABETH"),
+		"intset":    ssRange(0, 10),
+	}
+	for typ, contents := range hist {
+		hsScenario(t, "SRANDMEMBER histogram distribution "+typ, func(r *hsRun) {
+			c := r.client()
+			ssLoad(r, "myset", contents)
+			res := hsFlat(hsDo(r, c, "SRANDMEMBER", "myset", "-1000"))
+			r.note("chi square < 40", strconv.FormatBool(hsChiSquare(res) < 40))
+			for _, size := range []int{8, 2} {
+				var all []string
+				for i := 0; i < 1000/size; i++ {
+					all = append(all, hsFlat(hsDo(r, c, "SRANDMEMBER", "myset", strconv.Itoa(size)))...)
+				}
+				r.note(fmt.Sprintf("count %d chi square < 40", size), strconv.FormatBool(hsChiSquare(all) < 40))
+			}
+			// SPOP spreads its picks too.
+			var pops []string
+			for i := 0; i < 500; i++ {
+				ssLoadQuiet(r, "s2", contents)
+				pops = append(pops, hsFlat(hsDo(r, c, "SPOP", "s2"))...)
+			}
+			r.note("SPOP chi square < 40", strconv.FormatBool(hsChiSquare(pops) < 40))
+		})
+	}
+	hsScenario(t, "SMOVE only notify dstset when the addition is successful", func(r *hsRun) {
+		r.r("SADD", "srcset{t}", "a", "b")
+		r.r("SADD", "dstset{t}", "a")
+		r.r("WATCH", "dstset{t}")
+		r.r("MULTI")
+		r.r("SADD", "dstset{t}", "c")
+		r2 := r.client()
+		r.note("SMOVE", blDo(r.t, r2, "SMOVE", "srcset{t}", "dstset{t}", "a"))
+		r.r("EXEC")
+		r.r("SCARD", "dstset{t}")
+		// A move that adds to the destination does invalidate it.
+		r.r("WATCH", "dstset{t}")
+		r.r("MULTI")
+		r.r("SADD", "dstset{t}", "d")
+		r.note("SMOVE", blDo(r.t, r2, "SMOVE", "srcset{t}", "dstset{t}", "b"))
+		r.r("EXEC")
+		r.r("SCARD", "dstset{t}")
+		r.r("EXISTS", "srcset{t}")
+		// And a move whose source loses its member invalidates the source.
+		r.r("SADD", "srcset{t}", "c")
+		r.r("WATCH", "srcset{t}")
+		r.r("MULTI")
+		r.r("SADD", "srcset{t}", "e")
+		r.note("SMOVE", blDo(r.t, r2, "SMOVE", "srcset{t}", "dstset{t}", "c"))
+		r.r("EXEC")
+		r.r("EXISTS", "srcset{t}")
+	})
+	hsScenario(t, "intsets implementation stress testing", func(r *hsRun) {
+		rng := rand.New(rand.NewSource(31))
+		c := r.client()
+		for j := 0; j < 6; j++ {
+			blDo(r.t, r.ctl, "DEL", "s")
+			s := map[string]bool{}
+			for i := rng.Intn(1024); i > 0; i-- {
+				var data string
+				switch rng.Intn(3) {
+				case 0:
+					data = strconv.Itoa(rng.Intn(65536))
+				case 1:
+					data = strconv.FormatInt(rng.Int63n(4294967296), 10)
+				default:
+					data = strconv.FormatUint(rng.Uint64(), 10)
+				}
+				s[data] = true
+				blDo(r.t, c, "SADD", "s", data)
+			}
+			r.r("SCARD", "s")
+			r.r("OBJECT", "ENCODING", "s")
+			ssSorted(r, c, "SMEMBERS", "s")
+			var popped []string
+			for range s {
+				popped = append(popped, hsFlat(hsDo(r, c, "SPOP", "s"))...)
+			}
+			dups, bad := len(popped)-len(hsCount(popped)), 0
+			for _, e := range popped {
+				if !s[e] {
+					bad++
+				}
+			}
+			r.note("popped", fmt.Sprintf("n=%d dups=%d bad=%d", len(popped), dups, bad))
+			r.r("SCARD", "s")
+		}
+	})
+}
+
+// ssLoadQuiet is create_set without logging.
+func ssLoadQuiet(r *hsRun, key string, contents []string) {
+	r.t.Helper()
+	blDo(r.t, r.ctl, "DEL", key)
+	blDo(r.t, r.ctl, append([]string{"SADD", key}, contents...)...)
+}
+
+// TestDiffSuiteHashSetWatch checks which hash and set writes invalidate
+// a WATCH (Redis's signalModifiedKey): a command run by another client
+// between WATCH and EXEC either aborts the transaction or leaves it be.
+func TestDiffSuiteHashSetWatch(t *testing.T) {
+	type probe struct {
+		setup []string // run first, one command per line
+		key   string   // watched
+		cmd   string   // run by the other client
+	}
+	probes := []probe{
+		{[]string{"SADD s a"}, "s", "SADD s a"},
+		{[]string{"SADD s a"}, "s", "SADD s b"},
+		{[]string{"SADD s a b"}, "s", "SREM s z"},
+		{[]string{"SADD s a b"}, "s", "SREM s a"},
+		{nil, "s", "SREM s a"},
+		{nil, "s", "SPOP s"},
+		{nil, "s", "SPOP s 2"},
+		{[]string{"SADD s a b"}, "s", "SPOP s 0"},
+		{[]string{"SADD s a b"}, "s", "SPOP s 1"},
+		{[]string{"SADD s a b c"}, "s", "SRANDMEMBER s 2"},
+		{[]string{"SADD s a b"}, "s", "SMOVE s d z"},
+		{[]string{"SADD s a b"}, "s", "SMOVE s s a"},
+		{[]string{"SADD s a b", "SADD d a"}, "d", "SMOVE s d a"},
+		{[]string{"SADD s a b", "SADD d a"}, "s", "SMOVE s d a"},
+		{[]string{"SADD s a"}, "d", "SMOVE s d a"},
+		{nil, "dst", "SINTERSTORE dst nokey"},
+		{[]string{"SET dst x"}, "dst", "SINTERSTORE dst nokey"},
+		{[]string{"SADD a 1", "SADD b 2"}, "dst", "SINTERSTORE dst a b"},
+		{nil, "dst", "SUNIONSTORE dst nokey"},
+		{[]string{"SADD dst x"}, "dst", "SUNIONSTORE dst nokey"},
+		{[]string{"SADD a 1"}, "dst", "SDIFFSTORE dst a a"},
+		{[]string{"SADD a 1"}, "dst", "SDIFFSTORE dst a"},
+		{[]string{"SET x y"}, "dst", "SDIFFSTORE dst x"},
+		{[]string{"HSET h f v"}, "h", "HSET h f v"},
+		{[]string{"HSET h f v"}, "h", "HMSET h f v"},
+		{[]string{"HSET h f v"}, "h", "HSETNX h f w"},
+		{[]string{"HSET h f v"}, "h", "HSETNX h g w"},
+		{[]string{"HSET h f v"}, "h", "HDEL h z"},
+		{[]string{"HSET h f v"}, "h", "HDEL h f"},
+		{nil, "h", "HDEL h f"},
+		{[]string{"HSET h f v"}, "h", "HINCRBY h f 1"},
+		{[]string{"HSET h f 1"}, "h", "HINCRBY h f 0"},
+		{[]string{"HSET h f 9223372036854775807"}, "h", "HINCRBY h f 1"},
+		{[]string{"HSET h f 1"}, "h", "HINCRBYFLOAT h f 0"},
+		{[]string{"HSET h f 1"}, "h", "HINCRBYFLOAT h f inf"},
+		{nil, "h", "HINCRBYFLOAT h f x"},
+		{[]string{"HSET h f v"}, "h", "HRANDFIELD h 1 WITHVALUES"},
+		{[]string{"HSET h f v"}, "h", "HSET h"},
+	}
+	for i, p := range probes {
+		hsScenario(t, fmt.Sprintf("watch %d %s", i, p.cmd), func(r *hsRun) {
+			for _, line := range p.setup {
+				blDo(r.t, r.ctl, strings.Fields(line)...)
+			}
+			other := r.client()
+			r.r("WATCH", p.key)
+			reply := blDo(r.t, other, strings.Fields(p.cmd)...)
+			if name := strings.Fields(p.cmd)[0]; name == "SPOP" || name == "SRANDMEMBER" || name == "HRANDFIELD" {
+				v, err := parseResp(reply)
+				if err != nil {
+					t.Fatalf("%s: %v", p.cmd, err)
+				}
+				reply = hsShape(v) // the picks are random
+			}
+			r.note(p.cmd, reply)
+			r.r("MULTI")
+			r.r("PING")
+			r.r("EXEC")
+		})
+	}
+}
