@@ -476,3 +476,115 @@ func TestDiffSuiteStreamBlocking(t *testing.T) {
 			"B: XADD mystream 667 f v", "A<"),
 	})
 }
+
+// stream-cgroups.tcl: consumer groups, read without blocking.
+func TestDiffSuiteStreamGroups(t *testing.T) {
+	fourPending := []string{"XADD mystream * foo bar", "XGROUP CREATE mystream mygroup $",
+		"XADD mystream * a 1", "XADD mystream * b 2", "XPENDING mystream mygroup", "XPENDING mystream mygroup - + 10",
+		"XREADGROUP GROUP mygroup consumer-1 STREAMS mystream >", "XADD mystream * c 3", "XADD mystream * d 4",
+		"XREADGROUP GROUP mygroup consumer-2 STREAMS mystream >", "XREADGROUP GROUP mygroup consumer-1 COUNT 10 STREAMS mystream 0",
+		"XREADGROUP GROUP mygroup consumer-2 COUNT 10 STREAMS mystream 0"}
+	suiteStreamDiff(t, []streamCase{
+		NX("xgroup create duplicate", "XADD mystream * foo bar", "XGROUP CREATE mystream mygroup $", "XGROUP CREATE mystream mygroup $", "XINFO GROUPS mystream"),
+		SX("xgroup create entriesread", "XADD mystream 1-1 a 1", "XADD mystream 1-2 b 2", "XADD mystream 1-3 c 3", "XADD mystream 1-4 d 4",
+			"XGROUP CREATE mystream mygroup $ ENTRIESREAD -3", "XGROUP CREATE mystream mygroup1 $ ENTRIESREAD 0", "XGROUP CREATE mystream mygroup2 $ ENTRIESREAD 3",
+			"XINFO GROUPS mystream", "XINFO STREAM mystream FULL"),
+		SX("xgroup create without mkstream", "XGROUP CREATE mystream mygroup $", "EXISTS mystream", "XGROUP CREATE mystream mygroup $ MKSTREAM", "XINFO STREAM mystream"),
+		SX("xreadgroup argument validation", "XADD mystream 1-1 field value", "XGROUP CREATE mystream mygroup $",
+			"XREADGROUP", "XREADGROUP GROUP", "XREADGROUP GROUP mygroup", "XREADGROUP GROUP mygroup consumer", "XREADGROUP GROUP mygroup consumer STREAMS",
+			"XREADGROUP mygroup consumer STREAMS mystream >", "XREADGROUP GROUPS mygroup consumer STREAMS mystream >",
+			`XREADGROUP GROUP "" consumer STREAMS mystream >`, "XREADGROUP GROUP mygroup consumer mystream >", "XREADGROUP GROUP mygroup consumer STREAM mystream >",
+			"XREADGROUP GROUP mygroup consumer STREAMS mystream", "XADD stream2 1-1 field value", "XGROUP CREATE stream2 mygroup $",
+			"XREADGROUP GROUP mygroup consumer STREAMS mystream > stream2", "XREADGROUP GROUP mygroup consumer STREAMS mystream stream2 >",
+			"XREADGROUP GROUP mygroup consumer COUNT abc STREAMS mystream >", "XREADGROUP GROUP mygroup consumer COUNT 1.5 STREAMS mystream >",
+			"XREADGROUP GROUP mygroup consumer BLOCK abc STREAMS mystream >", "XREADGROUP GROUP mygroup consumer BLOCK 1.5 STREAMS mystream >",
+			"XREADGROUP GROUP mygroup consumer BLOCK STREAMS mystream >", "XREADGROUP GROUP mygroup consumer BLOCK -1 STREAMS mystream >",
+			"XREADGROUP GROUP mygroup consumer STREAMS mystream invalid-id", "XREADGROUP GROUP mygroup consumer STREAMS mystream 123-",
+			"XREADGROUP GROUP mygroup consumer STREAMS mystream -123", "XREADGROUP GROUP mygroup consumer STREAMS mystream abc-def",
+			"XREADGROUP GROUP mygroup consumer STREAMS mystream --", "XREADGROUP GROUP mygroup consumer STREAMS mystream 123-abc",
+			"XREADGROUP GROUP nonexistent consumer STREAMS mystream >", "XREADGROUP GROUP mygroup consumer STREAMS nonexistent >",
+			"SET wrongtype x", "XREADGROUP GROUP mygroup consumer STREAMS wrongtype >",
+			"XREADGROUP GROUP mygroup consumer COUNT 18446744073709551616 STREAMS mystream >", "XREADGROUP GROUP mygroup consumer BLOCK 18446744073709551616 STREAMS mystream >",
+			"XREADGROUP GROUP mygroup consumer INVALID param STREAMS mystream >", "XREADGROUP GROUP mygroup consumer TIMEOUT 1000 STREAMS mystream >",
+			"XREADGROUP GROUP mygroup Alice COUNT 1 STREAMS mystream", "XREAD COUNT 1 STREAMS mystream", "XINFO GROUPS mystream", "XINFO GROUPS stream2"),
+		NX("xreadgroup new elements and history", fourPending, "XPENDING mystream mygroup - + 10", "XPENDING mystream mygroup - + 10 consumer-1",
+			"XPENDING mystream mygroup", "@sleep 20", "XPENDING mystream mygroup IDLE 99999999 - + 10 consumer-1", "XPENDING mystream mygroup IDLE 1 - + 10 consumer-1",
+			"XPENDING mystream mygroup IDLE 99999999 - + 10", "XPENDING mystream mygroup IDLE 1 - + 10", "XINFO CONSUMERS mystream mygroup", "XINFO GROUPS mystream"),
+		NX("xpending exclusive ranges and xack", fourPending, "XREVRANGE mystream + - COUNT 4",
+			// The four pending IDs, by position: ( of the first and last.
+			"EVAL \"local p = redis.call('XPENDING', KEYS[1], 'mygroup', '-', '+', 10); return redis.call('XPENDING', KEYS[1], 'mygroup', '(' .. p[1][1], '(' .. p[4][1], 10)\" 1 mystream",
+			"EVAL \"local p = redis.call('XPENDING', KEYS[1], 'mygroup', '-', '+', 10, 'consumer-1'); return {redis.call('XACK', KEYS[1], 'mygroup', p[1][1]), "+
+				"redis.call('XACK', KEYS[1], 'mygroup', p[1][1]), redis.call('XACK', KEYS[1], 'mygroup', p[1][1], p[2][1])}\" 1 mystream",
+			"XPENDING mystream mygroup - + 10 consumer-1", "XPENDING mystream mygroup - + 10", "XPENDING mystream mygroup"),
+		NX("xack invalid id", "XGROUP CREATE s g $ MKSTREAM", "XADD s * f1 v1", "XREADGROUP GROUP g c STREAMS s >", "XPENDING s g - + 10 c",
+			"EVAL \"local p = redis.call('XPENDING', KEYS[1], 'g', '-', '+', 10, 'c'); return redis.pcall('XACK', KEYS[1], 'g', p[1][1], 'invalid-id')\" 1 s",
+			"EVAL \"local p = redis.call('XPENDING', KEYS[1], 'g', '-', '+', 10, 'c'); return redis.call('XACK', KEYS[1], 'g', p[1][1])\" 1 s",
+			"XACK s g 1-1 invalid-id", "XACK s g invalid-id", "XPENDING s g"),
+		NX("pel nack reassignment after setid", "XADD events * f1 v1", "XADD events * f1 v1", "XADD events * f1 v1", "XADD events * f1 v1",
+			"XGROUP CREATE events g1 $", "XADD events * f1 v1", "XREADGROUP GROUP g1 c1 STREAMS events >", "XGROUP SETID events g1 -",
+			"XREADGROUP GROUP g1 c2 STREAMS events >", "XPENDING events g1", "XINFO GROUPS events"),
+		NX("xreadgroup empty history", "XADD events * a 1", "XADD events * b 2", "XADD events * c 3", "XGROUP CREATE events mygroup 0",
+			"XPENDING events mygroup - + 10", "XREADGROUP GROUP mygroup myconsumer COUNT 3 STREAMS events 0",
+			"XREADGROUP GROUP mygroup myconsumer COUNT 3 STREAMS events >", "XREADGROUP GROUP mygroup myconsumer COUNT 3 STREAMS events 0"),
+		SX("xreadgroup history of deleted entries", "XGROUP CREATE mystream mygroup $ MKSTREAM", "XADD mystream 1 field1 A",
+			"XREADGROUP GROUP mygroup myconsumer STREAMS mystream >", "XADD mystream MAXLEN 1 2 field1 B", "XREADGROUP GROUP mygroup myconsumer STREAMS mystream >",
+			"XREADGROUP GROUP mygroup myconsumer STREAMS mystream 0-1", "XREADGROUP GROUP mygroup myconsumer STREAMS mystream 0"),
+		SX("xreadgroup ignores block unless gt", "XGROUP CREATE mystream mygroup $ MKSTREAM", "XADD mystream 666 key value", "XDEL mystream 666",
+			xtimes(0, 4, func(i int) string {
+				return "XREADGROUP GROUP mygroup myconsumer BLOCK 0 STREAMS mystream " + []string{"0", "600", "666", "700"}[i]
+			}),
+			"XADD mystream 667 key value",
+			xtimes(0, 5, func(i int) string {
+				return "XREADGROUP GROUP mygroup myconsumer BLOCK 0 STREAMS mystream " + []string{"0", "600", "666", "667", "700"}[i]
+			}),
+			"XREADGROUP GROUP mygroup myconsumer BLOCK 0 STREAMS mystream >",
+			xtimes(0, 5, func(i int) string {
+				return "XREADGROUP GROUP mygroup myconsumer BLOCK 0 STREAMS mystream " + []string{"0", "600", "666", "667", "700"}[i]
+			}),
+			"XACK mystream mygroup 667",
+			xtimes(0, 5, func(i int) string {
+				return "XREADGROUP GROUP mygroup myconsumer BLOCK 0 STREAMS mystream " + []string{"0", "600", "666", "667", "700"}[i]
+			})),
+		SX("xgroup createconsumer", "XGROUP CREATE mystream mygroup $ MKSTREAM", "XADD mystream 1-1 f v", "XINFO GROUPS mystream",
+			"XREADGROUP GROUP mygroup Alice COUNT 1 STREAMS mystream >", "XINFO GROUPS mystream", "XINFO CONSUMERS mystream mygroup",
+			"XGROUP CREATECONSUMER mystream mygroup Alice", "XGROUP CREATECONSUMER mystream mygroup Bob", "XINFO GROUPS mystream", "XINFO CONSUMERS mystream mygroup"),
+		SX("xgroup createconsumer group must exist", "XADD mystream 1-1 f v", "XGROUP CREATECONSUMER mystream mygroup consumer"),
+		SX("xreadgroup noack creates consumer", "XGROUP CREATE mystream mygroup $ MKSTREAM", "XADD mystream 1-1 f1 v1",
+			"XREADGROUP GROUP mygroup Alice NOACK STREAMS mystream >", "XINFO GROUPS mystream", "XINFO CONSUMERS mystream mygroup", "XPENDING mystream mygroup"),
+		SX("consumer without pel", "XGROUP CREATE mystream mygroup $ MKSTREAM", "XADD mystream 1-1 f v", "XREADGROUP GROUP mygroup Alice NOACK STREAMS mystream >",
+			"XGROUP CREATECONSUMER mystream mygroup Charlie", "XINFO GROUPS mystream", "XINFO CONSUMERS mystream mygroup", "XINFO STREAM mystream FULL"),
+		SX("read counter and lag in empty streams", "XGROUP CREATE x g1 0 MKSTREAM", "XINFO STREAM x FULL", "XADD x 1-0 data a", "XDEL x 1-0",
+			"XINFO STREAM x FULL", "XINFO GROUPS x"),
+		SX("read counter and lag sanity", "XADD x 1-0 data a", "XADD x 2-0 data b", "XADD x 3-0 data c", "XADD x 4-0 data d", "XADD x 5-0 data e",
+			"XGROUP CREATE x g1 0", "XINFO STREAM x FULL", "XREADGROUP GROUP g1 c11 COUNT 1 STREAMS x >", "XINFO STREAM x FULL",
+			"XREADGROUP GROUP g1 c12 COUNT 10 STREAMS x >", "XINFO STREAM x FULL", "XADD x 6-0 data f", "XINFO STREAM x FULL", "XINFO GROUPS x"),
+		SX("lag with xdels", "XADD x 1-0 data a", "XADD x 2-0 data b", "XADD x 3-0 data c", "XADD x 4-0 data d", "XADD x 5-0 data e", "XDEL x 3-0",
+			"XGROUP CREATE x g1 0", "XGROUP CREATE x g2 0", "XINFO STREAM x FULL",
+			xtimes(0, 4, func(int) string { return "XREADGROUP GROUP g1 c11 COUNT 1 STREAMS x >" }), "XINFO STREAM x FULL", "XINFO GROUPS x",
+			"XADD x 6-0 data f", "XINFO STREAM x FULL", "XTRIM x MINID = 3-0", "XINFO STREAM x FULL", "XINFO GROUPS x", "XTRIM x MINID = 5-0", "XINFO STREAM x FULL", "XINFO GROUPS x"),
+		SX("xclaim and xautoclaim of deleted entries", "XADD x 1-0 f v", "XADD x 2-0 f v", "XADD x 3-0 f v", "XADD x 4-0 f v", "XADD x 5-0 f v",
+			"XGROUP CREATE x grp 0", "XREADGROUP GROUP grp Alice STREAMS x >", "XDEL x 2-0", "XDEL x 4-0", "XAUTOCLAIM x grp Bob 0 0-0", "XPENDING x grp - + 10 Alice",
+			"XPENDING x grp"),
+		SX("xclaim of deleted entries", "XADD x 1-0 f v", "XADD x 2-0 f v", "XADD x 3-0 f v", "XADD x 4-0 f v", "XADD x 5-0 f v",
+			"XGROUP CREATE x grp 0", "XREADGROUP GROUP grp Alice STREAMS x >", "XDEL x 2-0", "XDEL x 4-0", "XCLAIM x grp Bob 0 1-0 2-0 3-0 4-0",
+			"XPENDING x grp - + 10 Alice", "XPENDING x grp"),
+		SX("empty stream without last id", "XGROUP CREATE mystream group-name $ MKSTREAM", "XINFO STREAM mystream", "XINFO GROUPS mystream"),
+	})
+}
+
+// The suite loads a stream DUMPed by Redis 5. sundial's DUMP payloads
+// are its own format and RESTORE refuses Redis's RDB encoding ("ERR Bad
+// data format"), so this waits on RESTORE learning Redis's stream RDB
+// types (15, RDB_TYPE_STREAM_LISTPACKS, and 19 of Redis 7.0).
+func TestDiffSuiteStreamPending(t *testing.T) {
+	t.Skip("pending: RESTORE does not accept Redis RDB stream payloads (commands/keys_dump.go)")
+	suiteStreamDiff(t, []streamCase{
+		SX("legacy rdb restore", `RESTORE x 0 "`+legacyStreamDump+`"`, "XINFO STREAM x FULL", "XINFO GROUPS x", "XRANGE x - +", "XPENDING x g1", "XINFO CONSUMERS x g1",
+			"XREADGROUP GROUP g2 c STREAMS x >", "XINFO GROUPS x"),
+	})
+}
+
+// legacyStreamDump is stream-cgroups.tcl's DUMP of a stream from Redis 5
+// (RDB version 9): six entries, 3-0 deleted, groups g1 and g2, g1's
+// consumer c11 having read four, then trimmed to two.
+const legacyStreamDump = `\x0F\x01\x10\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\xC3\x40\x4A\x40\x57\x16\x57\x00\x00\x00\x23\x00\x02\x01\x04\x01\x01\x01\x84\x64\x61\x74\x61\x05\x00\x01\x03\x01\x00\x20\x01\x03\x81\x61\x02\x04\x20\x0A\x00\x01\x40\x0A\x00\x62\x60\x0A\x00\x02\x40\x0A\x00\x63\x60\x0A\x40\x22\x01\x81\x64\x20\x0A\x40\x39\x20\x0A\x00\x65\x60\x0A\x00\x05\x40\x0A\x00\x66\x20\x0A\x00\xFF\x02\x06\x00\x02\x02\x67\x31\x05\x00\x04\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x3E\xF7\x83\x43\x7A\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x02\x00\x00\x00\x00\x00\x00\x00\x00\x3E\xF7\x83\x43\x7A\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x04\x00\x00\x00\x00\x00\x00\x00\x00\x3E\xF7\x83\x43\x7A\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x05\x00\x00\x00\x00\x00\x00\x00\x00\x3E\xF7\x83\x43\x7A\x01\x00\x00\x01\x01\x03\x63\x31\x31\x3E\xF7\x83\x43\x7A\x01\x00\x00\x04\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x05\x00\x00\x00\x00\x00\x00\x00\x00\x02\x67\x32\x00\x00\x00\x00\x09\x00\x3D\x52\xEF\x68\x67\x52\x1D\xFA`
