@@ -74,6 +74,15 @@ func ParseSetInt(b []byte) (int64, bool) {
 	return n, err == nil
 }
 
+// FitIntset converts an intset holding more than maxIntset members to
+// the hashtable encoding, as Redis does when it loads or restores one
+// under a lower set-max-intset-entries.
+func (s *Set) FitIntset(maxIntset int64) {
+	if !s.table && int64(len(s.ints)) > maxIntset {
+		s.convert()
+	}
+}
+
 // convert switches an intset to the hashtable encoding.
 func (s *Set) convert() {
 	if s.table {

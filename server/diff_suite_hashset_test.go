@@ -899,6 +899,32 @@ func TestDiffSuiteHashSetSet(t *testing.T) {
 			"SMOVE src{t} dst{t} a", "EXISTS src{t}", "~SMEMBERS dst{t}", "SADD src{t} 1",
 			"SMOVE src{t} dst{t} 1", "EXISTS src{t}", "~SMEMBERS dst{t}"),
 	}
+	cases = append(cases,
+		C("intset member parsing", "SADD s 1", "SADD s -0", "OBJECT ENCODING s", "SADD s2 1 01", "OBJECT ENCODING s2",
+			"SADD s3 -1 +1", "OBJECT ENCODING s3", "SADD s4 ' 1'", "OBJECT ENCODING s4", "SADD s5 1.0",
+			"OBJECT ENCODING s5", "SADD s6 -9223372036854775808 0 9223372036854775807", "OBJECT ENCODING s6",
+			"SMEMBERS s6", "SISMEMBER s6 -9223372036854775809", "SISMEMBER s6 -0", "SREM s6 00", "SCARD s6"),
+		C("SMOVE converts the destination", seq(ssCreate("dst{t}", "1", "2"), "SADD src{t} a 3",
+			"SMOVE src{t} dst{t} 3", "OBJECT ENCODING dst{t}", "SMOVE src{t} dst{t} a", "OBJECT ENCODING dst{t}",
+			"~SMEMBERS dst{t}", cmd("SADD", append([]string{"full{t}"}, ssRange(0, 512)...)...),
+			"OBJECT ENCODING full{t}", "SADD src{t} 1000", "SMOVE src{t} full{t} 1000", "OBJECT ENCODING full{t}",
+			"SCARD full{t}")...),
+		C("set store results past the intset limit", cmd("SADD", append([]string{"a{t}"}, ssRange(0, 300)...)...),
+			cmd("SADD", append([]string{"b{t}"}, ssRange(300, 600)...)...),
+			"SUNIONSTORE u{t} a{t} b{t}", "OBJECT ENCODING u{t}", "SCARD u{t}",
+			"SINTERSTORE i{t} u{t} u{t}", "OBJECT ENCODING i{t}", "SDIFFSTORE d{t} u{t} a{t}", "OBJECT ENCODING d{t}",
+			"SDIFF b{t} a{t} nokey{t}", "CONFIG SET set-max-intset-entries 100", "SINTERSTORE i{t} b{t} u{t}",
+			"OBJECT ENCODING i{t}", "SADD b{t} 1", "OBJECT ENCODING b{t}", "SREM b{t} 1",
+			"SUNIONSTORE small{t} nokey{t} b{t}", "OBJECT ENCODING small{t}", "CONFIG SET set-max-intset-entries 512"),
+		C("hash listpack limits of zero", "CONFIG SET hash-max-listpack-entries 0", "HSET key1 f1 1 f2 2",
+			"OBJECT ENCODING key1", "HSETNX key2 f v", "OBJECT ENCODING key2", "HINCRBY key3 f 1", "OBJECT ENCODING key3",
+			"CONFIG SET hash-max-listpack-entries 512", "CONFIG SET hash-max-listpack-value 0", "HSET key4 f ''",
+			"OBJECT ENCODING key4", "HSET key5 '' ''", "OBJECT ENCODING key5", "HSET key5 a ''", "OBJECT ENCODING key5",
+			"CONFIG SET hash-max-listpack-value 64", "CONFIG SET hash-max-listpack-entries 2",
+			"HSET key6 a 1 b 2", "OBJECT ENCODING key6", "HSET key6 a 3", "OBJECT ENCODING key6", "HSET key6 c 3",
+			"OBJECT ENCODING key6", "HSET key7 a 1 b 2 c 3", "OBJECT ENCODING key7", "HDEL key7 a b",
+			"OBJECT ENCODING key7", "CONFIG SET hash-max-listpack-entries 512"),
+	)
 	rng := rand.New(rand.NewSource(23))
 	for i := 0; i < 12; i++ {
 		cases = append(cases, C(fmt.Sprintf("SDIFF fuzzing %d", i), ssDiffFuzz(rng, i >= 4)...))
@@ -1219,4 +1245,29 @@ func TestDiffSuiteHashSetWatch(t *testing.T) {
 			r.r("EXEC")
 		})
 	}
+}
+
+// TestDiffSuiteHashSetPending holds differences whose fix is outside the
+// hash and set code.
+func TestDiffSuiteHashSetPending(t *testing.T) {
+	t.Skip("pending: RESTORE keeps the dumped encoding; Redis converts a listpack hash over hash-max-listpack-entries and an intset over set-max-intset-entries to hashtable (commands/keys_dump.go)")
+	hsScenario(t, "RESTORE applies the encoding limits", func(r *hsRun) {
+		restore := func(key, conf, limit, old string) {
+			raw := blDo(r.t, r.ctl, "DUMP", key)
+			payload := raw[strings.Index(raw, "\r\n")+2 : len(raw)-2]
+			r.r("CONFIG", "SET", conf, limit)
+			r.note("RESTORE", blDo(r.t, r.ctl, "RESTORE", key+"2", "0", payload))
+			r.r("OBJECT", "ENCODING", key+"2")
+			r.r("CONFIG", "SET", conf, old)
+		}
+		r.r("HSET", "h", "a", "1", "b", "2", "c", "3")
+		restore("h", "hash-max-listpack-entries", "2", "512")
+		r.r("HSET", "hv", "a", strings.Repeat("x", 100))
+		r.r("CONFIG", "SET", "hash-max-listpack-value", "200")
+		r.r("HSET", "hv2", "a", strings.Repeat("x", 100))
+		r.r("OBJECT", "ENCODING", "hv2")
+		restore("hv2", "hash-max-listpack-value", "64", "64")
+		r.r("SADD", "s", "1", "2", "3")
+		restore("s", "set-max-intset-entries", "2", "512")
+	})
 }
