@@ -68,10 +68,8 @@ const (
 // remembers its keys for a tracking client; at the end of a top-level
 // command the deferred invalidations and BCAST announcements go out.
 func (e *Engine) trackingAfterCall(c *Client, spec *Spec, args [][]byte) {
+	e.trackingRead(c, spec, args)
 	if t := c.tracking; t != nil {
-		if !t.bcast && spec.Flags&FlagReadonly != 0 && t.cachesNext() {
-			e.trackingRemember(c, spec, args)
-		}
 		// CLIENT CACHING lasts for one command (a whole transaction);
 		// other CLIENT subcommands do not consume it.
 		if e.execDepth == 0 && c.multi == nil && !isClientCommand(spec) {
@@ -84,6 +82,43 @@ func (e *Engine) trackingAfterCall(c *Client, spec *Spec, args [][]byte) {
 	e.trackingFlushPending()
 	e.trackingBroadcast()
 	e.dropSlowClients()
+}
+
+// trackingRead remembers the keys a read-only command fetched for the
+// client that may cache them. As in Redis, a read inside a script makes
+// the script's caller track every key the script declared, and EVAL_RO,
+// EVALSHA_RO and FCALL_RO track nothing by themselves: only the commands
+// they run count.
+func (e *Engine) trackingRead(c *Client, spec *Spec, args [][]byte) {
+	if spec.Flags&FlagReadonly == 0 || isReadOnlyScript(spec) {
+		return
+	}
+	if caller := e.scriptCaller(c); caller != c {
+		if caller == nil || caller.cmd == nil {
+			return
+		}
+		c, spec, args = caller, caller.cmd, caller.args
+	}
+	if t := c.tracking; t != nil && !t.bcast && t.cachesNext() {
+		e.trackingRemember(c, spec, args)
+	}
+}
+
+func isReadOnlyScript(s *Spec) bool {
+	switch s.Name {
+	case "eval_ro", "evalsha_ro", "fcall_ro":
+		return true
+	}
+	return false
+}
+
+// scriptCaller returns the client whose script runs the command c
+// executes (c itself outside scripts): Redis's server.current_client.
+func (e *Engine) scriptCaller(c *Client) *Client {
+	if c != nil && c.inScript && e.scripts.run != nil {
+		return e.scripts.run.caller
+	}
+	return c
 }
 
 // cachesNext reports whether the client caches what the current command
@@ -169,7 +204,10 @@ func (e *Engine) trackingInvalidateKey(c *Client, key []byte, bcast bool) {
 		if tc == nil || tc.tracking == nil || tc.tracking.bcast {
 			continue
 		}
-		if tc.tracking.noloop && tc == c {
+		// NOLOOP leaves out the client running the command (the caller
+		// of a script; for an expiry, whoever's command met it), as
+		// Redis compares with server.current_client.
+		if tc.tracking.noloop && (tc == e.scriptCaller(c) || c == nil && tc.cmd != nil) {
 			continue
 		}
 		if tc.cmd != nil {
