@@ -1010,3 +1010,30 @@ func TestDiffSuiteScriptingBusy(t *testing.T) {
 		}
 	})
 }
+
+// Declared flags under memory pressure and in transactions.
+func TestDiffSuiteScriptingFlagsExtra(t *testing.T) {
+	plain := lq("#!lua\nreturn 1")
+	noWrites := lq("#!lua flags=no-writes\nreturn redis.call('get', 'x')")
+	diff(t, []testserver.Case{
+		C("EVALSHA of flagged scripts under OOM", "SCRIPT LOAD "+plain, "SCRIPT LOAD "+noWrites, "SET x 1", "CONFIG SET maxmemory 1",
+			"EVALSHA "+shaOf("#!lua\nreturn 1")+" 0", "EVALSHA "+shaOf("#!lua flags=no-writes\nreturn redis.call('get', 'x')")+" 1 x",
+			"EVALSHA_RO "+shaOf("#!lua\nreturn 1")+" 0", "EVAL_RO "+plain+" 0", "CONFIG SET maxmemory 0",
+			"EVAL_RO "+plain+" 0", "EVALSHA_RO "+shaOf("#!lua flags=no-writes\nreturn redis.call('get', 'x')")+" 1 x"),
+		C("flagged scripts in MULTI", "SET x 1", "MULTI", "EVAL "+plain+" 0", "EVAL "+noWrites+" 1 x", "EVAL_RO "+plain+" 0", "EXEC"),
+		C("no-writes script in MULTI under OOM", "SET x 1", "CONFIG SET maxmemory 1", "MULTI", "EVAL "+noWrites+" 1 x", "EXEC",
+			"CONFIG SET maxmemory 0"),
+		C("flagged script in MULTI under OOM", "CONFIG SET maxmemory 1", "MULTI", "EVAL "+plain+" 0", "EXEC", "CONFIG SET maxmemory 0"),
+		C("compat script in MULTI under OOM", "CONFIG SET maxmemory 1", "MULTI", `EVAL "return redis.call('set', 'x', 1)" 1 x`,
+			`EVAL "return redis.pcall('set', 'x', 1)" 1 x`, "EXEC", "CONFIG SET maxmemory 0", "GET x"),
+		C("shebang parsing", "EVAL "+lq("#!lua flags=no-writes,allow-oom\nreturn 1")+" 0",
+			"EVAL "+lq("#!lua flags=no-writes flags=allow-oom\nreturn 1")+" 0",
+			"EVAL "+lq("#!lua  flags=no-writes\nreturn 1")+" 0",
+			"EVAL "+lq("#!lua flags=NO-WRITES\nreturn 1")+" 0",
+			"EVAL "+lq("#!lua name=x\nreturn 1")+" 0",
+			"EVAL "+lq("#!\nreturn 1")+" 0",
+			"EVAL "+lq("#!lua")+" 0",
+			"EVAL "+lq("#!lua flags=no-cluster,allow-stale\nreturn 1")+" 0",
+			"EVAL "+lq("#lua\nreturn 1")+" 0"),
+	})
+}
