@@ -568,6 +568,22 @@ func TestDiffSuiteStreamGroups(t *testing.T) {
 		SX("xclaim of deleted entries", "XADD x 1-0 f v", "XADD x 2-0 f v", "XADD x 3-0 f v", "XADD x 4-0 f v", "XADD x 5-0 f v",
 			"XGROUP CREATE x grp 0", "XREADGROUP GROUP grp Alice STREAMS x >", "XDEL x 2-0", "XDEL x 4-0", "XCLAIM x grp Bob 0 1-0 2-0 3-0 4-0",
 			"XPENDING x grp - + 10 Alice", "XPENDING x grp"),
+		SX("lag with tombstone after group last id", "XGROUP CREATE x g1 $ MKSTREAM", "XADD x 1-0 data a", "XREADGROUP GROUP g1 alice STREAMS x >",
+			"XADD x 2-0 data c", "XADD x 3-0 data d", "XDEL x 2-0", "XINFO STREAM x FULL", "XDEL x 1-0", "XINFO STREAM x FULL",
+			"XREADGROUP GROUP g1 alice STREAMS x >", "XINFO STREAM x FULL", "XINFO GROUPS x"),
+		SX("lag with xtrim", "XGROUP CREATE x mygroup $ MKSTREAM", "XADD x 1-0 data a", "XADD x 2-0 data b", "XADD x 3-0 data c", "XADD x 4-0 data d",
+			"XADD x 5-0 data e", "XREADGROUP GROUP mygroup alice COUNT 1 STREAMS x >", "XINFO STREAM x FULL", "XTRIM x MAXLEN 1", "XINFO STREAM x FULL",
+			"XREADGROUP GROUP mygroup alice STREAMS x >", "XINFO STREAM x FULL", "XADD x 6-0 data f", "XINFO STREAM x FULL", "XTRIM x MAXLEN 0",
+			"XINFO STREAM x FULL", "XINFO GROUPS x"),
+		NX("xreadgroup counts entries read", "XADD mystream * a b c d e f", "XGROUP CREATE mystream mygroup $",
+			"XREADGROUP GROUP mygroup ryan COUNT 1 STREAMS mystream >", "XADD mystream * a1 b1 a1 b2", "XADD mystream * name v1 name v1",
+			"XREADGROUP GROUP mygroup ryan COUNT 1 STREAMS mystream >", "XREADGROUP GROUP mygroup ryan COUNT 1 STREAMS mystream >",
+			"XINFO STREAM mystream FULL", "XINFO GROUPS mystream"),
+		SX("xreadgroup from pel inside multi", "XADD mystream 1-0 a b c d e f", "XGROUP CREATE mystream mygroup 0",
+			"XREADGROUP GROUP mygroup ryan COUNT 1 STREAMS mystream >", "MULTI", "XREADGROUP GROUP mygroup ryan COUNT 1 STREAMS mystream 0", "EXEC",
+			"XPENDING mystream mygroup"),
+		// A Redis 7.2 payload (RDB version 11): Redis 7.0 refuses it.
+		SX("restore of a newer rdb version", `RESTORE x 0 "`+newerStreamDump+`"`, "EXISTS x"),
 		SX("empty stream without last id", "XGROUP CREATE mystream group-name $ MKSTREAM", "XINFO STREAM mystream", "XINFO GROUPS mystream"),
 	})
 }
@@ -590,6 +606,10 @@ func TestDiffSuiteStreamPending(t *testing.T) {
 			"XREADGROUP GROUP g2 c STREAMS x >", "XINFO GROUPS x"),
 	})
 }
+
+// newerStreamDump is stream-cgroups.tcl's DUMP of a stream with a group
+// and one consumer, in RDB version 11.
+const newerStreamDump = `\x13\x01\x10\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x01\x1D\x1D\x00\x00\x00\x0A\x00\x01\x01\x00\x01\x01\x01\x81\x66\x02\x00\x01\x02\x01\x00\x01\x00\x01\x81\x76\x02\x04\x01\xFF\x01\x01\x01\x01\x01\x00\x00\x01\x01\x01\x67\x01\x01\x01\x01\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x01\xF5\x5A\x71\xC7\x84\x01\x00\x00\x01\x01\x05\x41\x6C\x69\x63\x65\xF5\x5A\x71\xC7\x84\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x01\x0B\x00\xA7\xA9\x14\xA5\x27\xFF\x9B\x9B`
 
 // legacyStreamDump is stream-cgroups.tcl's DUMP of a stream from Redis 5
 // (RDB version 9): six entries, 3-0 deleted, groups g1 and g2, g1's
@@ -754,4 +774,47 @@ func waitBlockedOn(t *testing.T, ctl *testserver.Conn, n int) {
 		}
 	}
 	t.Fatalf("no %d blocked clients", n)
+}
+
+// stream-cgroups.tcl's dirty tests: how much each group read adds to
+// rdb_changes_since_last_save, compared command by command.
+func TestDiffSuiteStreamGroupDirty(t *testing.T) {
+	testserver.SkipOrFail(t, redis)
+	cmds := []string{"XADD x 1-0 data a", "XADD x 2-0 data b", "XADD x 3-0 data c", "XADD x 4-0 data d", "XGROUP CREATE x g1 0",
+		"XGROUP CREATECONSUMER x g1 Alice", "XREADGROUP GROUP g1 Alice COUNT 2 STREAMS x >", "XREADGROUP GROUP g1 Alice NOACK COUNT 2 STREAMS x >",
+		"XREADGROUP GROUP g1 Alice COUNT 2 STREAMS x 0", "XREADGROUP GROUP g1 Alice COUNT 2 STREAMS x 9000", "XREADGROUP GROUP g1 noconsumer COUNT 2 STREAMS x 0",
+		"XREADGROUP GROUP g1 Bob STREAMS x >", "XACK x g1 1-0 2-0", "XACK x g1 1-0", "XCLAIM x g1 Bob 0 1-0 2-0", "XAUTOCLAIM x g1 Bob 0 0-0 JUSTID"}
+	changesRE := regexp.MustCompile(`rdb_changes_since_last_save:(\d+)`)
+	var got [2]string
+	for i, addr := range []string{sundial.Addr, redis.Addr} {
+		c, err := testserver.Dial(addr, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		changes := func() int {
+			info, err := c.Do("INFO", "persistence")
+			m := changesRE.FindStringSubmatch(info)
+			if err != nil || m == nil {
+				t.Fatalf("info persistence: %q %v", info, err)
+			}
+			n, _ := strconv.Atoi(m[1])
+			return n
+		}
+		c.Do("FLUSHALL")
+		var b strings.Builder
+		for _, line := range cmds {
+			args, _ := config.SplitArgs(line)
+			before := changes()
+			r, err := c.Do(args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(&b, "%s: %q +%d\n", line, r, changes()-before)
+		}
+		got[i] = b.String()
+	}
+	if got[0] != got[1] {
+		t.Errorf("replies and changes differ:\nsundial:\n%s\nredis:\n%s", got[0], got[1])
+	}
 }
