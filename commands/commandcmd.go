@@ -172,6 +172,16 @@ func getkeysTarget(c *Client, args [][]byte) (*Spec, [][]byte, bool) {
 	return s, cmdArgs, true
 }
 
+// noKeysFound answers COMMAND GETKEYS[ANDFLAGS] when the arguments name
+// no key: fine for a command whose keys are optional (EVAL … 0).
+func noKeysFound(c *Client, s *Spec) {
+	if s.Flags&FlagNoMandatoryKeys != 0 {
+		c.Array(0)
+		return
+	}
+	c.Error("ERR Invalid arguments specified for command")
+}
+
 func cmdCommandGetkeys(c *Client, args [][]byte) {
 	s, cmdArgs, ok := getkeysTarget(c, args)
 	if !ok {
@@ -182,7 +192,7 @@ func cmdCommandGetkeys(c *Client, args [][]byte) {
 		if s.FirstKey == 0 && s.Flags&FlagMovableKeys == 0 {
 			c.Error("ERR The command has no key arguments")
 		} else {
-			c.Error("ERR Invalid arguments specified for command")
+			noKeysFound(c, s)
 		}
 		return
 	}
@@ -474,7 +484,7 @@ func cmdCommandGetkeysandflags(c *Client, args [][]byte) {
 		if len(s.infoNode().kids) > 8 && len(s.infoNode().kids[8].kids) == 0 {
 			c.Error("ERR The command has no key arguments")
 		} else {
-			c.Error("ERR Invalid arguments specified for command")
+			noKeysFound(c, s)
 		}
 		return
 	}

@@ -71,6 +71,9 @@ type Engine struct {
 	evict      evictionState
 	paused     pauseState
 	activeExp  bool
+	// allowDenyScript is DEBUG SET-DISABLE-DENY-SCRIPTS: scripts may call
+	// commands flagged noscript (tests use it to reach DEBUG PROTOCOL).
+	allowDenyScript bool
 	Loading    atomic.Bool
 	lastSave   atomic.Int64
 	monitors   []*Client
@@ -246,6 +249,10 @@ func (e *Engine) exec(c *Client, args [][]byte, now time.Time) {
 		e.reject(c, spec, msg)
 		return
 	}
+	if spec.Flags&FlagWrite != 0 && e.noGoodReplicas() {
+		e.reject(c, spec, errNoReplicas)
+		return
+	}
 	if c.subscribed() && c.Proto == 2 && !allowedInSubscribe(spec) {
 		e.reject(c, spec, "ERR Can't execute '"+spec.FullName+
 			"': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
@@ -381,6 +388,15 @@ func (e *Engine) runHandler(c *Client, spec *Spec, args [][]byte) {
 		}
 	}()
 	spec.Run(c, args)
+}
+
+const errNoReplicas = "NOREPLICAS Not enough good replicas to write."
+
+// noGoodReplicas is Redis's failed checkGoodReplicasStatus: writes are
+// refused while min-replicas-to-write asks for replicas (with
+// min-replicas-max-lag on), and a standalone sundial has none.
+func (e *Engine) noGoodReplicas() bool {
+	return e.Cfg.MinReplicasToWrite > 0 && e.Cfg.MinReplicasMaxLag > 0
 }
 
 // afterCall finishes a top-level command: hands its writes to the AOF and

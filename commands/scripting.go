@@ -266,6 +266,10 @@ func checkScriptFlags(c *Client, flags scriptFlags, ro bool) bool {
 		c.Error(errOOM)
 		return false
 	}
+	if flags&flagNoWrites == 0 && c.e.noGoodReplicas() {
+		c.Error(errNoReplicas)
+		return false
+	}
 	if flags&flagNoWrites == 0 && ro {
 		c.Error(errWriteFlagRO)
 		return false

@@ -112,12 +112,15 @@ func (eng *luaEngine) scriptCommand(run *scriptRun, argv [][]byte) (*Spec, strin
 	if !arityOK(spec.Arity, len(argv)) {
 		return spec, "Wrong number of args calling Redis command from script"
 	}
-	if spec.Flags&FlagNoScript != 0 {
+	if spec.Flags&FlagNoScript != 0 && !eng.e.allowDenyScript {
 		return spec, "This Redis command is not allowed from script"
 	}
 	write := spec.Flags&FlagWrite != 0
 	if write && run.readOnly {
 		return spec, "Write commands are not allowed from read-only scripts."
+	}
+	if write && eng.e.noGoodReplicas() {
+		return nil, "-" + errNoReplicas
 	}
 	if run.oom && !run.allowOOM && !run.writeDirty && spec.Flags&FlagDenyOOM != 0 {
 		return spec, "-" + errOOM

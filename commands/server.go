@@ -467,14 +467,21 @@ func cmdDebug(c *Client, args [][]byte) {
 		c.e.activeExp = n != 0
 		c.OK()
 	case sub == "object" && len(args) == 3:
-		ent := c.Lookup(args[2])
+		// Found without expiring it, as Redis's dictFind.
+		ent := c.DB.Peek(args[2])
 		if ent == nil {
 			c.Error(errNoSuchKey)
 			return
 		}
 		c.Simple("Value at:0x0 refcount:1 encoding:" + ent.Value.Encoding() + " serializedlength:0 lru:0 lru_seconds_idle:0")
+	case sub == "set-disable-deny-scripts" && len(args) == 3:
+		n, _ := strconv.Atoi(string(args[2])) // atoi: garbage is 0
+		c.e.allowDenyScript = n != 0
+		c.OK()
+	case sub == "protocol" && len(args) == 3:
+		debugProtocol(c, strings.ToLower(string(args[2])))
 	case sub == "change-repl-id" || sub == "quicklist-packed-threshold" && len(args) == 3 ||
-		sub == "set-disable-deny-scripts" || sub == "replybuffer" || sub == "stringmatch-len":
+		sub == "replybuffer" || sub == "stringmatch-len":
 		c.OK()
 	case sub == "reload":
 		if c.e.Persist != nil {
@@ -494,6 +501,62 @@ func cmdDebug(c *Client, args [][]byte) {
 			"SET-ACTIVE-EXPIRE <0|1>", "    Setting it to 0 disables expiring keys in background."})
 	default:
 		c.Error("ERR DEBUG subcommand '" + string(args[1]) + "' is not supported by sundial")
+	}
+}
+
+// debugProtocol is DEBUG PROTOCOL <type>: one reply of each RESP type,
+// as Redis's, for testing clients and the script converters.
+func debugProtocol(c *Client, typ string) {
+	switch typ {
+	case "string":
+		c.BulkString("Hello World")
+	case "integer":
+		c.Int(12345)
+	case "double":
+		c.Double(3.141)
+	case "bignum":
+		writeBigNumber(c, "1234567999999999999999999999999999999")
+	case "null":
+		c.Null()
+	case "array", "set", "map":
+		switch typ {
+		case "array":
+			c.Array(3)
+		case "set":
+			c.Set(3)
+		default:
+			c.Map(3)
+		}
+		for j := int64(0); j < 3; j++ {
+			c.Int(j)
+			if typ == "map" {
+				c.Bool(j == 1)
+			}
+		}
+	case "attrib":
+		if c.Proto >= 3 {
+			c.Raw([]byte("|1\r\n"))
+			c.BulkString("key-popularity")
+			c.Array(2)
+			c.BulkString("key:123")
+			c.Int(90)
+		}
+		c.BulkString("Some real reply following the attribute")
+	case "push":
+		if c.Proto < 3 {
+			c.Error("ERR RESP2 is not supported by this command")
+			return
+		}
+		c.Push(2)
+		c.BulkString("server-cpu-usage")
+		c.Int(42)
+		c.BulkString("Some real reply following the push reply")
+	case "true", "false":
+		c.Bool(typ == "true")
+	case "verbatim":
+		c.Verbatim("This is a verbatim\nstring")
+	default:
+		c.Error("ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false")
 	}
 }
 

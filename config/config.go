@@ -65,6 +65,8 @@ type Config struct {
 	StreamNodeMaxEntries      int64
 	ActiveExpireEffort        int
 	GoMaxProcs                int
+	MinReplicasToWrite        int
+	MinReplicasMaxLag         int
 
 	// File is the config file the server was started with, for REWRITE.
 	File string
@@ -192,6 +194,8 @@ func (c *Config) table() []*Directive {
 		size(&c.StreamNodeMaxBytes, "stream-node-max-bytes", "4kb", "Stream node size limit."),
 		num64(&c.StreamNodeMaxEntries, "stream-node-max-entries", "100", 0, 1<<62, "Stream node entry limit."),
 		num(&c.ActiveExpireEffort, "active-expire-effort", "1", 1, 10, "Active expiry effort (1-10)."),
+		alias(num(&c.MinReplicasToWrite, "min-replicas-to-write", "0", 0, maxInt, "Refuse writes (NOREPLICAS) unless this many replicas are connected: sundial has none, so any value above 0 refuses them."), "min-slaves-to-write"),
+		alias(num(&c.MinReplicasMaxLag, "min-replicas-max-lag", "10", 0, maxInt, "Lag in seconds a replica may have to count for min-replicas-to-write (0 turns the check off)."), "min-slaves-max-lag"),
 		imm(num(&c.GoMaxProcs, "gomaxprocs", "0", 0, 4096, "CPUs that run Go code at once (0 = half the available CPUs, at least 1; a GOMAXPROCS environment variable wins).")),
 	}
 }
@@ -218,8 +222,7 @@ var acceptedRedisDirectives = map[string]string{
 	"crash-log-enabled": "yes", "crash-memcheck-enabled": "yes", "io-threads": "1",
 	"io-threads-do-reads": "no", "enable-protected-configs": "no", "enable-debug-command": "no",
 	"enable-module-command": "no", "lua-replicate-commands": "yes", "cluster-enabled": "no",
-	"replica-announced": "yes", "min-replicas-to-write": "0", "min-replicas-max-lag": "10",
-	"maxmemory-eviction-tenacity": "10", "active-defrag-threshold-lower": "10",
+	"replica-announced": "yes", "maxmemory-eviction-tenacity": "10", "active-defrag-threshold-lower": "10",
 	"activedefrag": "no", "ignore-warnings": "", "locale-collate": "", "masterauth": "",
 	"masteruser": "", "replicaof": "", "slaveof": "", "tracking-table-max-keys": "1000000",
 	"aclfile": "", "shutdown-timeout": "10", "shutdown-on-sigint": "default",

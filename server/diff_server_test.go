@@ -194,3 +194,20 @@ func TestDiffServerCommands(t *testing.T) {
 	}
 	diff(t, cases)
 }
+
+func TestDiffDebugProtocol(t *testing.T) {
+	cmds := []string{}
+	for _, typ := range []string{"string", "integer", "double", "bignum", "null", "array", "set", "map", "attrib", "push", "verbatim", "true", "false", "nope", "MAP"} {
+		cmds = append(cmds, "DEBUG PROTOCOL "+typ)
+	}
+	diff(t, []testserver.Case{C("debug protocol", cmds...)})
+}
+
+func TestDiffNoReplicas(t *testing.T) {
+	diff(t, []testserver.Case{
+		C("min-replicas-to-write refuses writes", "SET k v", "CONFIG SET min-replicas-to-write 1", "SET k w", "GET k",
+			"INCR n", "DEL k", "MULTI", "SET a b", "EXEC", "CONFIG SET min-replicas-max-lag 0", "SET k x",
+			"CONFIG SET min-replicas-max-lag 10", "CONFIG GET min-slaves-*", "CONFIG SET min-replicas-to-write 0",
+			"SET k y", "GET k", "CONFIG GET min-replicas-to-write"),
+	})
+}

@@ -770,8 +770,7 @@ func TestDiffSuiteScriptingFunctionDump(t *testing.T) {
 // The RESP3 protocol parsing scenarios: DEBUG PROTOCOL replies read by a
 // script in RESP2 or RESP3 mode and returned to a RESP2 or RESP3 client
 // (the case runs in both client protocols).
-func TestDiffSuiteScriptingPendingDebugProtocol(t *testing.T) {
-	t.Skip("pending: DEBUG PROTOCOL and DEBUG SET-DISABLE-DENY-SCRIPTS are not implemented (commands/server.go)")
+func TestDiffSuiteScriptingDebugProtocol(t *testing.T) {
 	var cases []testserver.Case
 	for _, typ := range []string{"bignum", "map", "set", "double", "null", "verbatim", "true", "false", "attrib"} {
 		for _, lua := range []int{2, 3} {
@@ -799,16 +798,14 @@ func TestDiffSuiteScriptingPendingACL(t *testing.T) {
 	))
 }
 
-func TestDiffSuiteScriptingPendingDebugObject(t *testing.T) {
-	t.Skip("pending: DEBUG OBJECT expires a logically expired key instead of showing it (commands/server.go: read the key without expiring it)")
+func TestDiffSuiteScriptingDebugObject(t *testing.T) {
 	diff(t, []testserver.Case{
 		C("DEBUG OBJECT on an expired key not yet deleted", "DEBUG SET-ACTIVE-EXPIRE 0", "SET key value PX 1", "@sleep 5",
 			"!DEBUG OBJECT key", "EXISTS key", "DEBUG SET-ACTIVE-EXPIRE 1"),
 	})
 }
 
-func TestDiffSuiteScriptingPendingEngine(t *testing.T) {
-	t.Skip("pending: min-replicas-to-write is accepted but not enforced (commands/engine.go should refuse writes, and scripts declaring write, with NOREPLICAS); COMMAND GETKEYS of a no-mandatory-keys command with no keys should reply an empty array (commands/commandcmd.go); INFO memory lacks number_of_cached_scripts (commands/info.go, Engine.ScriptingInfo has the counts)")
+func TestDiffSuiteScriptingEngine(t *testing.T) {
 	diff(t, []testserver.Case{
 		C("not enough good replicas", "SET x \"some value\"", "CONFIG SET min-replicas-to-write 1",
 			"EVAL "+lq("#!lua flags=no-writes\n                return redis.call('get','x')\n            ")+" 1 x",
