@@ -62,22 +62,22 @@ type Engine struct {
 	// nowSec is the Unix time of the current command, for access stamps.
 	nowSec int64
 
-	stats      Stats
-	blocking   blockRegistry
-	watches    watchRegistry
-	pubsub     pubsubRegistry
-	tracking   trackingRegistry
-	scripts    scriptRegistry
-	evict      evictionState
-	paused     pauseState
-	activeExp  bool
+	stats     Stats
+	blocking  blockRegistry
+	watches   watchRegistry
+	pubsub    pubsubRegistry
+	tracking  trackingRegistry
+	scripts   scriptRegistry
+	evict     evictionState
+	paused    pauseState
+	activeExp bool
 	// allowDenyScript is DEBUG SET-DISABLE-DENY-SCRIPTS: scripts may call
 	// commands flagged noscript (tests use it to reach DEBUG PROTOCOL).
 	allowDenyScript bool
-	Loading    atomic.Bool
-	lastSave   atomic.Int64
-	monitors   []*Client
-	errorStats map[string]int64
+	Loading         atomic.Bool
+	lastSave        atomic.Int64
+	monitors        []*Client
+	errorStats      map[string]int64
 	// tau hands out the tau type's transaction times (tau.go).
 	tau tauClock
 }
