@@ -79,6 +79,11 @@ func (e *Engine) trackingAfterCall(c *Client, spec *Spec, args [][]byte) {
 	if e.execDepth > 0 {
 		return
 	}
+	// A lowered tracking-table-max-keys takes effect at the next command
+	// (Redis checks before every command and in its cron).
+	if len(e.tracking.table) > 0 {
+		e.trackingLimit()
+	}
 	e.trackingFlushPending()
 	e.trackingBroadcast()
 	e.dropSlowClients()
