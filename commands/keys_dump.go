@@ -67,6 +67,27 @@ func decodeDumpValue(body []byte) (keyspace.Value, bool) {
 	return v, err == nil && v != nil
 }
 
+// restoreEncoding applies this server's size limits to a restored value,
+// as Redis's RDB loading converts a compact encoding with too many
+// elements (it keeps one whose values are too long).
+func restoreEncoding(c *Client, v keyspace.Value) {
+	cfg := c.e.Cfg
+	switch x := v.(type) {
+	case *keyspace.Hash:
+		if int64(x.Len()) > cfg.HashMaxListpackEntries {
+			x.ConvertToTable()
+		}
+	case *keyspace.Set:
+		x.FitIntset(cfg.SetMaxIntsetEntries)
+	case *keyspace.ZSet:
+		if !x.IsListpack() {
+			x.Refit(cfg.ZSetMaxListpackEntries, cfg.ZSetMaxListpackValue)
+		} else if int64(x.Len()) > cfg.ZSetMaxListpackEntries {
+			x.ConvertToSkiplist()
+		}
+	}
+}
+
 func cmdDump(c *Client, args [][]byte) {
 	e := c.LookupRead(args[1])
 	if e == nil {
@@ -137,6 +158,7 @@ func cmdRestore(c *Client, args [][]byte) {
 		c.Error("ERR Bad data format")
 		return
 	}
+	restoreEncoding(c, v)
 	deleted := false
 	if replace && old != nil {
 		c.DB.Remove(old)

@@ -88,9 +88,9 @@ const (
 	DefaultZSetListpackValue   = 64
 )
 
-// Refit gives the set the encoding Redis derives when it loads a sorted set
-// (RESTORE, a restart): listpack when it fits the limits, else skiplist,
-// whatever it had before.
+// Refit gives the set the encoding Redis derives when it loads a sorted
+// set stored as a skip list (RESTORE, a restart): listpack when it fits
+// the limits, else skiplist, whatever it had before.
 func (z *ZSet) Refit(maxEntries, maxValue int64) {
 	maxLen := 0
 	if int64(z.Len()) <= maxEntries {
@@ -112,7 +112,8 @@ func (z *ZSet) MemoryUsage() int { return int(unsafe.Sizeof(*z)) + z.ZSet.Memory
 // AppendBinary writes: encoding byte (0 listpack, 1 skiplist), uvarint
 // member count, then, lowest score first, each member as uvarint length +
 // bytes followed by its score as 8 little-endian bytes of IEEE 754 bits.
-// The encoding byte is informational: a decoded set is refitted.
+// A decoded set keeps a listpack encoding within the entry limit and
+// refits a skiplist one, as Redis's loading.
 func (z *ZSet) AppendBinary(b []byte) []byte {
 	enc := byte(1)
 	if z.listpack {
@@ -138,7 +139,8 @@ func decodeZSet(b []byte) (Value, error) {
 	if len(b) == 0 || b[0] > 1 {
 		return nil, ErrCorruptValue
 	}
-	z := NewZSet(b[0] == 0)
+	listpack := b[0] == 0
+	z := NewZSet(listpack)
 	b = b[1:]
 	n, k := binary.Uvarint(b)
 	// Each member takes at least 9 bytes: a length byte and a score.
@@ -165,7 +167,12 @@ func decodeZSet(b []byte) (Value, error) {
 	if len(b) != 0 {
 		return nil, ErrCorruptValue
 	}
-	z.Refit(DefaultZSetListpackEntries, DefaultZSetListpackValue)
+	// As Redis loads a sorted set: a listpack stays one unless it has
+	// too many members (long ones are kept); a skip list small enough
+	// becomes a listpack.
+	if !listpack || z.Len() > DefaultZSetListpackEntries {
+		z.Refit(DefaultZSetListpackEntries, DefaultZSetListpackValue)
+	}
 	return z, nil
 }
 

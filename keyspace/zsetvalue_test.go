@@ -2,6 +2,7 @@ package keyspace
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"testing"
 )
@@ -67,7 +68,7 @@ func TestZSetFitListpackNormalisesZero(t *testing.T) {
 func TestZSetBinaryRoundTrip(t *testing.T) {
 	long := string(bytes.Repeat([]byte("l"), DefaultZSetListpackValue+1))
 	for _, withLong := range []bool{false, true} {
-		z := NewZSet(withLong)
+		z := NewZSet(false)
 		z.Add("", 0)
 		z.Add("\x00\xff", math.Inf(-1))
 		z.Add("m", math.Inf(1))
@@ -82,8 +83,9 @@ func TestZSetBinaryRoundTrip(t *testing.T) {
 			t.Fatalf("decode: %v", err)
 		}
 		got := v.(*ZSet)
-		// The encoding is derived from the contents, as Redis does on
-		// load: a short set is a listpack, one with a long member not.
+		// A skip list's encoding is derived from the contents, as Redis
+		// does on load: a short set is a listpack, one with a long member
+		// not.
 		want := "listpack"
 		if withLong {
 			want = "skiplist"
@@ -186,4 +188,29 @@ func FuzzZSetDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A listpack stays one when loaded, long members and all (it was made
+// under a larger zset-max-listpack-value), unless it has more members
+// than the default limit.
+func TestZSetBinaryKeepsListpack(t *testing.T) {
+	long := string(bytes.Repeat([]byte("l"), DefaultZSetListpackValue+1))
+	for _, n := range []int{2, DefaultZSetListpackEntries + 1} {
+		z := NewZSet(true)
+		z.Add(long, 1)
+		for i := 1; i < n; i++ {
+			z.Add(fmt.Sprint("m", i), float64(i))
+		}
+		v, err := DecodeValue(KindZSet, z.AppendBinary(nil))
+		if err != nil {
+			t.Fatalf("decode: %v", err)
+		}
+		want := "listpack"
+		if n > DefaultZSetListpackEntries {
+			want = "skiplist"
+		}
+		if got := v.(*ZSet); got.Encoding() != want || got.Len() != n {
+			t.Fatalf("%d members: %s/%d, want %s", n, got.Encoding(), got.Len(), want)
+		}
+	}
 }

@@ -1247,10 +1247,8 @@ func TestDiffSuiteHashSetWatch(t *testing.T) {
 	}
 }
 
-// TestDiffSuiteHashSetPending holds differences whose fix is outside the
-// hash and set code.
-func TestDiffSuiteHashSetPending(t *testing.T) {
-	t.Skip("pending: RESTORE keeps the dumped encoding; Redis converts a listpack hash over hash-max-listpack-entries and an intset over set-max-intset-entries to hashtable (commands/keys_dump.go)")
+// RESTORE applies the receiving server's encoding limits.
+func TestDiffSuiteHashSetRestoreEncoding(t *testing.T) {
 	hsScenario(t, "RESTORE applies the encoding limits", func(r *hsRun) {
 		restore := func(key, conf, limit, old string) {
 			raw := blDo(r.t, r.ctl, "DUMP", key)
@@ -1269,5 +1267,12 @@ func TestDiffSuiteHashSetPending(t *testing.T) {
 		restore("hv2", "hash-max-listpack-value", "64", "64")
 		r.r("SADD", "s", "1", "2", "3")
 		restore("s", "set-max-intset-entries", "2", "512")
+		r.r("ZADD", "z", "1", "a", "2", "b", "3", "c")
+		restore("z", "zset-max-listpack-entries", "2", "128")
+		r.r("ZADD", "zv", "1", strings.Repeat("y", 100))
+		r.r("CONFIG", "SET", "zset-max-listpack-value", "200")
+		r.r("ZADD", "zv2", "1", strings.Repeat("y", 100))
+		r.r("OBJECT", "ENCODING", "zv2")
+		restore("zv2", "zset-max-listpack-value", "64", "64")
 	})
 }
