@@ -1,0 +1,367 @@
+package server_test
+
+import (
+	"fmt"
+	"math/big"
+	"math/rand"
+	"strconv"
+	"strings"
+	"testing"
+
+	"sundial/internal/testserver"
+)
+
+// Scenarios of Redis's own test suite (tests/unit/bitops.tcl,
+// bitfield.tcl, hyperloglog.tcl, sort.tcl, dump.tcl and the standalone
+// parts of maxmemory.tcl) replayed against sundial and redis-server: each
+// reply must be identical byte for byte. Random data comes from fixed
+// seeds, so both servers get the same commands.
+
+// miscQ writes b as one redis-cli argument, every byte escaped.
+func miscQ(b []byte) string {
+	var sb strings.Builder
+	sb.Grow(len(b)*4 + 2)
+	sb.WriteByte('"')
+	for _, c := range b {
+		fmt.Fprintf(&sb, `\x%02x`, c)
+	}
+	sb.WriteByte('"')
+	return sb.String()
+}
+
+// miscRandBytes is the suite's randstring min max binary.
+func miscRandBytes(rng *rand.Rand, min, max int) []byte {
+	b := make([]byte, min+rng.Intn(max-min+1))
+	rng.Read(b)
+	return b
+}
+
+// miscCmd joins arguments into a command line, quoting each one.
+func miscCmd(name string, args ...string) string {
+	var sb strings.Builder
+	sb.WriteString(name)
+	for _, a := range args {
+		sb.WriteByte(' ')
+		sb.WriteString(miscQ([]byte(a)))
+	}
+	return sb.String()
+}
+
+func TestDiffSuiteMiscBitcount(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	var fuzzPlain, fuzzByte, fuzzBit []string
+	for j := 0; j < 100; j++ {
+		s := miscRandBytes(rng, 0, 3000)
+		fuzzPlain = append(fuzzPlain, "SET str "+miscQ(s), "BITCOUNT str", "BITCOUNT str 0 -1 BIT")
+	}
+	for j := 0; j < 100; j++ {
+		s := miscRandBytes(rng, 0, 3000)
+		l := len(s)
+		if l == 0 {
+			l = 1
+		}
+		a, b := rng.Intn(l), rng.Intn(l)
+		if a > b {
+			a, b = b, a
+		}
+		fuzzByte = append(fuzzByte, "SET str "+miscQ(s), fmt.Sprintf("BITCOUNT str %d %d", a, b))
+	}
+	for j := 0; j < 100; j++ {
+		s := miscRandBytes(rng, 0, 3000)
+		l := len(s) * 8
+		if l == 0 {
+			l = 1
+		}
+		a, b := rng.Intn(l), rng.Intn(l)
+		if a > b {
+			a, b = b, a
+		}
+		fuzzBit = append(fuzzBit, "SET str "+miscQ(s), fmt.Sprintf("BITCOUNT str %d %d BIT", a, b))
+	}
+	var vectors []string
+	for _, v := range []string{"", `\xaa`, `\x00\x00\xff`, "foobar", "123"} {
+		vectors = append(vectors, `SET str "`+v+`"`, "BITCOUNT str", "BITCOUNT str 0 -1 BIT")
+	}
+	diff(t, []testserver.Case{
+		C("BITCOUNT against wrong type", "LPUSH mylist a b c", "BITCOUNT mylist", "BITCOUNT mylist 0 100",
+			"BITCOUNT mylist -6 -7", "BITCOUNT mylist -6 -15 bit"),
+		C("BITCOUNT returns 0 against non existing key", "BITCOUNT no-key", "BITCOUNT no-key 0 1000 bit"),
+		C("BITCOUNT returns 0 with out of range indexes", "SET str xxxx", "BITCOUNT str 4 10", "BITCOUNT str 32 87 bit"),
+		C("BITCOUNT returns 0 with negative indexes where start > end", "SET str xxxx", "BITCOUNT str -6 -7",
+			"BITCOUNT str -6 -15 bit", "DEL str", "BITCOUNT str -6 -7", "BITCOUNT str -6 -15 bit"),
+		C("BITCOUNT against test vectors", vectors...),
+		C("BITCOUNT fuzzing without start/end", fuzzPlain...),
+		C("BITCOUNT fuzzing with start/end bytes", fuzzByte...),
+		C("BITCOUNT fuzzing with start/end bits", fuzzBit...),
+		C("BITCOUNT with start, end", "SET s foobar", "BITCOUNT s 0 -1", "BITCOUNT s 1 -2", "BITCOUNT s -2 1", "BITCOUNT s 0 1000",
+			"BITCOUNT s 0 -1 bit", "BITCOUNT s 10 14 bit", "BITCOUNT s 3 14 bit", "BITCOUNT s 3 29 bit", "BITCOUNT s 10 -34 bit",
+			"BITCOUNT s 3 -34 bit", "BITCOUNT s 3 -19 bit", "BITCOUNT s -2 1 bit", "BITCOUNT s 0 1000 bit",
+			"BITCOUNT s 0 -1 BYTE", "BITCOUNT s 0 -1 Bit"),
+		C("BITCOUNT with illegal arguments", "DEL s", "BITCOUNT s 0", "BITCOUNT s 0 1 hello", "BITCOUNT s 0 1 hello hello2",
+			"SET s 1", "BITCOUNT s 0", "BITCOUNT s 0 1 hello", "BITCOUNT s 0 1 hello hello2"),
+		C("BITCOUNT against non-integer value", "SET s 1", "BITCOUNT s a b", "DEL s", "BITCOUNT s a b", "LPUSH s a b c", "BITCOUNT s a b"),
+		C("BITCOUNT regression test for github issue #582", "SETBIT foo 0 1", "BITCOUNT foo 0 4294967296",
+			"BITCOUNT foo 0 9223372036854775807", "BITCOUNT foo -9223372036854775808 -1", "BITCOUNT foo 0 9223372036854775807 bit",
+			"BITCOUNT foo -9223372036854775808 9223372036854775807 bit"),
+		C("BITCOUNT misaligned prefix", "SET str ab", "BITCOUNT str 1 -1"),
+		C("BITCOUNT misaligned prefix + full words + remainder", "SET str __PPxxxxxxxxxxxxxxxxRR__", "BITCOUNT str 2 -3"),
+	})
+}
+
+// miscBitopFuzz is one "BITOP <op> fuzzing" round of ten.
+func miscBitopFuzz(rng *rand.Rand, op string, minArgs int) []string {
+	var cmds []string
+	for i := 0; i < 10; i++ {
+		cmds = append(cmds, "FLUSHALL")
+		n := rng.Intn(10) + minArgs
+		keys := make([]string, n)
+		for j := 0; j < n; j++ {
+			keys[j] = fmt.Sprintf("vector_%d{t}", j)
+			cmds = append(cmds, "SET "+keys[j]+" "+miscQ(miscRandBytes(rng, 0, 1000)))
+		}
+		cmds = append(cmds, "BITOP "+op+" target{t} "+strings.Join(keys, " "), "GET target{t}", "STRLEN target{t}")
+	}
+	return cmds
+}
+
+func TestDiffSuiteMiscBitop(t *testing.T) {
+	rng := rand.New(rand.NewSource(2))
+	var notFuzz []string
+	for i := 0; i < 10; i++ {
+		notFuzz = append(notFuzz, "FLUSHALL", "SET str{t} "+miscQ(miscRandBytes(rng, 0, 1000)), "BITOP not target{t} str{t}", "GET target{t}")
+	}
+	cases := []testserver.Case{
+		C("BITOP NOT (empty string)", `SET s{t} ""`, "BITOP not dest{t} s{t}", "GET dest{t}", "EXISTS dest{t}"),
+		C("BITOP NOT (known string)", `SET s{t} "\xaa\x00\xff\x55"`, "BITOP not dest{t} s{t}", "GET dest{t}"),
+		C("BITOP NOT with multiple source keys", `SET s{t} "\xaa\x00\xff\x55"`, "BITOP not dest{t} s{t} s{t}"),
+		C("BITOP where dest and target are the same key", `SET s "\xaa\x00\xff\x55"`, "BITOP not s s", "GET s"),
+		C("BITOP AND|OR|XOR|ONE don't change the string with single input key", `SET a{t} "\x01\x02\xff"`,
+			"BITOP and res1{t} a{t}", "BITOP or res2{t} a{t}", "BITOP xor res3{t} a{t}", "BITOP one res4{t} a{t}",
+			"GET res1{t}", "GET res2{t}", "GET res3{t}", "GET res4{t}"),
+		C("BITOP DIFF|DIFF1|ANDOR with one source key", `SET s{t} ""`, "BITOP diff dest{t} s{t}", "BITOP diff1 dest{t} s{t}",
+			"BITOP andor dest{t} s{t}"),
+		C("BITOP missing key is considered a stream of zero", `SET a{t} "\x01\x02\xff"`,
+			"BITOP and res1{t} no-such-key{t} a{t}", "BITOP or res2{t} no-such-key{t} a{t} no-such-key{t}",
+			"BITOP xor res3{t} no-such-key{t} a{t}", "BITOP diff res4{t} a{t} no-such-key{t}",
+			"BITOP diff1 res5{t} a{t} no-such-key{t}", "BITOP andor res6{t} a{t} no-such-key{t}",
+			"BITOP one res7{t} no-such_key{t} a{t}",
+			"GET res1{t}", "GET res2{t}", "GET res3{t}", "GET res4{t}", "GET res5{t}", "GET res6{t}", "GET res7{t}"),
+		C("BITOP shorter keys are zero-padded to the key with max length", `SET a{t} "\x01\x02\xff\xff"`, `SET b{t} "\x01\x02\xff"`,
+			"BITOP and res1{t} a{t} b{t}", "BITOP or res2{t} a{t} b{t}", "BITOP xor res3{t} a{t} b{t}",
+			"BITOP diff res4{t} a{t} b{t}", "BITOP diff1 res5{t} a{t} b{t}", "BITOP andor res6{t} a{t} b{t}",
+			"BITOP one res7{t} a{t} b{t}", "GET res1{t}", "GET res2{t}", "GET res3{t}"),
+		C("BITOP NOT fuzzing", notFuzz...),
+		C("BITOP with integer encoded source objects", "SET a{t} 1", "SET b{t} 2", "BITOP xor dest{t} a{t} b{t} a{t}", "GET dest{t}"),
+		C("BITOP with non string source key", "SET a{t} 1", "SET b{t} 2", "LPUSH c{t} foo", "BITOP xor dest{t} a{t} b{t} c{t} d{t}",
+			"EXISTS dest{t}"),
+		C("BITOP with empty string after non empty string (issue #529)", `SET a{t} "`+strings.Repeat(`\x00`, 32)+`"`,
+			"BITOP or x{t} a{t} b{t}", "GET x{t}"),
+		C("BITOP all missing sources deletes the destination", "SET x{t} foo", "BITOP or x{t} a{t} b{t}", "EXISTS x{t}",
+			"BITOP foo x{t} a{t}", "BITOP and x{t}"),
+	}
+	for _, op := range []string{"and", "or", "xor", "diff", "diff1", "andor", "one"} {
+		min := 1
+		if op == "diff" || op == "diff1" || op == "andor" {
+			min = 2
+		}
+		cases = append(cases, C("BITOP "+op+" fuzzing", miscBitopFuzz(rng, op, min)...))
+	}
+	diff(t, cases)
+}
+
+func TestDiffSuiteMiscBitpos(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	word8 := func(b string) string { return `"` + strings.Repeat(b, 8) + `"` }
+	var unaligned0, unaligned1 []string
+	for _, bit := range []string{"0", "1"} {
+		fill, last := `\xff`, `\x0f`
+		if bit == "1" {
+			fill, last = `\x00`, `\xf0`
+		}
+		cmds := []string{"DEL str", `SET str "` + strings.Repeat(fill, 3) + `"`, "APPEND str " + word8(fill),
+			"APPEND str " + word8(fill), "APPEND str " + word8(fill), `APPEND str "` + last + `"`, "BITPOS str " + bit}
+		for s := 1; s <= 8; s++ {
+			cmds = append(cmds, fmt.Sprintf("BITPOS str %s %d", bit, s))
+		}
+		for s := 1; s <= 65; s += 8 {
+			cmds = append(cmds, fmt.Sprintf("BITPOS str %s %d -1 bit", bit, s))
+		}
+		if bit == "0" {
+			unaligned0 = cmds
+		} else {
+			unaligned1 = cmds
+		}
+	}
+	allZero := []string{`SET str ""`}
+	for j := 0; j < 20; j++ {
+		allZero = append(allZero, "BITPOS str 1", "BITPOS str 1 0 -1 bit", `APPEND str "\x00"`)
+	}
+	const max = 524288
+	fuzz1 := []string{"DEL str"}
+	for j := 0; j < 1000; j++ {
+		fuzz1 = append(fuzz1, "BITPOS str 1", "BITPOS str 1 0 -1 bit", fmt.Sprintf("SETBIT str %d 1", rng.Intn(max)))
+	}
+	fuzz0 := []string{`SET str "` + strings.Repeat(`\xff`, max/8) + `"`}
+	for j := 0; j < 1000; j++ {
+		fuzz0 = append(fuzz0, "BITPOS str 0", "BITPOS str 0 0 -1 bit", fmt.Sprintf("SETBIT str %d 0", rng.Intn(max)))
+	}
+	diff(t, []testserver.Case{
+		C("BITPOS against wrong type", "LPUSH mylist a b c", "BITPOS mylist 0", "BITPOS mylist 1 10 100"),
+		C("BITPOS will illegal arguments", "BITPOS s 0 1 hello hello2", "BITPOS s 0 0 1 hello",
+			"SET s 1", "BITPOS s 0 1 hello hello2", "BITPOS s 0 0 1 hello", "BITPOS s 2", "BITPOS s -1", "BITPOS nokey 2"),
+		C("BITPOS against non-integer value", "SET s 1", "BITPOS s a", "BITPOS s 0 a b", "DEL s", "BITPOS s b", "BITPOS s 0 a b",
+			"LPUSH s a b c", "BITPOS s a", "BITPOS s 1 a b"),
+		C("BITPOS bit=0 with empty key returns 0", "BITPOS str 0", "BITPOS str 0 0 -1 bit", "BITPOS str 0 5 10"),
+		C("BITPOS bit=1 with empty key returns -1", "BITPOS str 1", "BITPOS str 1 0 -1", "BITPOS str 1 0 -1 bit"),
+		C("BITPOS bit=0 with string less than 1 word works", `SET str "\xff\xf0\x00"`, "BITPOS str 0", "BITPOS str 0 0 -1 bit"),
+		C("BITPOS bit=1 with string less than 1 word works", `SET str "\x00\x0f\x00"`, "BITPOS str 1", "BITPOS str 1 0 -1 bit"),
+		C("BITPOS bit=0 starting at unaligned address", `SET str "\xff\xf0\x00"`, "BITPOS str 0 1", "BITPOS str 0 1 -1 bit"),
+		C("BITPOS bit=1 starting at unaligned address", `SET str "\x00\x0f\xff"`, "BITPOS str 1 1", "BITPOS str 1 1 -1 bit"),
+		C("BITPOS bit=0 unaligned+full word+reminder", unaligned0...),
+		C("BITPOS bit=1 unaligned+full word+reminder", unaligned1...),
+		C("BITPOS bit=1 returns -1 if string is all 0 bits", allZero...),
+		C("BITPOS bit=0 works with intervals", `SET str "\x00\xff\x00"`, "BITPOS str 0 0 -1", "BITPOS str 0 1 -1",
+			"BITPOS str 0 2 -1", "BITPOS str 0 2 200", "BITPOS str 0 1 1", "BITPOS str 0 0 -1 bit", "BITPOS str 0 8 -1 bit",
+			"BITPOS str 0 16 -1 bit", "BITPOS str 0 16 200 bit", "BITPOS str 0 8 8 bit"),
+		C("BITPOS bit=1 works with intervals", `SET str "\x00\xff\x00"`, "BITPOS str 1 0 -1", "BITPOS str 1 1 -1",
+			"BITPOS str 1 2 -1", "BITPOS str 1 2 200", "BITPOS str 1 1 1", "BITPOS str 1 0 -1 bit", "BITPOS str 1 8 -1 bit",
+			"BITPOS str 1 16 -1 bit", "BITPOS str 1 16 200 bit", "BITPOS str 1 8 8 bit"),
+		C("BITPOS bit=0 changes behavior if end is given", `SET str "\xff\xff\xff"`, "BITPOS str 0", "BITPOS str 0 0",
+			"BITPOS str 0 0 -1", "BITPOS str 0 0 -1 bit", "BITPOS str 0 0 -1 byte", "BITPOS str 0 -100 -1"),
+		C("BITPOS bit=1 fuzzy testing using SETBIT", fuzz1...),
+		C("BITPOS bit=0 fuzzy testing using SETBIT", fuzz0...),
+		C("BITPOS/BITCOUNT fuzzy testing using SETBIT", miscBitposCountFuzz(rng)...),
+	})
+}
+
+// miscBitposCountFuzz replays "BITPOS/BITCOUNT fuzzy testing using
+// SETBIT": a 10-byte string all 1s (then all 0s) with one bit flipped,
+// probed with ranges before, around and after that bit.
+func miscBitposCountFuzz(rng *rand.Rand) []string {
+	const max = 80
+	cmds := []string{"DEL str", fmt.Sprintf("SETBIT str %d 0", max-1)}
+	one := func(s1, e1, s2, e2, bit int, typ string) {
+		start := s1 + rng.Intn(e1-s1+1)
+		end := s2 + rng.Intn(e2-s2+1)
+		if start > end {
+			start, end = end, start
+		}
+		cmds = append(cmds, fmt.Sprintf("BITPOS str %d %d %d %s", bit, start, end, typ),
+			fmt.Sprintf("BITCOUNT str %d %d %s", start, end, typ))
+	}
+	for bit := 0; bit < 2; bit++ {
+		cmds = append(cmds, "BITOP not str str")
+		for j := 0; j < max; j++ {
+			cmds = append(cmds, fmt.Sprintf("SETBIT str %d %d", j, bit))
+			for _, p := range []struct {
+				cur, end int
+				typ      string
+			}{{j >> 3, max >> 3, "byte"}, {j, max, "bit"}} {
+				one(p.cur, p.cur, p.cur, p.cur, bit, p.typ)
+				if p.cur > 0 {
+					one(0, p.cur, 0, p.cur, bit, p.typ)
+				}
+				if p.cur < p.end-1 {
+					one(p.cur+1, p.end, p.cur+1, p.end, bit, p.typ)
+				}
+				if p.cur > 0 && p.cur < p.end-1 {
+					one(0, p.cur, p.cur+1, p.end, bit, p.typ)
+				}
+			}
+			cmds = append(cmds, fmt.Sprintf("SETBIT str %d %d", j, 1-bit))
+		}
+	}
+	return cmds
+}
+
+// miscBitfieldOperands draws the suite's random type, value and increment
+// for the overflow fuzzers: values span twice the type's range and are
+// clamped to 64-bit integers.
+func miscBitfieldOperands(rng *rand.Rand) (typ string, value, incr int64) {
+	bits := rng.Intn(64) + 1
+	signed := rng.Intn(2) == 1 || bits == 64 // u64 is not supported
+	rng64 := new(big.Int).Lsh(big.NewInt(1), uint(bits))
+	min := new(big.Int)
+	typ = fmt.Sprintf("u%d", bits)
+	if signed {
+		min.Neg(new(big.Int).Rsh(rng64, 1))
+		typ = fmt.Sprintf("i%d", bits)
+	}
+	draw := func() int64 {
+		span := new(big.Int).Lsh(rng64, 1)
+		v := new(big.Int).Rand(rng, span)
+		v.Add(v, new(big.Int).Lsh(min, 1))
+		lo, hi := big.NewInt(-1<<63), big.NewInt(1<<63-1)
+		if v.Cmp(hi) > 0 {
+			v = hi
+		}
+		if v.Cmp(lo) < 0 {
+			v = lo
+		}
+		return v.Int64()
+	}
+	return typ, draw(), draw()
+}
+
+func TestDiffSuiteMiscBitfield(t *testing.T) {
+	rng := rand.New(rand.NewSource(4))
+	var detect, wrap []string
+	for j := 0; j < 1000; j++ {
+		typ, v, inc := miscBitfieldOperands(rng)
+		detect = append(detect, "DEL bits",
+			fmt.Sprintf("BITFIELD bits overflow fail set %s 0 %d", typ, v),
+			fmt.Sprintf("BITFIELD bits overflow fail incrby %s 0 %d", typ, inc))
+		typ, v, inc = miscBitfieldOperands(rng)
+		wrap = append(wrap, "DEL bits",
+			fmt.Sprintf("BITFIELD bits overflow wrap set %s 0 %d", typ, v),
+			fmt.Sprintf("BITFIELD bits overflow wrap incrby %s 0 %d", typ, inc),
+			fmt.Sprintf("BITFIELD bits get %s 0", typ))
+	}
+	var r3564 []string
+	for j := 0; j < 10; j++ {
+		r3564 = append(r3564, "DEL mystring", "BITFIELD mystring SET i8 0 10 SET i8 64 10 INCRBY i8 10 99900")
+	}
+	diff(t, []testserver.Case{
+		C("BITFIELD signed SET and GET basics", "BITFIELD bits set i8 0 -100", "BITFIELD bits set i8 0 101", "BITFIELD bits get i8 0"),
+		C("BITFIELD unsigned SET and GET basics", "BITFIELD bits set u8 0 255", "BITFIELD bits set u8 0 100", "BITFIELD bits get u8 0"),
+		C("BITFIELD signed SET and GET together", "BITFIELD bits set i8 0 255 set i8 0 100 get i8 0"),
+		C("BITFIELD #<idx> form", "BITFIELD bits set u8 #0 65", "BITFIELD bits set u8 #1 66", "BITFIELD bits set u8 #2 67", "GET bits"),
+		C("BITFIELD basic INCRBY form", "BITFIELD bits set u8 #0 10", "BITFIELD bits incrby u8 #0 100", "BITFIELD bits incrby u8 #0 100"),
+		C("BITFIELD chaining of multiple commands", "BITFIELD bits set u8 #0 10", "BITFIELD bits incrby u8 #0 100 incrby u8 #0 100"),
+		C("BITFIELD unsigned overflow wrap", "BITFIELD bits set u8 #0 100", "BITFIELD bits overflow wrap incrby u8 #0 257",
+			"BITFIELD bits get u8 #0", "BITFIELD bits overflow wrap incrby u8 #0 255", "BITFIELD bits get u8 #0"),
+		C("BITFIELD unsigned overflow sat", "BITFIELD bits set u8 #0 100", "BITFIELD bits overflow sat incrby u8 #0 257",
+			"BITFIELD bits get u8 #0", "BITFIELD bits overflow sat incrby u8 #0 -255", "BITFIELD bits get u8 #0"),
+		C("BITFIELD signed overflow wrap", "BITFIELD bits set i8 #0 100", "BITFIELD bits overflow wrap incrby i8 #0 257",
+			"BITFIELD bits get i8 #0", "BITFIELD bits overflow wrap incrby i8 #0 255", "BITFIELD bits get i8 #0"),
+		C("BITFIELD signed overflow sat", "BITFIELD bits set u8 #0 100", "BITFIELD bits overflow sat incrby i8 #0 257",
+			"BITFIELD bits get i8 #0", "BITFIELD bits overflow sat incrby i8 #0 -255", "BITFIELD bits get i8 #0"),
+		C("BITFIELD overflow detection fuzzing", detect...),
+		C("BITFIELD overflow wrap fuzzing", wrap...),
+		C("BITFIELD regression for #3221", "SET bits 1", "BITFIELD bits get u1 0"),
+		C("BITFIELD regression for #3564", r3564...),
+		C("BITFIELD_RO with only key as argument", "BITFIELD_RO bits", "SET bits x", "BITFIELD_RO bits"),
+		C("BITFIELD_RO fails when write option is used", "BITFIELD_RO bits set u8 0 100 get u8 0",
+			"BITFIELD_RO bits incrby u8 0 1", "BITFIELD_RO bits overflow sat get u8 0", "BITFIELD_RO bits get u8 0 get i4 4"),
+		C("BITFIELD errors", "BITFIELD bits get u64 0", "BITFIELD bits get i65 0", "BITFIELD bits get i0 0", "BITFIELD bits get x8 0",
+			"BITFIELD bits get u8 -1", "BITFIELD bits get u8 #-1", "BITFIELD bits set u8 0 abc", "BITFIELD bits overflow foo get u8 0",
+			"BITFIELD bits get u8", "BITFIELD bits foo", "LPUSH l a", "BITFIELD l get u8 0", "BITFIELD bits get u8 4294967296",
+			"BITFIELD bits get u8 4294967289", "EXISTS bits"),
+	})
+}
+
+// miscInfoField reads one numeric field of an INFO reply.
+func miscInfoField(t *testing.T, raw, field string) int64 {
+	t.Helper()
+	i := strings.Index(raw, "\r\n"+field+":")
+	if i < 0 {
+		t.Fatalf("no %s in INFO", field)
+	}
+	rest := raw[i+len(field)+3:]
+	rest = rest[:strings.Index(rest, "\r\n")]
+	n, err := strconv.ParseInt(rest, 10, 64)
+	if err != nil {
+		t.Fatalf("%s: %v", field, err)
+	}
+	return n
+}
