@@ -365,3 +365,241 @@ func miscInfoField(t *testing.T, raw, field string) int64 {
 	}
 	return n
 }
+
+// miscRun is one run of a scenario against one server. Every logged
+// reply or finding must be the same on sundial and on redis-server.
+type miscRun struct {
+	t   *testing.T
+	c   *testserver.Conn
+	log []string
+}
+
+// do runs a command and logs its raw reply.
+func (r *miscRun) do(args ...string) string {
+	r.t.Helper()
+	reply := blDo(r.t, r.c, args...)
+	name := strings.Join(args, " ")
+	if len(name) > 80 {
+		name = name[:80] + "..."
+	}
+	r.log = append(r.log, name+" -> "+reply)
+	return reply
+}
+
+// quiet runs a command without logging it (replies that legitimately
+// differ, such as INFO).
+func (r *miscRun) quiet(args ...string) string {
+	r.t.Helper()
+	return blDo(r.t, r.c, args...)
+}
+
+// note logs a finding.
+func (r *miscRun) note(format string, a ...any) {
+	r.log = append(r.log, fmt.Sprintf(format, a...))
+}
+
+// info reads a numeric INFO field.
+func (r *miscRun) info(field string) int64 {
+	r.t.Helper()
+	return miscInfoField(r.t, r.quiet("INFO", "all"), field)
+}
+
+// miscScenario runs fn against sundial and redis-server (each flushed,
+// the connection in protocol proto) and compares their logs.
+func miscScenario(t *testing.T, name string, proto int, fn func(r *miscRun)) {
+	t.Run(fmt.Sprintf("%s/resp%d", name, proto), func(t *testing.T) {
+		testserver.SkipOrFail(t, redis)
+		var logs [][]string
+		for _, tg := range blTargets(t) {
+			ok := t.Run(tg.name, func(t *testing.T) {
+				c := blDial(t, tg.addr, proto)
+				blDo(t, c, "FLUSHALL")
+				run := &miscRun{t: t, c: c}
+				fn(run)
+				logs = append(logs, run.log)
+			})
+			if !ok {
+				return
+			}
+		}
+		if len(logs) != 2 {
+			return
+		}
+		got, want := logs[0], logs[1]
+		for i := 0; i < len(got) || i < len(want); i++ {
+			var g, w string
+			if i < len(got) {
+				g = got[i]
+			}
+			if i < len(want) {
+				w = want[i]
+			}
+			if g != w {
+				t.Errorf("step %d:\nsundial: %q\nredis:   %q", i+1, g, w)
+				return
+			}
+		}
+	})
+}
+
+func TestDiffSuiteMiscBitDirty(t *testing.T) {
+	miscScenario(t, "SETBIT/BITFIELD only increase dirty when the value changed", 2, func(r *miscRun) {
+		step := func(what string, cmds ...[]string) {
+			before := r.info("rdb_changes_since_last_save")
+			for _, c := range cmds {
+				r.do(c...)
+			}
+			r.note("%s: dirty +%d", what, r.info("rdb_changes_since_last_save")-before)
+		}
+		sb := func(off, v string) []string { return []string{"SETBIT", "foo{t}", off, v} }
+		bf := func(off, v string) []string { return []string{"BITFIELD", "foo2{t}", "set", "i5", off, v} }
+		step("create", sb("0", "0"), bf("0", "0"))
+		step("no change", sb("0", "0"), bf("0", "0"))
+		step("change and no change", sb("0", "1"), sb("0", "1"), sb("0", "0"), sb("0", "0"),
+			bf("0", "1"), bf("0", "1"), bf("0", "0"), bf("0", "0"))
+		step("incrby", []string{"BITFIELD", "foo3{t}", "incrby", "i5", "0", "1"}, []string{"BITFIELD", "foo3{t}", "incrby", "i5", "0", "1"})
+		step("length only", sb("90", "0"), bf("90", "0"))
+		step("get only", []string{"BITFIELD", "foo2{t}", "get", "i5", "0"}, []string{"BITFIELD", "new{t}", "get", "i5", "0"})
+		step("overflow fail", []string{"BITFIELD", "foo4{t}", "overflow", "fail", "incrby", "u2", "0", "5"})
+	})
+}
+
+// miscFloats is n values like Tcl's [expr rand()].
+func miscFloats(rng *rand.Rand, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = strconv.FormatFloat(rng.Float64(), 'g', -1, 64)
+	}
+	return out
+}
+
+func TestDiffSuiteMiscHLL(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	promote := []string{"CONFIG SET hll-sparse-max-bytes 3000"}
+	for n := 0; n < 30000; n += 100 {
+		promote = append(promote, "PFADD hll "+strings.Join(miscFloats(rng, 100), " "), "PFCOUNT hll", "PFDEBUG ENCODING hll")
+	}
+	var stress [4][]string
+	for x := 0; x < 1000; x++ {
+		elems := strings.Join(miscFloats(rng, rng.Intn(100)), " ")
+		stress[x%4] = append(stress[x%4], "DEL hll1", "DEL hll2", "PFADD hll2", "PFDEBUG TODENSE hll2",
+			"PFADD hll1 "+elems, "PFADD hll2 "+elems, "PFDEBUG ENCODING hll1", "PFDEBUG ENCODING hll2",
+			"PFCOUNT hll1", "PFCOUNT hll2", "STRLEN hll1")
+	}
+	simd := []string{}
+	for i, n := range []int{2000, 4000, 8000} {
+		key := fmt.Sprintf("hll%d{t}", i+1)
+		for done := 1; done < n; done += 500 {
+			k := 500
+			if done+k > n {
+				k = n - done
+			}
+			simd = append(simd, "PFADD "+key+" "+strings.Join(miscFloats(rng, k), " "))
+		}
+		simd = append(simd, "PFCOUNT "+key)
+	}
+	simd = append(simd, "PFDEBUG simd off", "PFCOUNT hll1{t} hll2{t} hll3{t}", "PFMERGE hllscalar{t} hll1{t} hll2{t} hll3{t}",
+		"PFCOUNT hllscalar{t}", "GET hllscalar{t}", "PFDEBUG simd on")
+	union1 := []string{}
+	for x := 1; x < 10000; {
+		step := 1
+		if x > 300 {
+			step = 97
+		}
+		var a, b, c []string
+		for i := x; i < x+step && i < 10000; i++ {
+			a, b, c = append(a, fmt.Sprintf("foo-%d", i)), append(b, fmt.Sprintf("bar-%d", i)), append(c, fmt.Sprintf("zap-%d", i))
+		}
+		x += step
+		union1 = append(union1, "PFADD hll1{t} "+strings.Join(a, " "), "PFADD hll2{t} "+strings.Join(b, " "),
+			"PFADD hll3{t} "+strings.Join(c, " "), "PFCOUNT hll1{t} hll2{t} hll3{t}")
+	}
+	union2 := []string{}
+	for x := 1; x < 10000; x += 500 {
+		for j := 1; j <= 3; j++ {
+			var e []string
+			for i := 0; i < 500; i++ {
+				e = append(e, strconv.Itoa(rng.Intn(20000)))
+			}
+			union2 = append(union2, fmt.Sprintf("PFADD hll%d{t} %s", j, strings.Join(e, " ")))
+		}
+		union2 = append(union2, "PFCOUNT hll1{t} hll2{t} hll3{t}")
+	}
+	union2 = append(union2, "PFCOUNT hll1{t}", "PFCOUNT hll3{t} hll2{t}", "GET hll2{t}")
+	diff(t, []testserver.Case{
+		C("HyperLogLog self test passes", "PFSELFTEST"),
+		C("PFADD without arguments creates an HLL value", "PFADD hll", "EXISTS hll", "PFCOUNT hll",
+			"PFADD hll a b c", "PFADD hll a b c", `PFADD hll ""`, "PFCOUNT hll", "GET hll"),
+		C("PFCOUNT returns approximated cardinality of set", "PFADD hll 1 2 3 4 5", "PFCOUNT hll", "PFADD hll 6 7 8 8 9 10",
+			"PFCOUNT hll", "GET hll"),
+		C("HyperLogLogs are promote from sparse to dense", promote...),
+		C("Change hll-sparse-max-bytes", "CONFIG SET hll-sparse-max-bytes 3000", "PFADD hll a b c d e d g h i j k",
+			"PFDEBUG ENCODING hll", "CONFIG SET hll-sparse-max-bytes 30", "PFADD hll new_element", "PFDEBUG ENCODING hll",
+			"STRLEN hll", "CONFIG SET hll-sparse-max-bytes 3000"),
+		C("HyperLogLog sparse encoding stress test 1", stress[0]...),
+		C("HyperLogLog sparse encoding stress test 2", stress[1]...),
+		C("HyperLogLog sparse encoding stress test 3", stress[2]...),
+		C("HyperLogLog sparse encoding stress test 4", stress[3]...),
+		C("Corrupted sparse HyperLogLogs are detected: Additional at tail", "PFADD hll a b c", "APPEND hll hello",
+			"PFCOUNT hll", "PFADD hll d", "PFMERGE hll2 hll", "PFDEBUG GETREG hll"),
+		C("Corrupted sparse HyperLogLogs are detected: Broken magic", "PFADD hll a b c", "SETRANGE hll 0 0123", "PFCOUNT hll",
+			"PFADD hll x", "PFMERGE hll2 hll", "PFDEBUG ENCODING hll"),
+		C("Corrupted sparse HyperLogLogs are detected: Invalid encoding", "PFADD hll a b c", "SETRANGE hll 4 x", "PFCOUNT hll",
+			"PFADD hll x", "PFMERGE hll hll"),
+		C("Corrupted dense HyperLogLogs are detected: Wrong length", "PFADD hll a b c", `SETRANGE hll 4 "\x00"`, "PFCOUNT hll",
+			"PFADD hll x", "PFMERGE hll2 hll"),
+		C("PFADD, PFCOUNT, PFMERGE type checking works", "SET foo{t} bar", "PFADD foo{t} 1", "PFCOUNT foo{t}",
+			"PFMERGE bar{t} foo{t}", "PFMERGE foo{t} bar{t}", "LPUSH l{t} a", "PFCOUNT l{t}", "PFMERGE l{t}", "PFADD l{t}"),
+		C("PFMERGE results on the cardinality of union of sets", "PFADD hll1{t} a b c", "PFADD hll2{t} b c d", "PFADD hll3{t} c d e",
+			"PFMERGE hll{t} hll1{t} hll2{t} hll3{t}", "PFCOUNT hll{t}", "GET hll{t}"),
+		C("PFMERGE on missing source keys will create an empty destkey", "PFMERGE destkey{t} sourcekey{t}", "EXISTS destkey{t}",
+			"PFCOUNT destkey{t}", "PFMERGE destkey2{t} sourcekey{t} sourcekey2{t}", "EXISTS destkey2{t}", "PFCOUNT destkey{t}",
+			"GET destkey2{t}"),
+		C("PFMERGE with one empty input key, create an empty destkey", "PFMERGE destkey", "EXISTS destkey", "PFCOUNT destkey"),
+		C("PFMERGE with one non-empty input key, dest key is actually one of the source keys", "PFADD destkey a b c",
+			"PFMERGE destkey", "EXISTS destkey", "PFCOUNT destkey", "PFDEBUG ENCODING destkey"),
+		C("PFMERGE results with simd", simd...),
+		C("PFCOUNT multiple-keys merge returns cardinality of union #1", union1...),
+		C("PFCOUNT multiple-keys merge returns cardinality of union #2", union2...),
+		C("PFDEBUG GETREG returns the HyperLogLog raw registers", "PFADD hll 1 2 3", "PFDEBUG GETREG hll", "PFDEBUG TODENSE hll",
+			"PFDEBUG GETREG hll", "PFDEBUG DECODE hll"),
+		C("PFADD / PFCOUNT cache invalidation works", "PFADD hll a b c", "PFCOUNT hll", "GETRANGE hll 15 15", "PFADD hll a b c",
+			"GETRANGE hll 15 15", "PFADD hll 1 2 3", "GETRANGE hll 15 15"),
+	})
+	miscScenario(t, "Hyperloglog promote to dense well in different hll-sparse-max-bytes", 2, func(r *miscRun) {
+		rng := rand.New(rand.NewSource(6))
+		for _, max := range []int64{100, 500, 3000} {
+			r.do("CONFIG", "SET", "hll-sparse-max-bytes", strconv.FormatInt(max, 10))
+			r.do("DEL", "hll")
+			r.do("PFADD", "hll")
+			for n := r.quiet("STRLEN", "hll"); miscInt(n) <= max; n = r.do("STRLEN", "hll") {
+				r.do("PFDEBUG", "ENCODING", "hll")
+				r.do(append([]string{"PFADD", "hll"}, miscFloats(rng, 10)...)...)
+			}
+			r.do("PFDEBUG", "ENCODING", "hll")
+		}
+		r.do("CONFIG", "SET", "hll-sparse-max-bytes", "3000")
+	})
+	miscScenario(t, "Fuzzing dense/sparse encoding: Redis should always detect errors", 2, func(r *miscRun) {
+		rng := rand.New(rand.NewSource(7))
+		for j := 0; j < 250; j++ {
+			r.quiet("DEL", "hll")
+			r.do(append([]string{"PFADD", "hll"}, miscFloats(rng, rng.Intn(3000))...)...)
+			for i := 0; i < 5; i++ {
+				n := miscInt(r.do("STRLEN", "hll"))
+				pos := rng.Int63n(n)
+				r.do("SETRANGE", "hll", strconv.FormatInt(pos, 10), string([]byte{byte(rng.Intn(256))}))
+				if rng.Float64() < 0.5 {
+					break
+				}
+			}
+			r.do("PFCOUNT", "hll")
+		}
+	})
+}
+
+// miscInt reads an integer reply.
+func miscInt(raw string) int64 {
+	n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimPrefix(raw, ":")), 10, 64)
+	return n
+}
