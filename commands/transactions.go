@@ -203,6 +203,9 @@ func (c *Client) watchedExpired() bool {
 // queueMulti queues a command inside MULTI. A doomed transaction keeps
 // answering QUEUED but stores nothing, as Redis does.
 func (e *Engine) queueMulti(c *Client, spec *Spec, args [][]byte) {
+	// CLIENT LIST shows a queued command as the last one (Redis sets
+	// lastcmd when it looks the command up).
+	c.lastCmd = spec
 	if !c.multi.dirty && !c.watchDirty {
 		cp := make([][]byte, len(args))
 		for i, a := range args {
@@ -267,9 +270,16 @@ func cmdExec(c *Client, args [][]byte) {
 	e.watches.unwatchAll(c)
 	c.Array(len(m.cmds))
 	e.beginAtomic()
+	// Each queued command's error replies are counted by its own call;
+	// EXEC fails only by its own errors (as Redis, which compares the
+	// error count with the one after the last nested call).
+	// CLIENT LIST then names EXEC as the last command, not the last
+	// queued one.
+	errs, lastErr, lastCmd := c.errs, c.lastErr, c.lastCmd
 	for _, q := range m.cmds {
 		e.call(c, q.spec, q.args)
 	}
+	c.errs, c.lastErr, c.lastCmd = errs, lastErr, lastCmd
 	e.endAtomic(c)
 	c.discardTransaction()
 }
