@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"math"
 	"strconv"
 	"strings"
 )
@@ -317,40 +318,109 @@ func cmdConfigGet(c *Client, args [][]byte) {
 	}
 }
 
+// configImmutable are Redis directives sundial accepts and reports
+// which Redis refuses to change at run time.
+var configImmutable = map[string]bool{
+	"daemonize": true, "supervised": true, "pidfile": true, "always-show-logo": true,
+	"set-proc-title": true, "rdbchecksum": true, "io-threads": true, "io-threads-do-reads": true,
+	"syslog-enabled": true, "syslog-ident": true, "syslog-facility": true, "unixsocket": true,
+	"unixsocketperm": true, "tcp-backlog": true, "aclfile": true, "appendfilename": true,
+	"appenddirname": true, "cluster-enabled": true, "databases": true, "logfile": true,
+	"enable-protected-configs": true, "enable-debug-command": true, "enable-module-command": true,
+	"disable-thp": true,
+}
+
+// CONFIG SET checks every name first (the first unknown, immutable or
+// repeated one fails the whole command), then sets the values in order
+// and, if one is refused, restores those already set: as Redis, all or
+// nothing.
 func cmdConfigSet(c *Client, args [][]byte) {
 	if len(args)%2 != 0 {
 		c.Error(errSyntax)
 		return
 	}
 	cfg := c.e.Cfg
+	canon := make([]string, 0, (len(args)-2)/2)
 	for i := 2; i < len(args); i += 2 {
 		name := strings.ToLower(string(args[i]))
 		if !cfg.Known(name) {
 			c.Error("ERR Unknown option or number of arguments for CONFIG SET - '" + string(args[i]) + "'")
 			return
 		}
-		if d := cfg.Lookup(name); d != nil && d.Immutable {
-			c.Error("ERR CONFIG SET failed (possibly related to argument '" + name + "') - can't set immutable config")
-			return
-		}
-	}
-	for i := 2; i < len(args); i += 2 {
-		name := strings.ToLower(string(args[i]))
-		val := string(args[i+1])
-		vals := []string{val}
-		if name == "save" {
-			vals = strings.Fields(val)
-			if len(vals) == 0 {
-				vals = []string{""}
+		key := name
+		if d := cfg.Lookup(name); d != nil {
+			key = d.Name
+			if d.Immutable {
+				c.Error("ERR CONFIG SET failed (possibly related to argument '" + string(args[i]) + "') - can't set immutable config")
+				return
 			}
 		}
-		if err := cfg.Set(name, vals); err != nil {
-			c.Error("ERR CONFIG SET failed (possibly related to argument '" + name + "') - " + err.Error())
+		if configImmutable[key] {
+			c.Error("ERR CONFIG SET failed (possibly related to argument '" + string(args[i]) + "') - can't set immutable config")
 			return
 		}
+		for _, k := range canon {
+			if k == key {
+				c.Error("ERR CONFIG SET failed (possibly related to argument '" + string(args[i]) + "') - duplicate parameter")
+				return
+			}
+		}
+		canon = append(canon, key)
+	}
+	var undo [][2]string
+	for i := 2; i < len(args); i += 2 {
+		name := canon[(i-2)/2]
+		old, _ := cfg.Get(name)
+		val, msg := configCheck(name, string(args[i+1]))
+		if msg == "" {
+			if err := cfg.Set(name, configValues(name, val)); err != nil {
+				msg = err.Error()
+			}
+		}
+		if msg != "" {
+			for j := len(undo) - 1; j >= 0; j-- {
+				cfg.Set(undo[j][0], configValues(undo[j][0], undo[j][1]))
+			}
+			c.Error("ERR CONFIG SET failed (possibly related to argument '" + name + "') - " + msg)
+			return
+		}
+		undo = append(undo, [2]string{name, old})
 	}
 	c.e.configChanged()
 	c.OK()
+}
+
+// configValues splits a CONFIG SET value as the directive reads it.
+func configValues(name, val string) []string {
+	if name != "save" {
+		return []string{val}
+	}
+	vals := strings.Fields(val)
+	if len(vals) == 0 {
+		vals = []string{""}
+	}
+	return vals
+}
+
+// configCheck validates and normalises values of directives sundial
+// stores as text but Redis parses; it returns the value to store or
+// Redis's error message.
+func configCheck(name, val string) (string, string) {
+	if name != "latency-tracking-info-percentiles" {
+		return val, ""
+	}
+	var out []string
+	for _, f := range strings.Fields(val) {
+		v, err := strconv.ParseFloat(f, 64)
+		if err != nil || math.IsNaN(v) {
+			return "", "Invalid latency-tracking-info-percentiles parameters"
+		}
+		if v < 0 || v > 100 {
+			return "", "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]"
+		}
+		out = append(out, strconv.FormatFloat(v, 'f', -1, 64))
+	}
+	return strings.Join(out, " "), ""
 }
 
 func cmdConfigResetstat(c *Client, args [][]byte) {

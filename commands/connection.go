@@ -332,7 +332,7 @@ func cmdClientList(c *Client, args [][]byte) {
 			ids = map[int64]bool{}
 			for _, a := range args[3:] {
 				id, err := strconv.ParseInt(string(a), 10, 64)
-				if err != nil || id < 0 {
+				if err != nil {
 					c.Error("ERR Invalid client ID")
 					return
 				}

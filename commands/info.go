@@ -47,19 +47,25 @@ func cmdInfo(c *Client, args [][]byte) {
 
 // Info renders INFO for the given section names (none = default).
 func (e *Engine) Info(sections [][]byte) string {
+	// As Redis's genInfoSectionDict: named sections add to the set, the
+	// keywords add their groups; with no argument at all, default.
 	want := map[string]bool{}
-	mode := "default"
+	mode := ""
+	if len(sections) == 0 {
+		mode = "default"
+	}
 	for _, s := range sections {
 		n := strings.ToLower(string(s))
 		switch n {
-		case "all", "everything", "default":
-			mode = n
+		case "all", "everything":
+			mode = "all"
+		case "default":
+			if mode == "" {
+				mode = n
+			}
 		default:
 			want[n] = true
 		}
-	}
-	if len(want) > 0 && len(sections) == len(want) {
-		mode = ""
 	}
 	var b strings.Builder
 	for _, sec := range infoSections {
@@ -72,7 +78,11 @@ func (e *Engine) Info(sections [][]byte) string {
 		if b.Len() > 0 {
 			b.WriteString("\r\n")
 		}
-		b.WriteString("# " + strings.ToUpper(sec.name[:1]) + sec.name[1:] + "\r\n")
+		title := strings.ToUpper(sec.name[:1]) + sec.name[1:]
+		if sec.name == "cpu" {
+			title = "CPU"
+		}
+		b.WriteString("# " + title + "\r\n")
 		sec.collect(e, &b)
 	}
 	return b.String()
@@ -235,6 +245,10 @@ func infoCPU(e *Engine, b *strings.Builder) {
 	field(b, "used_cpu_user", tv(ru.Utime))
 	field(b, "used_cpu_sys_children", "0.000000")
 	field(b, "used_cpu_user_children", "0.000000")
+	// Go spreads work over threads; the process figures stand in for
+	// Redis's main thread.
+	field(b, "used_cpu_sys_main_thread", tv(ru.Stime))
+	field(b, "used_cpu_user_main_thread", tv(ru.Utime))
 }
 
 func infoCommandStats(e *Engine, b *strings.Builder) {

@@ -155,10 +155,16 @@ func (r *Reader) multibulk(authed bool) ([][]byte, error) {
 }
 
 func (r *Reader) inline() ([][]byte, error) {
+	// Redis looks for the newline with strchr, which stops at a NUL byte:
+	// a NUL before the newline means the line never ends, and the
+	// request grows until it is too big.
 	nl := -1
 	for i := r.r; i < r.w; i++ {
 		if r.buf[i] == '\n' {
 			nl = i
+			break
+		}
+		if r.buf[i] == 0 {
 			break
 		}
 	}
