@@ -115,11 +115,21 @@ func (e *Engine) tryServe(w *Client) bool {
 	b := w.block
 	w.now = time.Now().UnixMilli()
 	w.rewritten = nil
+	errsBefore := w.errs
 	e.execDepth++
 	served := b.retry(w)
 	e.execDepth--
 	if !served {
 		return false
+	}
+	// An error the waiter is answered with (NOGROUP after XGROUP DESTROY,
+	// WRONGTYPE …) counts as its command's failure, as Redis's
+	// updateStatsOnUnblock does.
+	if w.errs != errsBefore {
+		if spec := w.lastCmd; spec != nil {
+			spec.stats.failed.Add(1)
+		}
+		e.countError(w.lastErr)
 	}
 	// retry states its non-blocking propagation form with Rewrite (BLPOP
 	// served is propagated as LPOP …) when it changed something; it may
