@@ -278,6 +278,8 @@ func cmdExec(c *Client, args [][]byte) {
 	errs, lastErr, lastCmd := c.errs, c.lastErr, c.lastCmd
 	for _, q := range m.cmds {
 		e.call(c, q.spec, q.args)
+		// MONITOR shows each queued command as it runs.
+		e.feedMonitors(c, q.args)
 	}
 	c.errs, c.lastErr, c.lastCmd = errs, lastErr, lastCmd
 	e.endAtomic(c)
