@@ -145,10 +145,11 @@ func sortLoad(v keyspace.Value, o *sortOptions) (items []sortItem, start, end in
 	case *keyspace.ZSet:
 		n = x.Len()
 	}
-	// The LIMIT arithmetic of Redis, overflow included.
+	// The LIMIT arithmetic of Redis: a count reaching past the last
+	// element (however large, even past the int64 range) stops there.
 	s := max(o.limitStart, 0)
 	e := int64(n) - 1
-	if o.limitCount >= 0 {
+	if o.limitCount >= 0 && o.limitCount <= math.MaxInt64-s {
 		e = s + o.limitCount - 1
 	}
 	if s >= int64(n) {
