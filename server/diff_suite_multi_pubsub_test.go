@@ -1633,3 +1633,27 @@ func TestDiffSuiteMultiPubsubMultiMonitorPending(t *testing.T) {
 		}
 	})
 }
+
+// SLOWLOG records the commands a transaction runs, not EXEC.
+func TestDiffSuiteMultiPubsubMultiSlowlog(t *testing.T) {
+	mpScenario(t, "slowlog of a transaction", func(r *mpRun) {
+		r.do("A", "CONFIG", "SET", "slowlog-log-slower-than", "0")
+		r.do("A", "SLOWLOG", "RESET")
+		r.do("A", "MULTI")
+		r.do("A", "SET", "k", "v")
+		r.do("A", "GET", "k")
+		r.do("A", "EXEC")
+		r.do("A", "MULTI")
+		r.do("A", "NOSUCH")
+		r.do("A", "EXEC")
+		r.do("A", "CONFIG", "SET", "slowlog-log-slower-than", "10000")
+		v := r.conn("A").Call(r.t, "SLOWLOG", "GET", "100")
+		entries, _ := v.([]any)
+		for _, e := range entries {
+			f, _ := e.([]any)
+			if len(f) > 3 {
+				r.note("slowlog %v", f[3])
+			}
+		}
+	})
+}
