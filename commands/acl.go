@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -134,6 +135,10 @@ func cmdACLGetuser(c *Client, args [][]byte) {
 // cmdACLSetuser accepts the rules that describe what the default user
 // already is, and password changes (which set requirepass).
 func cmdACLSetuser(c *Client, args [][]byte) {
+	if bytes.ContainsAny(args[2], " \x00") {
+		c.Error("ERR Usernames can't contain spaces or null characters")
+		return
+	}
 	if string(args[2]) != "default" {
 		c.Error("ERR sundial supports only the default user")
 		return

@@ -132,7 +132,14 @@ func cmdCommandList(c *Client, args [][]byte) {
 				return false
 			}
 		case "pattern":
-			keep = func(s *Spec) bool { return GlobMatch([]byte(val), []byte(s.Name), true) }
+			// Subcommands match by their full name, "config|get".
+			keep = func(s *Spec) bool {
+				name := s.FullName
+				if name == "" {
+					name = s.Name
+				}
+				return GlobMatch([]byte(val), []byte(name), true)
+			}
 		default:
 			c.Error(errSyntax)
 			return
@@ -550,6 +557,9 @@ func cmdCommandGetkeysandflags(c *Client, args [][]byte) {
 		return
 	}
 	keys, ok := keysFromSpecs(s, cmdArgs)
+	if ok && s.Name == "sort" {
+		keys = sortStoreKey(cmdArgs, keys)
+	}
 	if !ok || len(keys) == 0 {
 		if len(s.infoNode().kids) > 8 && len(s.infoNode().kids[8].kids) == 0 {
 			c.Error("ERR The command has no key arguments")
@@ -568,6 +578,27 @@ func cmdCommandGetkeysandflags(c *Client, args [][]byte) {
 			c.Simple(f)
 		}
 	}
+}
+
+// sortStoreKey adds SORT's STORE destination, whose key spec Redis leaves
+// to its getkeys procedure (sortGetKeys): options are skipped by their
+// arity and the last STORE wins.
+func sortStoreKey(args [][]byte, keys []keyWithFlags) []keyWithFlags {
+	skip := map[string]int{"limit": 2, "get": 1, "by": 1}
+	var store []byte
+	for i := 2; i < len(args); i++ {
+		o := strings.ToLower(string(args[i]))
+		if o == "store" && i+1 < len(args) {
+			store = args[i+1]
+			i++
+			continue
+		}
+		i += skip[o]
+	}
+	if store == nil {
+		return keys
+	}
+	return append(keys, keyWithFlags{key: store, flags: []string{"OW", "update"}})
 }
 
 // variableKeyFlags resolves the key specs marked variable_flags as Redis's

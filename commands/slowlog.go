@@ -136,6 +136,11 @@ func redactSecrets(spec *Spec, args [][]byte, out []string) {
 				i++
 			}
 		}
+	case name == "acl|setuser":
+		// The user name and every rule, whether or not they were valid.
+		for i := 2; i < len(args); i++ {
+			set(i)
+		}
 	case name == "config|set":
 		for i := 2; i+1 < len(args); i += 2 {
 			switch strings.ToLower(string(args[i])) {
