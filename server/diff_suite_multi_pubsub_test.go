@@ -1657,3 +1657,49 @@ func TestDiffSuiteMultiPubsubMultiSlowlog(t *testing.T) {
 		}
 	})
 }
+
+// Turning tracking on again with other options.
+func TestDiffSuiteMultiPubsubTrackingReenable(t *testing.T) {
+	mpSessions(t, []session{
+		S("reenable with other options",
+			"A: CLIENT TRACKING on BCAST",
+			"A: CLIENT TRACKING on",
+			"A: CLIENT TRACKING off",
+			"A: CLIENT TRACKING on",
+			"A: CLIENT TRACKING on BCAST",
+			"A: CLIENT TRACKING on OPTIN",
+			"A: CLIENT TRACKING off",
+			"A: CLIENT TRACKING on OPTIN",
+			"A: CLIENT TRACKING on OPTOUT",
+			"A: CLIENT TRACKING on OPTIN NOLOOP",
+			"A: CLIENT TRACKINGINFO",
+			"A: CLIENT TRACKING on OPTIN",
+			"A: CLIENT TRACKINGINFO",
+			"A: CLIENT TRACKING on OPTIN REDIRECT {B}",
+			"%A: CLIENT TRACKINGINFO",
+			"A: CLIENT TRACKING on OPTIN REDIRECT {C}",
+			"%A: CLIENT TRACKINGINFO",
+			"A: CLIENT TRACKING on OPTIN",
+			"%A: CLIENT TRACKINGINFO",
+			"A: CLIENT TRACKING off",
+			"A: CLIENT TRACKING on BCAST PREFIX a",
+			"A: CLIENT TRACKING on BCAST PREFIX b",
+			"A: CLIENT TRACKING on BCAST PREFIX ab",
+			"A: CLIENT TRACKING on BCAST PREFIX a",
+			"A: CLIENT TRACKINGINFO",
+			"A: CLIENT TRACKING on BCAST",
+			"A: CLIENT TRACKINGINFO",
+			"A: CLIENT TRACKING off",
+			"A: CLIENT TRACKING off",
+			"A: CLIENT TRACKINGINFO"),
+		S("caching flag and transactions",
+			"A: CLIENT TRACKING on OPTOUT",
+			"A=1: CLIENT CACHING no",
+			"A=1: CLIENT CACHING no",
+			"A: CLIENT TRACKINGINFO",
+			"A=1: MULTI",
+			"A=1: CLIENT CACHING yes",
+			"A=1: EXEC",
+			"A: CLIENT TRACKINGINFO"),
+	})
+}
