@@ -352,7 +352,7 @@ func TestDiffSuiteMultiPubsubMultiBusyScript(t *testing.T) {
 	}
 	busy := func(r *mpRun) {
 		r.send("S", "EVAL", loop, "0")
-		time.Sleep(200 * time.Millisecond)
+		time.Sleep(100 * time.Millisecond)
 	}
 	mpScenario(t, "MULTI and script timeout", func(r *mpRun) {
 		start(r)
@@ -360,7 +360,7 @@ func TestDiffSuiteMultiPubsubMultiBusyScript(t *testing.T) {
 		r.do("B", "MULTI")
 		r.do("B", "INCR", "xx")
 		r.do("A", "SCRIPT", "KILL")
-		time.Sleep(200 * time.Millisecond)
+		time.Sleep(100 * time.Millisecond)
 		r.do("B", "INCR", "xx")
 		r.do("B", "EXEC")
 		finish(r, true)
@@ -381,7 +381,7 @@ func TestDiffSuiteMultiPubsubMultiBusyScript(t *testing.T) {
 		busy(r)
 		r.do("B", "INCR", "xx")
 		r.do("A", "SCRIPT", "KILL")
-		time.Sleep(200 * time.Millisecond)
+		time.Sleep(100 * time.Millisecond)
 		r.do("B", "EXEC")
 		finish(r, true)
 	})
