@@ -35,6 +35,9 @@ type Client struct {
 	lastCmd         *Spec
 	now             int64 // Unix ms when the current command started
 	callStart       time.Time
+	// scratchArgv and scratchBuf hold a propagation form being built.
+	scratchArgv [][]byte
+	scratchBuf  []byte
 	// lastEnd is when the last command ended (zero while one runs).
 	lastEnd time.Time
 	// started is when the command running now (at this client's outer
@@ -86,6 +89,25 @@ func (c *Client) Dirty(n int) { c.e.Dirty += int64(n) }
 
 // Rewrite sets the form in which the current command is propagated (e.g.
 // SET with an absolute PXAT instead of EX).
+// scratchArgs starts a propagation form in the client's scratch space: a
+// copy of args for the command to edit and hand to Rewrite, with no
+// allocation. The space is reused by the client's next command; call
+// propagates (copies) the form before that.
+func (c *Client) scratchArgs(args [][]byte) [][]byte {
+	c.scratchBuf = c.scratchBuf[:0]
+	c.scratchArgv = append(c.scratchArgv[:0], args...)
+	return c.scratchArgv
+}
+
+// scratchBytes appends an argument for the form started by scratchArgs
+// with appendTo and returns it.
+func (c *Client) scratchBytes(appendTo func([]byte) []byte) []byte {
+	off := len(c.scratchBuf)
+	c.scratchBuf = appendTo(c.scratchBuf)
+	end := len(c.scratchBuf)
+	return c.scratchBuf[off:end:end]
+}
+
 func (c *Client) Rewrite(argv ...[]byte) {
 	if argv == nil {
 		argv = [][]byte{}

@@ -11,6 +11,7 @@ import (
 
 	"sundial/config"
 	"sundial/keyspace"
+	"sundial/keyspace/stream"
 )
 
 // Engine executes commands. Every command runs holding Mu, so commands,
@@ -74,6 +75,7 @@ type Engine struct {
 	// allowDenyScript is DEBUG SET-DISABLE-DENY-SCRIPTS: scripts may call
 	// commands flagged noscript (tests use it to reach DEBUG PROTOCOL).
 	allowDenyScript bool
+	streamLimits    stream.NodeLimits // see xNodeLimits
 	Loading         atomic.Bool
 	lastSave        atomic.Int64
 	monitors        []*Client

@@ -60,3 +60,26 @@ func BenchmarkExecSetLogged(b *testing.B) {
 		b.Fatalf("%d arguments logged for %d SETs", logged, b.N)
 	}
 }
+
+// BenchmarkExecXAddLogged is scripts/bench's XADD … MAXLEN ~ 1000 * with
+// its write handed to a consumer: the ID and the exact trim are written
+// into the propagation form.
+func BenchmarkExecXAddLogged(b *testing.B) {
+	e, c := benchEngine(b)
+	var logged int
+	e.Propagate = func(_ *keyspace.DB, argv [][]byte) uint64 {
+		logged++
+		return 0
+	}
+	args := [][]byte{[]byte("XADD"), []byte("st"), []byte("MAXLEN"), []byte("~"), []byte("1000"), []byte("*"), []byte("f"), []byte("v")}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		c.B = c.B[:0]
+		e.Exec(c, args)
+	}
+	b.StopTimer()
+	if logged != b.N {
+		b.Fatalf("%d writes logged for %d XADDs", logged, b.N)
+	}
+}

@@ -244,7 +244,9 @@ func writeStream(c *Client, key []byte) (*keyspace.Stream, bool) {
 
 // xNodeLimits are the configured stream-node-max-bytes and -entries.
 func xNodeLimits(c *Client) *stream.NodeLimits {
-	return &stream.NodeLimits{MaxBytes: c.e.Cfg.StreamNodeMaxBytes, MaxEntries: c.e.Cfg.StreamNodeMaxEntries}
+	l := &c.e.streamLimits // one per engine: read at once, never kept
+	*l = stream.NodeLimits{MaxBytes: c.e.Cfg.StreamNodeMaxBytes, MaxEntries: c.e.Cfg.StreamNodeMaxEntries}
+	return l
 }
 
 // addTrimArgs are the parsed options of XADD and XTRIM.
@@ -364,14 +366,16 @@ func (a addTrimArgs) finish(c *Client, idpos int, xadd, limitGiven bool) (addTri
 // rewriteApproxTrim makes a "~" trim exact for propagation, as Redis's
 // streamRewriteApproxSpecifier and streamRewriteTrimArgument: "~" becomes
 // "=" and the threshold what the stream now holds.
-func rewriteApproxTrim(argv [][]byte, a addTrimArgs, s *keyspace.Stream) {
-	argv[a.trimArg-1] = []byte("=")
+func rewriteApproxTrim(c *Client, argv [][]byte, a addTrimArgs, s *keyspace.Stream) {
+	argv[a.trimArg-1] = exactTrim
 	if a.trim.Strategy == stream.TrimMaxLen {
-		argv[a.trimArg] = strconv.AppendUint(nil, s.Len(), 10)
+		argv[a.trimArg] = c.scratchBytes(func(b []byte) []byte { return strconv.AppendUint(b, s.Len(), 10) })
 	} else {
-		argv[a.trimArg] = streamIDArg(s.EdgeID(true, false))
+		argv[a.trimArg] = c.scratchBytes(s.EdgeID(true, false).AppendTo)
 	}
 }
+
+var exactTrim = []byte("=")
 
 func cmdXAdd(c *Client, args [][]byte) {
 	a, idpos, ok := parseAddTrimArgs(c, args, true)
@@ -419,16 +423,16 @@ func cmdXAdd(c *Client, args [][]byte) {
 			c.Notify(notifyStream, "xtrim", key)
 		}
 		if a.trim.Approx {
-			argv = append([][]byte(nil), args...)
-			rewriteApproxTrim(argv, a, s)
+			argv = c.scratchArgs(args)
+			rewriteApproxTrim(c, argv, a, s)
 		}
 	}
 	c.Touched(key)
 	if !a.idGiven || a.id.AutoSeq {
 		if argv == nil {
-			argv = append([][]byte(nil), args...)
+			argv = c.scratchArgs(args)
 		}
-		argv[idpos] = streamIDArg(id)
+		argv[idpos] = c.scratchBytes(id.AppendTo)
 	}
 	if argv != nil {
 		c.Rewrite(argv...)
@@ -454,8 +458,8 @@ func cmdXTrim(c *Client, args [][]byte) {
 	if deleted > 0 {
 		c.Notify(notifyStream, "xtrim", key)
 		if a.trim.Approx {
-			argv := append([][]byte(nil), args...)
-			rewriteApproxTrim(argv, a, s)
+			argv := c.scratchArgs(args)
+			rewriteApproxTrim(c, argv, a, s)
 			c.Rewrite(argv...)
 		}
 		c.Touched(key)

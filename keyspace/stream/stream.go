@@ -19,6 +19,37 @@ type node struct {
 	entries []entry
 	live    int // entries not deleted: the listpack's count element
 	body    int // listpack bytes without the count and deleted elements
+	// data and hdrs are slabs the appended entries' field bytes and slice
+	// headers are cut from, so that an XADD allocates nothing most of the
+	// time. A full slab is replaced by one twice its size (up to a limit),
+	// never grown in place: the entries cut from it keep it.
+	data []byte
+	hdrs [][]byte
+}
+
+// Slab size limits: a node holds 100 entries or 4 KiB by default.
+const (
+	maxDataSlab = 4096
+	maxHdrSlab  = 256
+)
+
+// storeFields copies an entry's fields into the node's slabs.
+func (n *node) storeFields(fields [][]byte, total int) [][]byte {
+	if cap(n.data)-len(n.data) < total {
+		n.data = make([]byte, 0, max(total, min(2*cap(n.data), maxDataSlab)))
+	}
+	if cap(n.hdrs)-len(n.hdrs) < len(fields) {
+		n.hdrs = make([][]byte, 0, max(len(fields), min(2*cap(n.hdrs), maxHdrSlab)))
+	}
+	start := len(n.hdrs)
+	for _, f := range fields {
+		off := len(n.data)
+		n.data = append(n.data, f...)
+		end := len(n.data)
+		n.hdrs = append(n.hdrs, n.data[off:end:end])
+	}
+	end := len(n.hdrs)
+	return n.hdrs[start:end:end]
 }
 
 func (n *node) master() ID { return n.entries[0].id }
@@ -118,7 +149,7 @@ func (s *Stream) Add(a AddArgs, now int64) (ID, error) {
 	if a.Limits != nil {
 		limits = *a.Limits
 	}
-	s.appendEntry(id, copyFields(a.Fields, total), total, limits)
+	s.appendEntry(id, a.Fields, total, limits)
 	return id, nil
 }
 
@@ -167,7 +198,8 @@ func copyFields(fields [][]byte, total int) [][]byte {
 	return out
 }
 
-// appendEntry adds an entry with a valid new ID, starting a new node when
+// appendEntry adds an entry with a valid new ID (its fields are copied),
+// starting a new node when
 // Redis would: when the tail listpack plus the new elements would reach
 // the byte limit, or the tail holds the maximum number of entries (deleted
 // ones included).
@@ -188,8 +220,11 @@ func (s *Stream) appendEntry(id ID, fields [][]byte, total int, limits NodeLimit
 	}
 	if tail == nil {
 		tail = &node{body: masterSize(fields)}
+		// Room for a few entries: a node fills 1, 2, 4 … at first.
+		tail.entries = make([]entry, 0, 8)
 		s.pushNode(tail, id)
 	}
+	fields = tail.storeFields(fields, total)
 	if len(tail.entries) == 0 {
 		tail.body += entrySize(id, id, fields, true)
 	} else {
