@@ -26,7 +26,7 @@ func TestDiffConnection(t *testing.T) {
 		C("client unblock", "CLIENT UNBLOCK abc", "CLIENT UNBLOCK 99999", "CLIENT UNBLOCK 99999 TIMEOUT", "CLIENT UNBLOCK 99999 ERROR", "CLIENT UNBLOCK 5 foo"),
 		C("client help", "CLIENT HELP"),
 		C("dbsize flush", "DBSIZE", "SET a 1", "SET b 2", "DBSIZE", "FLUSHDB", "DBSIZE", "SET a 1", "FLUSHALL SYNC", "DBSIZE", "FLUSHALL ASYNC", "FLUSHDB foo", "FLUSHDB ASYNC SYNC", "DBSIZE x"),
-		C("swapdb", "SET a 1", "SWAPDB 0 1", "GET a", "SELECT 1", "GET a", "SWAPDB 0 a", "SWAPDB a 0", "SWAPDB 0 16", "SWAPDB -1 0", "SWAPDB 1 1", "SWAPDB 0"),
+		C("swapdb", "SET a 1", "SWAPDB 0 1", "GET a", "SELECT 1", "GET a", "SWAPDB 0 a!", "SWAPDB a! 0", "SWAPDB 0 16", "SWAPDB -1 0", "SWAPDB 1 1", "SWAPDB 0"),
 		C("time lastsave types", "!TIME", "!LASTSAVE"),
 		C("wait role", "WAIT 0 0", "WAIT 1 abc", "WAIT abc 0", "WAIT 0 -1", "ROLE"),
 		C("config get", "CONFIG GET maxmemory", "CONFIG GET maxmemory-policy", "CONFIG GET appendfsync", "CONFIG GET databases",
