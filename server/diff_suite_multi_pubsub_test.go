@@ -646,6 +646,21 @@ func TestDiffSuiteMultiPubsubShardPending(t *testing.T) {
 		r.send("A", "CLIENT", "REPLY", "ON")
 		r.readUntil("A", "+OK\r\n")
 	})
+	mpScenario(t, "PubSub messages with CLIENT REPLY OFF", func(r *mpRun) {
+		r.quiet("A", "HELLO", "3")
+		r.send("A", "CLIENT", "REPLY", "OFF")
+		r.send("A", "SUBSCRIBE", "channel")
+		r.read("A")
+		r.send("A", "PSUBSCRIBE", "ch*")
+		r.read("A")
+		r.do("B", "PUBLISH", "channel", "hello")
+		r.read("A")
+		r.read("A")
+		r.send("A", "UNSUBSCRIBE", "channel")
+		r.read("A")
+		r.send("A", "PUNSUBSCRIBE", "ch*")
+		r.read("A")
+	})
 	mpScenario(t, "CLIENT REPLY ON answers OK", func(r *mpRun) {
 		r.send("A", "CLIENT", "REPLY", "OFF")
 		r.send("A", "PING")
@@ -1722,5 +1737,51 @@ func TestDiffSuiteMultiPubsubMultiReplicasPending(t *testing.T) {
 			"A=1: EXEC",
 			"B: CONFIG SET min-replicas-to-write 0",
 			"A: GET xx"),
+	})
+}
+
+// Invalidations reach clients that turned replies off (newer
+// tracking.tcl tests; Redis 7.0.15 sends them as pushes).
+func TestDiffSuiteMultiPubsubTrackingReplyOff(t *testing.T) {
+	mpScenario(t, "RESP3 based basic redirect invalidation with client reply off", func(r *mpRun) {
+		r.quiet("R", "HELLO", "3")
+		r.send("R", "CLIENT", "REPLY", "OFF")
+		r.do("A", "CLIENT", "TRACKING", "on", "REDIRECT", r.id("R"))
+		r.do("B", "SET", "key1", "1")
+		r.do("A", "GET", "key1")
+		r.do("B", "SET", "key1", "2")
+		r.read("R")
+	})
+	mpScenario(t, "RESP3 based basic tracking-redir-broken with client reply off", func(r *mpRun) {
+		r.quiet("A", "HELLO", "3")
+		r.do("R", "SUBSCRIBE", "__redis__:invalidate")
+		r.do("A", "CLIENT", "TRACKING", "on", "REDIRECT", r.id("R"))
+		r.do("B", "SET", "key1", "1")
+		r.do("A", "GET", "key1")
+		r.do("R", "QUIT")
+		time.Sleep(50 * time.Millisecond)
+		r.send("A", "CLIENT", "REPLY", "OFF")
+		r.do("B", "SET", "key1", "2")
+		r.read("A")
+	})
+	mpScenario(t, "RESP2 based basic invalidation with client reply off", func(r *mpRun) {
+		r.quiet("R", "HELLO", "2")
+		r.do("R", "SUBSCRIBE", "__redis__:invalidate")
+		r.do("A", "CLIENT", "TRACKING", "on", "REDIRECT", r.id("R"))
+		r.do("B", "SET", "key1", "1")
+		r.do("A", "GET", "key1")
+		r.do("R", "CLIENT", "REPLY", "OFF")
+		r.do("B", "SET", "key1", "2")
+		r.read("R")
+	})
+	mpScenario(t, "RESP3 based basic invalidation with client reply off", func(r *mpRun) {
+		r.quiet("C", "HELLO", "3")
+		r.do("C", "CLIENT", "TRACKING", "on")
+		r.send("C", "CLIENT", "REPLY", "OFF")
+		r.do("B", "SET", "key1", "1")
+		r.send("C", "GET", "key1")
+		time.Sleep(20 * time.Millisecond)
+		r.do("B", "SET", "key1", "2")
+		r.read("C")
 	})
 }
