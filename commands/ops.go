@@ -544,14 +544,18 @@ func (e *Engine) notePeak() {
 	}
 }
 
-// opsConfigChanged follows CONFIG SET: evict at once down to a lowered
-// maxmemory (as Redis does from CONFIG SET), re-derive the Go runtime's
-// memory limit, and mirror the latency threshold for other goroutines.
+// opsConfigChanged follows CONFIG SET: start evicting down to a lowered
+// maxmemory, re-derive the Go runtime's memory limit, and mirror the
+// latency threshold for other goroutines. As Redis's
+// startEvictionTimeProc, the eviction runs once the current command is
+// over (the engine lock released), so a CONFIG SET inside MULTI or a
+// script leaves the rest of the transaction's keys alone.
 func (e *Engine) opsConfigChanged() {
 	e.evict.latency.threshold.Store(e.Cfg.LatencyMonitorThreshold)
 	e.policyNow()
-	if e.Cfg.MaxMemory > 0 && e.UsedMemory() > e.Cfg.MaxMemory {
-		e.performEvictions(time.Now())
+	if e.Cfg.MaxMemory > 0 && e.UsedMemory() > e.Cfg.MaxMemory && !e.evict.looping {
+		e.evict.looping = true
+		go e.evictionLoop()
 	}
 	e.tuneRuntime(true)
 }

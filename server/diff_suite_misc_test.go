@@ -885,3 +885,152 @@ func TestDiffSuiteMiscDump(t *testing.T) {
 		r.do("EXISTS", "key3{t}")
 	})
 }
+
+// miscMaxmemoryReset restores the eviction settings on both servers.
+const miscMaxmemoryReset = "CONFIG SET maxmemory 0 maxmemory-policy noeviction"
+
+func TestDiffSuiteMiscMaxmemory(t *testing.T) {
+	t.Cleanup(func() {
+		for _, tg := range blTargets(t) {
+			if c, err := testserver.Dial(tg.addr, 2); err == nil {
+				c.Do("CONFIG", "SET", "maxmemory", "0", "maxmemory-policy", "noeviction")
+				c.Close()
+			}
+		}
+	})
+	var volatileOnly []testserver.Case
+	for _, pol := range []string{"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
+		"allkeys-random", "allkeys-lru", "allkeys-lfu", "noeviction"} {
+		cmds := []string{}
+		for j := 0; j < 20; j++ {
+			if j%2 == 1 {
+				cmds = append(cmds, fmt.Sprintf("SETEX key:%d 10000 x", j))
+			} else {
+				cmds = append(cmds, fmt.Sprintf("SET key:%d x", j))
+			}
+		}
+		cmds = append(cmds, "CONFIG SET maxmemory-policy "+pol, "CONFIG SET maxmemory 1", "SETEX foo:0 10000 x", "SET bar x",
+			"DBSIZE", "EXISTS key:0 key:2 key:4 key:6 key:8 key:10 key:12 key:14 key:16 key:18", "EXISTS key:1 key:3 key:19",
+			"GET key:0", "DEL key:0", "INCR n", "LPUSH l a", "APPEND key:2 y", "PFADD h a", "SETBIT key:4 100 1", "SORT key:6 STORE dst",
+			miscMaxmemoryReset, "DBSIZE", "SET after x")
+		volatileOnly = append(volatileOnly, C("maxmemory 1 evicts what policy "+pol+" may evict", cmds...))
+	}
+	diff(t, append(volatileOnly,
+		C("Without maxmemory small integers are shared", "CONFIG SET maxmemory 0", "SET a 1", "OBJECT REFCOUNT a"),
+		C("With maxmemory and non-LRU policy integers are still shared", "CONFIG SET maxmemory 1073741824",
+			"CONFIG SET maxmemory-policy allkeys-random", "SET a 1", "OBJECT REFCOUNT a", miscMaxmemoryReset),
+		C("With maxmemory and LRU policy integers are not shared", "CONFIG SET maxmemory 1073741824",
+			"CONFIG SET maxmemory-policy allkeys-lru", "SET a 1", "CONFIG SET maxmemory-policy volatile-lru", "SET b 1",
+			"OBJECT REFCOUNT a", "OBJECT REFCOUNT b", "CONFIG SET maxmemory-policy allkeys-lfu", "SET c 1", "OBJECT REFCOUNT c",
+			miscMaxmemoryReset),
+		C("lru/lfu value of the key just added", "CONFIG SET maxmemory-policy allkeys-lfu", "SET foo a", "OBJECT FREQ foo",
+			"DEL foo", "SET foo b", "GET foo", "OBJECT FREQ foo", "OBJECT IDLETIME foo", "CONFIG SET maxmemory-policy allkeys-lru",
+			"OBJECT FREQ foo", miscMaxmemoryReset),
+		C("propagation with eviction", "SET asdf1 1", "SET asdf2 2", "SET asdf3 3", "CONFIG SET maxmemory-policy allkeys-lru",
+			"CONFIG SET maxmemory 1", "DBSIZE", miscMaxmemoryReset, "SET asdf4 4", "DBSIZE"),
+		C("propagation with eviction in MULTI", "CONFIG SET maxmemory-policy allkeys-lru", "MULTI", "INCR x",
+			"CONFIG SET maxmemory 1", "INCR x", "EXEC", "DBSIZE", miscMaxmemoryReset),
+		C("OOM errors", "SET k v", "CONFIG SET maxmemory 1", "SET foo bar", "GET k", "MULTI", "SET foo bar", "GET k", "EXEC",
+			"EXISTS foo", "DEL k", "DBSIZE", "PING", "EVAL \"return redis.call('get','k')\" 0",
+			"EVAL \"return redis.call('set','k','v')\" 0", "EVAL \"#!lua\nreturn redis.call('get','k')\" 0",
+			"EVAL \"#!lua flags=no-writes\nreturn 1\" 0", "EVAL \"#!lua\nreturn redis.call('set','k','v')\" 0",
+			"EVAL_RO \"return redis.call('get','k')\" 0", miscMaxmemoryReset, "SET foo bar"),
+	))
+	lim := func(r *miscRun) int64 { return r.info("used_memory") + 100*1024 }
+	for _, pol := range []string{"allkeys-random", "allkeys-lru", "allkeys-lfu", "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl"} {
+		miscScenario(t, "maxmemory - is the memory limit honoured? (policy "+pol+")", 2, func(r *miscRun) {
+			rng := rand.New(rand.NewSource(9))
+			limit := lim(r)
+			r.quiet("CONFIG", "SET", "maxmemory", strconv.FormatInt(limit, 10))
+			r.do("CONFIG", "SET", "maxmemory-policy", pol)
+			n := miscFill(r, limit, func(int) []string { return []string{"SETEX", fmt.Sprintf("key:%d", rng.Int63()), "10000", "x"} })
+			r.note("more than 10 keys: %v", n > 10)
+			miscPipe(r, n, func(int) []string { return []string{"SETEX", fmt.Sprintf("key:%d", rng.Int63()), "10000", "x"} })
+			r.note("under the limit: %v", r.info("used_memory") < limit+4096)
+			r.do("CONFIG", "SET", "maxmemory", "0", "maxmemory-policy", "noeviction")
+		})
+	}
+	for _, pol := range []string{"allkeys-random", "allkeys-lru", "volatile-lru", "volatile-random", "volatile-ttl"} {
+		miscScenario(t, "maxmemory - only allkeys-* should remove non-volatile keys ("+pol+")", 2, func(r *miscRun) {
+			rng := rand.New(rand.NewSource(10))
+			limit := lim(r)
+			r.quiet("CONFIG", "SET", "maxmemory", strconv.FormatInt(limit, 10))
+			r.do("CONFIG", "SET", "maxmemory-policy", pol)
+			n := miscFill(r, limit, func(int) []string { return []string{"SET", fmt.Sprintf("key:%d", rng.Int63()), "x"} })
+			r.note("more than 10 keys: %v", n > 10)
+			replies := miscPipe(r, n, func(int) []string { return []string{"SET", fmt.Sprintf("key:%d", rng.Int63()), "x"} })
+			oom := false
+			for _, rep := range replies {
+				oom = oom || strings.Contains(rep, "used memory")
+			}
+			if strings.HasPrefix(pol, "allkeys-") {
+				r.note("under the limit: %v", r.info("used_memory") < limit+4096)
+			} else {
+				r.note("OOM error seen: %v", oom)
+			}
+			r.do("CONFIG", "SET", "maxmemory", "0", "maxmemory-policy", "noeviction")
+		})
+	}
+	for _, pol := range []string{"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl"} {
+		miscScenario(t, "maxmemory - policy "+pol+" should only remove volatile keys.", 2, func(r *miscRun) {
+			limit := lim(r)
+			r.quiet("CONFIG", "SET", "maxmemory", strconv.FormatInt(limit, 10))
+			r.do("CONFIG", "SET", "maxmemory-policy", pol)
+			n := miscFill(r, limit, func(i int) []string {
+				if i%2 == 1 {
+					return []string{"SETEX", fmt.Sprintf("key:%d", i), "10000", "x"}
+				}
+				return []string{"SET", fmt.Sprintf("key:%d", i), "x"}
+			})
+			r.note("more than 10 keys: %v", n > 10)
+			miscPipe(r, n, func(i int) []string { return []string{"SETEX", fmt.Sprintf("foo:%d", i), "10000", "x"} })
+			r.note("under the limit: %v", r.info("used_memory") < limit+4096)
+			missing := 0
+			for j := 0; j < n; j += 2 {
+				if miscInt(r.quiet("EXISTS", fmt.Sprintf("key:%d", j))) != 1 {
+					missing++
+				}
+			}
+			r.note("non-volatile keys missing: %d", missing)
+			r.do("CONFIG", "SET", "maxmemory", "0", "maxmemory-policy", "noeviction")
+		})
+	}
+}
+
+// miscPipe sends n commands made by gen in pipelined batches and returns
+// their replies (not logged: their number depends on memory figures).
+func miscPipe(r *miscRun, n int, gen func(i int) []string) []string {
+	r.t.Helper()
+	var out []string
+	for lo := 0; lo < n; lo += 50 {
+		hi := min(lo+50, n)
+		for i := lo; i < hi; i++ {
+			blSend(r.t, r.c, gen(i)...)
+		}
+		for i := lo; i < hi; i++ {
+			out = append(out, blRead(r.t, r.c))
+		}
+	}
+	return out
+}
+
+// miscFill adds keys made by gen, checking used_memory after each one as
+// the suite does, until it comes within 4 KiB of limit; it returns how
+// many keys it added.
+func miscFill(r *miscRun, limit int64, gen func(i int) []string) int {
+	r.t.Helper()
+	n := 0
+	for n < 100000 {
+		blSend(r.t, r.c, gen(n)...)
+		blSend(r.t, r.c, "INFO", "memory")
+		if rep := blRead(r.t, r.c); strings.HasPrefix(rep, "-") {
+			r.t.Fatalf("filling, key %d: %q", n, rep)
+		}
+		used := miscInfoField(r.t, blRead(r.t, r.c), "used_memory")
+		n++
+		if used+4096 > limit {
+			break
+		}
+	}
+	return n
+}
