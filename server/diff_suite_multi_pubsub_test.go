@@ -1785,3 +1785,26 @@ func TestDiffSuiteMultiPubsubTrackingReplyOff(t *testing.T) {
 		r.read("C")
 	})
 }
+
+// WATCH and expiry corners beyond multi.tcl.
+func TestDiffSuiteMultiPubsubWatchExpiry(t *testing.T) {
+	diff(t, []testserver.Case{
+		C("stale watched key later removed by active expiry", "DEBUG SET-ACTIVE-EXPIRE 0", "SET x foo PX 1", "@sleep 10",
+			"WATCH x", "DEBUG SET-ACTIVE-EXPIRE 1", "@sleep 300", "DBSIZE", "MULTI", "PING", "EXEC"),
+		C("stale watched key recreated", "DEBUG SET-ACTIVE-EXPIRE 0", "SET x foo PX 1", "@sleep 10",
+			"WATCH x", "SET x bar", "MULTI", "PING", "EXEC", "DEBUG SET-ACTIVE-EXPIRE 1"),
+		C("stale watched key deleted then recreated", "DEBUG SET-ACTIVE-EXPIRE 0", "SET x foo PX 1", "@sleep 10",
+			"WATCH x", "DEL x", "SET x bar", "MULTI", "PING", "EXEC", "DEBUG SET-ACTIVE-EXPIRE 1"),
+		C("watched key moved into another keyspace", "SELECT 1", "WATCH k", "SELECT 0", "SET k v", "MOVE k 1",
+			"SELECT 1", "MULTI", "PING", "EXEC", "SELECT 0"),
+		C("watched key renamed onto itself", "SET k v", "WATCH k", "RENAME k k", "MULTI", "PING", "EXEC"),
+		C("watched key with a ttl that is extended", "SET k v EX 100", "WATCH k", "EXPIRE k 200", "MULTI", "PING", "EXEC"),
+		C("watched key with an EXPIRE that fails", "SET k v EX 100", "WATCH k", "EXPIRE k 50 GT", "MULTI", "PING", "EXEC"),
+		C("watch the same key twice then unwatch", "WATCH k k", "SET k 1", "UNWATCH", "MULTI", "PING", "EXEC"),
+		C("exec result types in a transaction", "RPUSH l a b", "HSET h f v", "ZADD z 1.5 m", "MULTI", "LRANGE l 0 -1",
+			"HGETALL h", "ZRANGE z 0 -1 WITHSCORES", "ZSCORE z m", "SMEMBERS nokey", "GET nokey", "LPOP nokey 2",
+			"XRANGE nokey - +", "EXEC"),
+		C("transaction with select and flush", "SET a 1", "MULTI", "SELECT 1", "SET a 2", "FLUSHDB", "SELECT 0",
+			"GET a", "EXEC", "SELECT 1", "DBSIZE", "SELECT 0"),
+	})
+}
