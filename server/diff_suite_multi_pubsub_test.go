@@ -1808,3 +1808,40 @@ func TestDiffSuiteMultiPubsubWatchExpiry(t *testing.T) {
 			"GET a", "EXEC", "SELECT 1", "DBSIZE", "SELECT 0"),
 	})
 }
+
+// CLIENT LIST fields of subscribers and tracking clients.
+func TestDiffSuiteMultiPubsubClientList(t *testing.T) {
+	mpScenario(t, "client list of subscribers", func(r *mpRun) {
+		show := func(name string) {
+			l := r.quiet("B", "CLIENT", "LIST", "ID", r.id(name))
+			var kept []string
+			for _, f := range strings.Fields(l) {
+				for _, p := range []string{"flags=", "sub=", "psub=", "ssub=", "multi=", "cmd=", "redir=", "resp="} {
+					if strings.HasPrefix(f, p) {
+						for n, id := range r.ids {
+							if f == "redir="+id {
+								f = "redir={" + n + "}"
+							}
+						}
+						kept = append(kept, f)
+					}
+				}
+			}
+			r.note("%s: %s", name, strings.Join(kept, " "))
+		}
+		show("A")
+		r.do("A", "SUBSCRIBE", "a")
+		r.send("A", "SUBSCRIBE", "b", "c")
+		r.read("A")
+		r.read("A")
+		r.do("A", "PSUBSCRIBE", "p*")
+		r.do("A", "SSUBSCRIBE", "s")
+		show("A")
+		r.do("A", "UNSUBSCRIBE", "a")
+		show("A")
+		r.do("C", "CLIENT", "TRACKING", "on", "BCAST", "NOLOOP")
+		show("C")
+		r.do("C", "CLIENT", "TRACKING", "on", "BCAST", "NOLOOP", "REDIRECT", r.id("A"))
+		show("C")
+	})
+}
