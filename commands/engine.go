@@ -217,6 +217,37 @@ func (e *Engine) exec(c *Client, args [][]byte, now time.Time) {
 	if len(args) == 0 {
 		return
 	}
+	mark, mode := len(c.B), c.replyMode
+	e.dispatch(c, args, now)
+	e.applyReplyMode(c, mark, mode)
+}
+
+// applyReplyMode applies CLIENT REPLY OFF|SKIP to what the command just
+// processed (run, queued or refused) wrote: dropped, unless the command
+// turned replies back on (CLIENT REPLY ON, RESET), whose answer is sent.
+// A SKIP set now takes effect from the next command, as Redis's
+// resetClient moves CLIENT_REPLY_SKIP_NEXT to CLIENT_REPLY_SKIP.
+func (e *Engine) applyReplyMode(c *Client, mark int, mode replyMode) {
+	if c.Blocked() {
+		return // its reply comes when it is served
+	}
+	turnedOn := c.replyMode == replyOn
+	switch mode {
+	case replyOff, replySkip:
+		if !turnedOn && mark <= len(c.B) {
+			c.B = c.B[:mark]
+		}
+		if mode == replySkip && c.replyMode == replySkip {
+			c.replyMode = replyOn
+		}
+	}
+	if c.replyMode == replySkipNext {
+		c.replyMode = replySkip
+	}
+}
+
+// dispatch checks and runs (or queues, or refuses) one command.
+func (e *Engine) dispatch(c *Client, args [][]byte, now time.Time) {
 	e.stats.Commands.Add(1)
 	c.lastEnd = time.Time{}
 	c.lastInteraction = now
@@ -276,23 +307,8 @@ func (e *Engine) exec(c *Client, args [][]byte, now time.Time) {
 		return
 	}
 	e.feedMonitors(c, args)
-	mark, mode := len(c.B), c.replyMode
 	e.call(c, spec, args)
 	e.afterCall(c)
-	// CLIENT REPLY OFF|SKIP: drop what this command wrote. The mode set by
-	// CLIENT REPLY itself takes effect from the next command.
-	switch mode {
-	case replyOff:
-		c.B = c.B[:mark]
-	case replySkip:
-		c.B = c.B[:mark]
-		if c.replyMode == replySkip {
-			c.replyMode = replyOn
-		}
-	}
-	if c.replyMode == replySkipNext {
-		c.replyMode = replySkip
-	}
 }
 
 // runsInMulti reports whether the command executes immediately inside
@@ -348,7 +364,9 @@ func (e *Engine) call(c *Client, spec *Spec, args [][]byte) {
 	}
 	prevCmd, prevArgs := c.cmd, c.args
 	c.cmd, c.args = spec, args
-	c.lastCmd = spec
+	if e.execDepth == 0 {
+		c.lastCmd = spec // CLIENT LIST's cmd=: EXEC, not what it ran
+	}
 	dirtyBefore := e.Dirty
 	c.rewritten = nil
 	errsBefore := c.errs
@@ -509,9 +527,7 @@ func (e *Engine) countError(msg string) {
 			break
 		}
 	}
-	if len(e.errorStats) < 128 || e.errorStats[code] > 0 {
-		e.errorStats[code]++
-	}
+	e.errorStats[code]++
 }
 
 // ActiveExpire runs one active expiry cycle over every keyspace within

@@ -714,21 +714,23 @@ func TestDiffSuiteIntrospectionOther(t *testing.T) {
 }
 
 // Scenarios where sundial still differs, in code it does not own here.
-func TestDiffSuiteIntrospectionPending(t *testing.T) {
-	t.Skip("pending: CLIENT REPLY ON/unknown-command replies under OFF/SKIP, errorstats cap, cmd=exec in EXEC (commands/engine.go); config ranges and hidden configs (config/config.go); MIGRATE and ACL users not implemented")
-	diffNorm(t, []testserver.Case{
-		C("CLIENT INFO inside EXEC reports cmd=exec", "MULTI", "CLIENT INFO", "SET a b", "%clients EXEC"),
-		C("CONFIG GET maxmemory-clients", "~CONFIG GET maxmemory* maxmemory", "CONFIG GET key-load-delay"),
-		C("CONFIG value ranges", "CONFIG SET hz 0", "CONFIG GET hz", "CONFIG SET hz 10", "CONFIG SET maxclients -1",
-			"CONFIG SET appendonly maybe", "CONFIG SET slowlog-max-len -1", "CONFIG SET slowlog-log-slower-than -2"),
-		C("MIGRATE", "COMMAND GETKEYS migrate host 1 \"\" 0 5 KEYS a b", "COMMAND INFO migrate",
-			"MIGRATE 127.0.0.1 1 key 9 5000", "MIGRATE 127.0.0.1 1 key 9 5000 AUTH user"),
-		C("errorstats: rejected call by authorization error", "CONFIG RESETSTAT",
-			"ACL SETUSER alice on >p1pp0 ~cached:* +get +info +config", "AUTH alice p1pp0", "SET a b",
-			"%info:errorstat INFO errorstats", "%info:cmdstat_set INFO commandstats", "AUTH default \"\"",
-			"ACL DELUSER alice"),
-	})
-	// Errorstats stop tracking new codes after 128 of them.
+// CLIENT INFO inside EXEC, errorstats of many codes, CLIENT REPLY modes.
+func TestDiffSuiteIntrospectionEngine(t *testing.T) {
+	testserver.SkipOrFail(t, redis)
+	for _, addr := range []string{redis.Addr, sundial.Addr} {
+		c, err := testserver.Dial(addr, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Do("MULTI")
+		c.Do("CLIENT", "INFO")
+		got, err := c.Do("EXEC")
+		c.Close()
+		if err != nil || !strings.Contains(got, " cmd=exec ") {
+			t.Errorf("%s: CLIENT INFO inside EXEC: %q %v, want cmd=exec", addr, got, err)
+		}
+	}
+	// Errorstats keep counting every code (no cap in 7.0.15).
 	cmds := []string{"CONFIG RESETSTAT"}
 	for i := 0; i < 130; i++ {
 		cmds = append(cmds, fmt.Sprintf("EVAL \"return redis.error_reply('E%d x')\" 0", i))
@@ -752,8 +754,28 @@ func TestDiffSuiteIntrospectionPending(t *testing.T) {
 	b = redistest.AppendCommand(b, "CLIENT", "REPLY", "ON")
 	b = redistest.AppendCommand(b, "CLIENT", "REPLY", "OFF")
 	b = redistest.AppendCommand(b, "FOO")
+	b = redistest.AppendCommand(b, "CLIENT", "REPLY", "SKIP")
+	b = redistest.AppendCommand(b, "GET")
 	b = redistest.AppendCommand(b, "CLIENT", "REPLY", "ON")
+	b = redistest.AppendCommand(b, "CLIENT", "REPLY", "SKIP")
+	b = redistest.AppendCommand(b, "FOO")
+	b = redistest.AppendCommand(b, "PING", "b")
 	b = redistest.AppendCommand(b, "DEL", "x")
 	b = redistest.AppendCommand(b, "QUIT")
 	diffRaw(t, "CLIENT REPLY OFF/SKIP/ON", string(b))
+}
+
+func TestDiffSuiteIntrospectionPending(t *testing.T) {
+	t.Skip("pending: config ranges and hidden configs (config/config.go); MIGRATE and ACL users not implemented")
+	diffNorm(t, []testserver.Case{
+		C("CONFIG GET maxmemory-clients", "~CONFIG GET maxmemory* maxmemory", "CONFIG GET key-load-delay"),
+		C("CONFIG value ranges", "CONFIG SET hz 0", "CONFIG GET hz", "CONFIG SET hz 10", "CONFIG SET maxclients -1",
+			"CONFIG SET appendonly maybe", "CONFIG SET slowlog-max-len -1", "CONFIG SET slowlog-log-slower-than -2"),
+		C("MIGRATE", "COMMAND GETKEYS migrate host 1 \"\" 0 5 KEYS a b", "COMMAND INFO migrate",
+			"MIGRATE 127.0.0.1 1 key 9 5000", "MIGRATE 127.0.0.1 1 key 9 5000 AUTH user"),
+		C("errorstats: rejected call by authorization error", "CONFIG RESETSTAT",
+			"ACL SETUSER alice on >p1pp0 ~cached:* +get +info +config", "AUTH alice p1pp0", "SET a b",
+			"%info:errorstat INFO errorstats", "%info:cmdstat_set INFO commandstats", "AUTH default \"\"",
+			"ACL DELUSER alice"),
+	})
 }
