@@ -152,6 +152,9 @@ type mpRun struct {
 	conns map[string]*testserver.Conn
 	ids   map[string]string
 	out   strings.Builder
+	// normIDs makes read show client IDs in integer replies as {X}; off
+	// by default, since small counts may equal a client ID.
+	normIDs bool
 }
 
 // conn returns the named connection, opening it on first use.
@@ -178,8 +181,11 @@ func (r *mpRun) id(name string) string {
 	return r.ids[name]
 }
 
-// norm writes client IDs in integer replies as {X}.
+// norm writes client IDs in integer replies as {X} when normIDs is on.
 func (r *mpRun) norm(s string) string {
+	if !r.normIDs {
+		return s
+	}
 	for name, id := range r.ids {
 		s = strings.ReplaceAll(s, ":"+id+"\r\n", ":{"+name+"}\r\n")
 	}
@@ -1762,6 +1768,7 @@ func TestDiffSuiteMultiPubsubTrackingReplyOff(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 		r.send("A", "CLIENT", "REPLY", "OFF")
 		r.do("B", "SET", "key1", "2")
+		r.normIDs = true
 		r.read("A")
 	})
 	mpScenario(t, "RESP2 based basic invalidation with client reply off", func(r *mpRun) {
