@@ -161,7 +161,7 @@ func (c *Config) table() []*Directive {
 		size(&c.MaxMemory, "maxmemory", "0", "Memory limit for data (0 = none)."),
 		enum(&c.MaxMemoryPolicy, "maxmemory-policy", "noeviction", []string{"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"}, "What to evict when maxmemory is reached."),
 		num(&c.MaxMemorySamples, "maxmemory-samples", "5", 1, maxInt, "Keys sampled per eviction."),
-		num(&c.MaxClients, "maxclients", "10000", 1, maxInt, "Maximum simultaneous clients."),
+		num(&c.MaxClients, "maxclients", "10000", 1, math.MaxUint32, "Maximum simultaneous clients."),
 		num(&c.Timeout, "timeout", "0", 0, maxInt, "Close idle clients after this many seconds (0 = never)."),
 		num(&c.TCPKeepalive, "tcp-keepalive", "300", 0, maxInt, "TCP keepalive period in seconds."),
 		enum(&c.LogLevel, "loglevel", "notice", []string{"debug", "verbose", "notice", "warning"}, "Log verbosity."),
@@ -169,8 +169,8 @@ func (c *Config) table() []*Directive {
 		size(&c.ProtoMaxBulkLen, "proto-max-bulk-len", "512mb", "Largest bulk string a client may send."),
 		size(&c.ClientQueryBufferLimit, "client-query-buffer-limit", "1gb", "Largest query buffer of one client."),
 		str(&c.ClientOutputBufferLimit, "client-output-buffer-limit", "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60", "Output buffer limits per client class: <class> <hard> <soft> <soft-seconds>."),
-		num64(&c.SlowlogLogSlowerThan, "slowlog-log-slower-than", "10000", -1, 1<<62, "Log commands slower than this many microseconds (-1 disables)."),
-		num(&c.SlowlogMaxLen, "slowlog-max-len", "128", 0, 1<<62, "Slow log length."),
+		num64(&c.SlowlogLogSlowerThan, "slowlog-log-slower-than", "10000", -1, math.MaxInt64, "Log commands slower than this many microseconds (-1 disables)."),
+		num(&c.SlowlogMaxLen, "slowlog-max-len", "128", 0, math.MaxInt64, "Slow log length."),
 		{Name: "notify-keyspace-events", Default: "", kind: kNotify, ptr: &c.NotifyKeyspaceEvents, Doc: "Keyspace notification classes (K E g $ l s h z x e t m d n A)."},
 		num(&c.Hz, "hz", "10", 0, maxInt, "Background task frequency."),
 		alias(num64(&c.BusyReplyThreshold, "busy-reply-threshold", "5000", 0, 1<<62, "Milliseconds a script may run before other clients get BUSY."), "lua-time-limit"),
@@ -222,7 +222,7 @@ var acceptedRedisDirectives = map[string]string{
 	"crash-log-enabled": "yes", "crash-memcheck-enabled": "yes", "io-threads": "1",
 	"io-threads-do-reads": "no", "enable-protected-configs": "no", "enable-debug-command": "no",
 	"enable-module-command": "no", "lua-replicate-commands": "yes", "cluster-enabled": "no",
-	"replica-announced": "yes", "maxmemory-eviction-tenacity": "10", "active-defrag-threshold-lower": "10",
+	"replica-announced": "yes", "maxmemory-clients": "0", "key-load-delay": "0", "maxmemory-eviction-tenacity": "10", "active-defrag-threshold-lower": "10",
 	"activedefrag": "no", "ignore-warnings": "", "locale-collate": "", "masterauth": "",
 	"masteruser": "", "replicaof": "", "slaveof": "", "tracking-table-max-keys": "1000000",
 	"aclfile": "", "shutdown-timeout": "10", "shutdown-on-sigint": "default",
@@ -292,6 +292,9 @@ func (c *Config) setDirective(d *Directive, args []string) error {
 		}
 		if n < d.min || n > d.max {
 			return bad(fmt.Sprintf("argument must be between %d and %d inclusive", d.min, d.max))
+		}
+		if d.Name == "hz" {
+			n = min(max(n, 1), 500) // Redis's CONFIG_MIN_HZ and CONFIG_MAX_HZ
 		}
 		switch p := d.ptr.(type) {
 		case *int:
