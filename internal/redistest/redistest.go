@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -186,46 +187,54 @@ func (c *Conn) ReadRaw() (string, error) {
 
 // ReadRaw reads one complete RESP value from rd.
 func ReadRaw(rd *bufio.Reader) (string, error) {
-	line, err := rd.ReadString('\n')
-	if err != nil {
+	var b strings.Builder
+	if err := readRaw(rd, &b); err != nil {
 		return "", err
 	}
-	if len(line) < 3 {
-		return "", fmt.Errorf("short reply line %q", line)
+	return b.String(), nil
+}
+
+// readRaw appends one RESP value to b: linear in the reply's size, even
+// for aggregates of many thousand elements.
+func readRaw(rd *bufio.Reader, b *strings.Builder) error {
+	line, err := rd.ReadString('\n')
+	if err != nil {
+		return err
 	}
-	raw := line
+	if len(line) < 3 {
+		return fmt.Errorf("short reply line %q", line)
+	}
+	b.WriteString(line)
 	body := line[1 : len(line)-2]
 	switch line[0] {
 	case '$', '=', '!':
 		n, err := strconv.Atoi(body)
 		if err != nil {
-			return "", err
+			return err
 		}
 		if n < 0 {
-			return raw, nil
+			return nil
 		}
 		buf := make([]byte, n+2)
 		if _, err := io.ReadFull(rd, buf); err != nil {
-			return "", err
+			return err
 		}
-		return raw + string(buf), nil
+		b.Write(buf)
 	case '*', '~', '>', '%', '|':
 		n, err := strconv.Atoi(body)
 		if err != nil {
-			return "", err
+			return err
 		}
 		if line[0] == '%' || line[0] == '|' {
 			n *= 2
 		}
 		for i := 0; i < n; i++ {
-			e, err := ReadRaw(rd)
-			if err != nil {
-				return "", err
+			if err := readRaw(rd, b); err != nil {
+				return err
 			}
-			raw += e
 		}
 	}
-	return raw, nil
+	return nil
 }
 
 // ErrorReply is a parsed error reply.
