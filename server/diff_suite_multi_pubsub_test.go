@@ -1852,3 +1852,16 @@ func TestDiffSuiteMultiPubsubClientList(t *testing.T) {
 		show("C")
 	})
 }
+
+// The "new" event of every family's key-creating commands, in order with
+// the command's own event.
+func TestDiffSuiteMultiPubsubNotifyNew(t *testing.T) {
+	mpSessions(t, []session{
+		notifySession("new keys of each type", "KEAn",
+			"LPUSH l a", "RPUSH l b", "SADD s a", "HSET h f v", "ZADD z 1 a", "XADD x 1-1 f v", "SETBIT b 1 1",
+			"PFADD p a", "GEOADD g 0 0 m", "LMOVE l l2 LEFT LEFT", "SMOVE s s2 a", "SUNIONSTORE s3 s2", "ZUNIONSTORE z2 1 z",
+			"SORT l2 STORE l3", "COPY x x2", "RESTORE r 0 \"\\x00\\x01v\\t\\x00\\xf6\\x8a\\xb6z\\x85\\x87rM\"",
+			"XGROUP CREATE x4 g $ MKSTREAM", "HINCRBY h2 f 1", "ZINCRBY z3 1 a", "INCRBYFLOAT f 1", "BITOP OR b2 b",
+			"PFMERGE p2 p", "GEOSEARCHSTORE g2 g FROMLONLAT 0 0 BYRADIUS 10 km", "EVAL \"redis.call('set', KEYS[1], 1)\" 1 e"),
+	})
+}
