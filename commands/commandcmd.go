@@ -264,14 +264,11 @@ func movableKeys(s *Spec, args [][]byte) ([][]byte, bool) {
 			}
 		}
 		return nil, false
-	case "sort", "sort_ro":
-		keys := [][]byte{args[1]}
-		for i := 2; i+1 < len(args); i++ {
-			if strings.EqualFold(string(args[i]), "store") {
-				keys = append(keys, args[i+1])
-			}
+	case "sort":
+		if i := sortStoreArg(args); i > 0 {
+			return [][]byte{args[1], args[i]}, true
 		}
-		return keys, true
+		return [][]byte{args[1]}, true
 	case "migrate":
 		return nil, false
 	case "georadius", "georadiusbymember":
@@ -584,21 +581,30 @@ func cmdCommandGetkeysandflags(c *Client, args [][]byte) {
 // to its getkeys procedure (sortGetKeys): options are skipped by their
 // arity and the last STORE wins.
 func sortStoreKey(args [][]byte, keys []keyWithFlags) []keyWithFlags {
-	skip := map[string]int{"limit": 2, "get": 1, "by": 1}
-	var store []byte
-	for i := 2; i < len(args); i++ {
-		o := strings.ToLower(string(args[i]))
-		if o == "store" && i+1 < len(args) {
-			store = args[i+1]
-			i++
-			continue
-		}
-		i += skip[o]
-	}
-	if store == nil {
+	i := sortStoreArg(args)
+	if i == 0 {
 		return keys
 	}
-	return append(keys, keyWithFlags{key: store, flags: []string{"OW", "update"}})
+	return append(keys, keyWithFlags{key: args[i], flags: []string{"OW", "update"}})
+}
+
+// sortStoreArg is the index of SORT's destination key as Redis's
+// sortGetKeys finds it (0 for none): LIMIT, GET and BY skip their
+// arguments, the last STORE followed by an argument wins, and that
+// argument is itself read as an option.
+func sortStoreArg(args [][]byte) int {
+	store := 0
+	for i := 2; i < len(args); i++ {
+		switch o := strings.ToLower(string(args[i])); {
+		case o == "limit":
+			i += 2
+		case o == "get" || o == "by":
+			i++
+		case o == "store" && i+1 < len(args):
+			store = i + 1
+		}
+	}
+	return store
 }
 
 // variableKeyFlags resolves the key specs marked variable_flags as Redis's
