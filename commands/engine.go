@@ -255,12 +255,14 @@ func (e *Engine) dispatch(c *Client, args [][]byte, now time.Time) {
 	e.nowSec = now.Unix()
 	spec := Lookup(args[0])
 	if spec == nil {
+		c.lastCmd = nil // CLIENT LIST shows cmd=NULL, as Redis
 		e.reject(c, nil, errUnknownCommand(args))
 		return
 	}
 	if len(spec.Subs) > 0 && len(args) >= 2 {
 		sub := spec.lookupSub(args[1])
 		if sub == nil {
+			c.lastCmd = nil
 			e.reject(c, nil, errUnknownSubcommand(args[1], spec.Name))
 			return
 		}
@@ -282,7 +284,7 @@ func (e *Engine) dispatch(c *Client, args [][]byte, now time.Time) {
 		e.reject(c, spec, msg)
 		return
 	}
-	if spec.Flags&FlagWrite != 0 && e.noGoodReplicas() {
+	if (spec.Flags&FlagWrite != 0 || spec.Name == "exec" && c.multi.writes()) && e.noGoodReplicas() {
 		e.reject(c, spec, errNoReplicas)
 		return
 	}
@@ -350,13 +352,19 @@ func (e *Engine) reject(c *Client, spec *Spec, msg string) {
 // command stats, propagation of writes. It is also how MULTI/EXEC and
 // scripts run the commands they contain.
 func (e *Engine) call(c *Client, spec *Spec, args [][]byte) {
+	// Commands EXEC runs see the time EXEC started, as in Redis (its
+	// cached time is updated by the outermost call only); they are timed
+	// on their own.
+	nested := e.execDepth > 0
 	start := c.callStart
-	if start.IsZero() || e.execDepth > 0 {
+	if start.IsZero() || nested {
 		start = time.Now()
 	}
 	c.callStart = time.Time{}
 	c.started = start
-	c.now = start.UnixMilli()
+	if !nested || c.now == 0 {
+		c.now = start.UnixMilli()
+	}
 	// Commands a script runs see the time the script started, so no key
 	// expires in the middle of a script (Redis's scriptTimeSnapshot).
 	if c.inScript && e.scripts.run != nil {

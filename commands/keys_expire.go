@@ -3,6 +3,7 @@ package commands
 import (
 	"math"
 	"strconv"
+	"time"
 
 	"sundial/keyspace"
 )
@@ -164,7 +165,10 @@ func ttlGeneric(c *Client, key []byte, ms, abs bool) {
 	}
 	t := e.Expire
 	if !abs {
-		t -= c.now
+		// The remaining time is read on the clock, as Redis's mstime():
+		// inside EXEC or a script a key is found by the time they started
+		// but its TTL still runs down.
+		t -= time.Now().UnixMilli()
 		if t < 0 {
 			t = 0
 		}

@@ -176,9 +176,6 @@ func (eng *luaEngine) redisCall(L *lua.LState, raise bool) int {
 		clear(e.pending[mark:])
 		e.pending = e.pending[:mark]
 	}
-	if t := run.caller.tracking; t != nil && !t.bcast && spec.Flags&FlagReadonly != 0 && t.cachesNext() {
-		e.trackingRemember(run.caller, spec, argv)
-	}
 	v, isErr := respToLua(L, fake.B)
 	fake.B = fake.B[:0]
 	if isErr && raise {

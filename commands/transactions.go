@@ -27,6 +27,19 @@ type multiState struct {
 	dirty bool // a command was rejected while queueing: EXEC aborts
 }
 
+// writes reports whether a queued command may write (nil: no MULTI).
+func (m *multiState) writes() bool {
+	if m == nil {
+		return false
+	}
+	for _, q := range m.cmds {
+		if q.spec.Flags&FlagWrite != 0 {
+			return true
+		}
+	}
+	return false
+}
+
 type queuedCmd struct {
 	spec *Spec
 	args [][]byte

@@ -1034,10 +1034,8 @@ func TestDiffSuiteMultiPubsubTracking(t *testing.T) {
 	})
 }
 
-// Pending: commands inside EXEC see the time EXEC started.
-func TestDiffSuiteMultiPubsubTrackingPending(t *testing.T) {
-	t.Skip("pending (commands/engine.go call): commands run by EXEC must see the EXEC's start time, as Redis's fixed_time_expire; sundial takes a new time per queued command, so a key expires in the middle of a transaction. " +
-		"Also (commands/scripting_api.go redis.call): a script's inner reads must not make the caller track their keys; Redis 7.0 tracks only the script's declared keys (done in tracking.go)")
+// Commands inside EXEC see the time EXEC started.
+func TestDiffSuiteMultiPubsubTrackingExecTime(t *testing.T) {
 	mpSessions(t, []session{
 		mpRedir("Tracking gets notification of lazy expired keys",
 			"A: CLIENT TRACKING on BCAST REDIRECT {R} NOLOOP",
@@ -1594,9 +1592,8 @@ func TestDiffSuiteMultiPubsubMultiStats(t *testing.T) {
 	})
 }
 
-// Pending: an unknown command clears the client's last command.
-func TestDiffSuiteMultiPubsubMultiStatsPending(t *testing.T) {
-	t.Skip("pending (commands/engine.go dispatch): after an unknown command CLIENT LIST shows cmd=NULL, as Redis sets lastcmd to the failed lookup; sundial keeps the previous command")
+// An unknown command clears the client's last command.
+func TestDiffSuiteMultiPubsubMultiStatsUnknown(t *testing.T) {
 	mpScenario(t, "unknown command clears cmd", func(r *mpRun) {
 		r.do("A", "MULTI")
 		r.do("A", "NOSUCH")
@@ -1734,9 +1731,8 @@ func TestDiffSuiteMultiPubsubMultiReplicas(t *testing.T) {
 	})
 }
 
-// Pending: multi.tcl "exec with write commands and state change".
-func TestDiffSuiteMultiPubsubMultiReplicasPending(t *testing.T) {
-	t.Skip("pending (commands/engine.go dispatch): EXEC of a transaction holding a write must be refused with NOREPLICAS (EXECABORT ... because of: NOREPLICAS) when min-replicas-to-write turned on after queueing, as Redis treats EXEC as a write then")
+// multi.tcl "exec with write commands and state change".
+func TestDiffSuiteMultiPubsubMultiReplicasExec(t *testing.T) {
 	mpSessions(t, []session{
 		S("exec with write commands and state change",
 			"A: SET xx 1",
