@@ -328,7 +328,7 @@ func (c *Config) setDirective(d *Directive, args []string) error {
 	case kNotify:
 		norm, ok := NormalizeNotify(v)
 		if !ok {
-			return bad("Invalid event class character. Use 'Ag$lshzxeKEtmd'.")
+			return bad("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.")
 		}
 		*d.ptr.(*string) = norm
 	}
@@ -358,9 +358,21 @@ func (d *Directive) format() string {
 	case *int64:
 		return strconv.FormatInt(*p, 10)
 	case *string:
+		if d.kind == kNotify {
+			return notifyText(*p)
+		}
 		return *p
 	}
 	return ""
+}
+
+// notifyText is notify-keyspace-events as CONFIG GET prints it: Redis's
+// keyspaceEventsFlagsToString leaves n out after A, though it is on.
+func notifyText(stored string) string {
+	if strings.HasPrefix(stored, "A") {
+		return strings.TrimSuffix(stored, "n")
+	}
+	return stored
 }
 
 // Match returns name → value for every directive whose name (or alias)
@@ -445,7 +457,9 @@ func (c *Config) SaveRules() [][2]int64 {
 }
 
 // NormalizeNotify validates notify-keyspace-events classes and returns
-// them as Redis prints them (A stands for g$lshzxetd).
+// them in Redis's order: A (for g$lshzxetd) or those classes and n, then
+// K, E and m; after A an enabled n is kept at the end, where CONFIG GET
+// leaves it out (notifyText), as Redis prints it.
 func NormalizeNotify(s string) (string, bool) {
 	const classes = "g$lshzxetd"
 	have := map[byte]bool{}
@@ -474,11 +488,17 @@ func NormalizeNotify(s string) (string, bool) {
 				b.WriteByte(classes[j])
 			}
 		}
+		if have['n'] {
+			b.WriteByte('n')
+		}
 	}
-	for _, x := range []byte("KEmn") {
+	for _, x := range []byte("KEm") {
 		if have[x] {
 			b.WriteByte(x)
 		}
+	}
+	if all && have['n'] {
+		b.WriteByte('n')
 	}
 	return b.String(), true
 }
