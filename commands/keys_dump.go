@@ -165,7 +165,7 @@ func cmdRestore(c *Client, args [][]byte) {
 		deleted = true
 	}
 	if ttl != 0 && !absTTL {
-		ttl += c.now
+		ttl += c.baseMs()
 	}
 	if ttl != 0 && c.expiredAlready(ttl) {
 		if deleted {

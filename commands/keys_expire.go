@@ -23,8 +23,8 @@ const (
 	expireLT
 )
 
-func cmdExpire(c *Client, args [][]byte)    { expireGeneric(c, args, c.now, true) }
-func cmdPExpire(c *Client, args [][]byte)   { expireGeneric(c, args, c.now, false) }
+func cmdExpire(c *Client, args [][]byte)    { expireGeneric(c, args, c.baseMs(), true) }
+func cmdPExpire(c *Client, args [][]byte)   { expireGeneric(c, args, c.baseMs(), false) }
 func cmdExpireAt(c *Client, args [][]byte)  { expireGeneric(c, args, 0, true) }
 func cmdPExpireAt(c *Client, args [][]byte) { expireGeneric(c, args, 0, false) }
 
@@ -133,7 +133,17 @@ func expireGeneric(c *Client, args [][]byte, basetime int64, seconds bool) {
 // deletes the key, except while replaying persisted writes, where the
 // deletion comes from the log itself.
 func (c *Client) expiredAlready(when int64) bool {
-	return when <= c.now && !c.replay
+	return when <= c.baseMs() && !c.replay
+}
+
+// baseMs is the time a relative expiry counts from: the clock, as
+// Redis's mstime(). Inside EXEC or a script that has moved on from the
+// time keys are looked up at (c.now, fixed when they started).
+func (c *Client) baseMs() int64 {
+	if c.e.execDepth > 1 || c.inScript {
+		return time.Now().UnixMilli()
+	}
+	return c.now
 }
 
 // argInt64 parses an integer argument as Redis's

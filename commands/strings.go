@@ -195,7 +195,7 @@ func expireMillis(c *Client, arg []byte, flags int) (int64, bool) {
 		ms *= 1000
 	}
 	if flags&(strEX|strPX) != 0 {
-		ms += c.now // wraps on overflow, caught below as in Redis
+		ms += c.baseMs() // wraps on overflow, caught below as in Redis
 	}
 	if ms <= 0 {
 		c.Error(errExpireTime(c.cmd.FullName))

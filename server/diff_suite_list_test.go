@@ -1101,7 +1101,7 @@ func TestDiffSuiteListBlocking(t *testing.T) {
 		rd := r.block(1, "BLPOP", "k", "0")
 		r.r("MULTI")
 		r.r("RPUSH", "k", "a")
-		r.r("PEXPIRE", "k", "1")
+		r.r("PEXPIRE", "k", "100") // still there when the waiter is served
 		r.r("EXEC")
 		r.read(rd)
 	})

@@ -47,6 +47,12 @@ func TestDiffTransactions(t *testing.T) {
 		C("watch swapdb key in other", "SELECT 1", "SET a 1", "SELECT 0", "WATCH a", "SWAPDB 0 1", "MULTI", "PING", "EXEC"),
 		C("watch swapdb key in neither", "SELECT 1", "SET b 1", "SELECT 0", "WATCH a", "SWAPDB 0 1", "MULTI", "PING", "EXEC"),
 		C("watch other keyspace same name", "WATCH a", "SELECT 1", "SET a 1", "SELECT 0", "MULTI", "PING", "EXEC"),
+		// Inside EXEC keys are looked up at EXEC's start, but relative
+		// expiries count from the clock (Redis 7.0's mstime()). The
+		// harness runs redis-server's EXEC (200 ms) between sundial's and
+		// its GET: counted from EXEC's start, k would be gone by then.
+		C("relative expiry inside exec counts from the clock", "MULTI", "DEBUG SLEEP 0.2", "SET k v PX 300",
+			"PEXPIRE j 300", "SET j w", "EXEC", "GET k", "EXISTS k"),
 		C("watch key that expires before exec", "SET k v PX 30", "WATCH k", "@sleep 80", "MULTI", "PING", "EXEC"),
 		C("watch key already expired", "DEBUG SET-ACTIVE-EXPIRE 0", "SET k v PX 1", "@sleep 20", "WATCH k", "MULTI", "PING", "EXEC", "DEBUG SET-ACTIVE-EXPIRE 1"),
 		C("watch expired key then lazily deleted", "DEBUG SET-ACTIVE-EXPIRE 0", "SET k v PX 1", "@sleep 20", "WATCH k", "GET k", "MULTI", "PING", "EXEC", "DEBUG SET-ACTIVE-EXPIRE 1"),
