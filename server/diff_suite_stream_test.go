@@ -1,9 +1,7 @@
 package server_test
 
 import (
-	"bufio"
 	"fmt"
-	"io"
 	"math/rand"
 	"regexp"
 	"strconv"
@@ -12,6 +10,7 @@ import (
 	"time"
 
 	"sundial/config"
+	"sundial/internal/redistest"
 	"sundial/internal/testserver"
 )
 
@@ -197,54 +196,14 @@ func streamPipeline(c *testserver.Conn, lines []streamLine) ([]string, error) {
 	}()
 	out := make([]string, 0, len(lines))
 	for range lines {
-		var sb strings.Builder
 		c.SetReadDeadline(time.Now().Add(20 * time.Second))
-		err := readReplyInto(c.R, &sb)
-		r := sb.String()
+		r, err := redistest.ReadRaw(c.R)
 		if err != nil {
 			return nil, fmt.Errorf("reply %d of %d (%q): %w", len(out)+1, len(lines), lines[len(out)].text, err)
 		}
 		out = append(out, r)
 	}
 	return out, <-errc
-}
-
-// readReplyInto appends one RESP value to b; unlike testserver.ReadRaw
-// it stays linear on the suite's 10000-entry replies.
-func readReplyInto(rd *bufio.Reader, b *strings.Builder) error {
-	line, err := rd.ReadString('\n')
-	if err != nil {
-		return err
-	}
-	if len(line) < 3 {
-		return fmt.Errorf("short reply line %q", line)
-	}
-	b.WriteString(line)
-	n, err := strconv.Atoi(line[1 : len(line)-2])
-	switch line[0] {
-	case '$', '=', '!':
-		if err != nil || n < 0 {
-			return err
-		}
-		buf := make([]byte, n+2)
-		if _, err := io.ReadFull(rd, buf); err != nil {
-			return err
-		}
-		b.Write(buf)
-	case '*', '~', '>', '%', '|':
-		if err != nil {
-			return err
-		}
-		if line[0] == '%' || line[0] == '|' {
-			n *= 2
-		}
-		for i := 0; i < n; i++ {
-			if err := readReplyInto(rd, b); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
 }
 
 // xtimes repeats a command built from each index in [from, to).
