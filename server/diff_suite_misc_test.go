@@ -435,23 +435,7 @@ func miscScenario(t *testing.T, name string, proto int, fn func(r *miscRun)) {
 				return
 			}
 		}
-		if len(logs) != 2 {
-			return
-		}
-		got, want := logs[0], logs[1]
-		for i := 0; i < len(got) || i < len(want); i++ {
-			var g, w string
-			if i < len(got) {
-				g = got[i]
-			}
-			if i < len(want) {
-				w = want[i]
-			}
-			if g != w {
-				t.Errorf("step %d:\nsundial: %q\nredis:   %q", i+1, g, w)
-				return
-			}
-		}
+		compareStepLogs(t, logs)
 	})
 }
 

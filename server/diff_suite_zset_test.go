@@ -692,22 +692,7 @@ func zsDiffSessions(t *testing.T, scenarios map[string]func(s *zsSess)) {
 					blWait(t, tg, ctl, 0)
 					logs = append(logs, s.log)
 				}
-				if len(logs) != 2 {
-					return
-				}
-				got, want := logs[0], logs[1]
-				for i := 0; i < len(got) || i < len(want); i++ {
-					var g, w string
-					if i < len(got) {
-						g = got[i]
-					}
-					if i < len(want) {
-						w = want[i]
-					}
-					if g != w {
-						t.Errorf("step %d:\nsundial: %s\nredis:   %s", i+1, g, w)
-					}
-				}
+				compareStepLogs(t, logs)
 			})
 		}
 	}
