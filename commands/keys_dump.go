@@ -8,16 +8,19 @@ import (
 	"sundial/keyspace"
 )
 
-// DUMP and RESTORE. The payload is framed as Redis frames it, so tools
-// that check a dump's version and checksum work: the serialised value, the
-// 2-byte RDB version (little endian), then the CRC64 (Jones polynomial, as
-// Redis's crc64.c) of everything before it, little endian. The value
-// itself is sundial's own: one kind byte, then the value's AppendBinary.
-// The kind byte is offset past Redis's RDB type numbers, so a payload
-// from Redis is refused ("Bad data format") rather than misread, and
-// Redis refuses ours the same way.
+// DUMP and RESTORE. A payload is framed as Redis frames it: the value in
+// Redis 7.0's RDB object form (rdb_save.go, rdb_load.go), the 2-byte RDB
+// version (little endian), then the CRC64 (Jones polynomial, as Redis's
+// crc64.c) of everything before it, little endian. So payloads travel
+// between sundial and Redis both ways (MIGRATE too). A tau value, which
+// Redis has no type for, is written in sundial's own form behind a kind
+// byte past Redis's RDB type numbers, which Redis refuses ("Bad data
+// format") rather than misreads.
 
-// dumpKindBase is added to a value's Kind to form its kind byte.
+// dumpKindBase is added to a value's Kind to form its kind byte in
+// sundial's own form. RESTORE still reads that form for every kind, as
+// earlier versions wrote it for all of them (an append-only file may hold
+// such RESTOREs).
 const dumpKindBase = 0x80
 
 // dumpRDBVersion is the RDB version of Redis 7.0, written into payloads
@@ -35,9 +38,8 @@ func redisCRC64(crc uint64, p []byte) uint64 {
 }
 
 // dumpPayload serialises v into a DUMP payload.
-func dumpPayload(v keyspace.Value) []byte {
-	b := []byte{dumpKindBase + byte(v.Kind())}
-	b = v.AppendBinary(b)
+func dumpPayload(v keyspace.Value, o rdbSaveOptions) []byte {
+	b := appendRDBObject(nil, v, o)
 	b = binary.LittleEndian.AppendUint16(b, dumpRDBVersion)
 	return binary.LittleEndian.AppendUint64(b, redisCRC64(0, b))
 }
@@ -58,7 +60,8 @@ func verifyDumpPayload(p []byte) ([]byte, bool) {
 	return p[:len(p)-10], true
 }
 
-// decodeDumpValue rebuilds the value of a verified payload.
+// decodeDumpValue rebuilds a value from sundial's own form: the kind
+// byte, then the value's AppendBinary.
 func decodeDumpValue(body []byte) (keyspace.Value, bool) {
 	if len(body) == 0 || body[0] < dumpKindBase {
 		return nil, false
@@ -67,9 +70,9 @@ func decodeDumpValue(body []byte) (keyspace.Value, bool) {
 	return v, err == nil && v != nil
 }
 
-// restoreEncoding applies this server's size limits to a restored value,
-// as Redis's RDB loading converts a compact encoding with too many
-// elements (it keeps one whose values are too long).
+// restoreEncoding applies this server's size limits to a value read from
+// sundial's own form, as Redis's RDB loading converts a compact encoding
+// with too many elements (it keeps one whose values are too long).
 func restoreEncoding(c *Client, v keyspace.Value) {
 	cfg := c.e.Cfg
 	switch x := v.(type) {
@@ -88,13 +91,22 @@ func restoreEncoding(c *Client, v keyspace.Value) {
 	}
 }
 
+// restoreValue decodes a verified payload body for this server.
+func (c *Client) restoreValue(body []byte) (keyspace.Value, bool) {
+	v, ok := decodeRDBValue(body, c.restoreLimits())
+	if ok && len(body) > 0 && body[0] >= dumpKindBase {
+		restoreEncoding(c, v)
+	}
+	return v, ok
+}
+
 func cmdDump(c *Client, args [][]byte) {
 	e := c.LookupRead(args[1])
 	if e == nil {
 		c.Null()
 		return
 	}
-	c.Bulk(dumpPayload(e.Value))
+	c.Bulk(dumpPayload(e.Value, c.dumpOptions()))
 }
 
 func cmdRestore(c *Client, args [][]byte) {
@@ -153,12 +165,11 @@ func cmdRestore(c *Client, args [][]byte) {
 		c.Error("ERR DUMP payload version or checksum are wrong")
 		return
 	}
-	v, ok := decodeDumpValue(body)
+	v, ok := c.restoreValue(body)
 	if !ok {
 		c.Error("ERR Bad data format")
 		return
 	}
-	restoreEncoding(c, v)
 	deleted := false
 	if replace && old != nil {
 		c.DB.Remove(old)

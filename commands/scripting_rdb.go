@@ -1,11 +1,18 @@
 package commands
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"math"
 
-// RDB strings as FUNCTION DUMP and RESTORE carry library code: a length
-// prefix, or an LZF-compressed block, or a small integer. DUMP writes
-// what Redis's rdbSaveRawString writes (LZF when it saves at least four
-// bytes), so payloads are byte-identical; RESTORE reads every form.
+	"sundial/keyspace"
+)
+
+// RDB lengths and strings, as DUMP, RESTORE and FUNCTION DUMP/RESTORE
+// carry them: a string is a length prefix and its bytes, or an
+// LZF-compressed block, or a small integer. The writers produce what
+// Redis's rdbSaveLen and rdbSaveRawString produce (LZF when it saves at
+// least four bytes), so payloads are byte-identical; the readers accept
+// every form and check every length against the input.
 
 // RDB length encodings.
 const (
@@ -35,10 +42,21 @@ func appendRDBLen(b []byte, n uint64) []byte {
 	return binary.BigEndian.AppendUint64(b, n)
 }
 
-// appendRDBString appends s as Redis's rdbSaveRawString does for strings
-// that are not integers (library code never is: it starts with "#!").
-func appendRDBString(b, s []byte) []byte {
-	if len(s) > 20 {
+// appendRDBString appends s as Redis's rdbSaveRawString does with
+// rdbcompression on (FUNCTION DUMP's library code).
+func appendRDBString(b, s []byte) []byte { return appendRDBRaw(b, s, true) }
+
+// appendRDBRaw appends s as Redis's rdbSaveRawString: a canonical integer
+// of up to 11 bytes that fits 32 bits as an integer encoding, else, when
+// compress is set and s is longer than 20 bytes, an LZF block if that
+// saves at least four bytes, else the length and the bytes.
+func appendRDBRaw(b, s []byte, compress bool) []byte {
+	if len(s) <= 11 {
+		if v, ok := keyspace.ParseInt(s); ok && v >= math.MinInt32 && v <= math.MaxInt32 {
+			return appendRDBInt(b, v)
+		}
+	}
+	if compress && len(s) > 20 {
 		if out := lzfCompress(s, len(s)-4); out != nil {
 			b = append(b, rdbEncVal<<6|rdbEncLZF)
 			b = appendRDBLen(b, uint64(len(out)))
@@ -48,6 +66,20 @@ func appendRDBString(b, s []byte) []byte {
 	}
 	b = appendRDBLen(b, uint64(len(s)))
 	return append(b, s...)
+}
+
+// appendRDBInt appends v (a 32-bit value) with the smallest of Redis's
+// integer string encodings, as rdbEncodeInteger.
+func appendRDBInt(b []byte, v int64) []byte {
+	switch {
+	case v >= math.MinInt8 && v <= math.MaxInt8:
+		return append(b, rdbEncVal<<6|rdbEncInt8, byte(v))
+	case v >= math.MinInt16 && v <= math.MaxInt16:
+		b = append(b, rdbEncVal<<6|rdbEncI16)
+		return binary.LittleEndian.AppendUint16(b, uint16(v))
+	}
+	b = append(b, rdbEncVal<<6|rdbEncI32)
+	return binary.LittleEndian.AppendUint32(b, uint32(v))
 }
 
 // readRDBLen reads an RDB length at pos; enc reports a special encoding
@@ -126,8 +158,16 @@ func readRDBString(b []byte, pos int) ([]byte, int, bool) {
 	return nil, 0, false
 }
 
-// lzfDecompress expands an LZF block into exactly n bytes.
+// lzfMaxRatio bounds LZF's expansion: a 3-byte back reference gives at
+// most 264 bytes.
+const lzfMaxRatio = 88
+
+// lzfDecompress expands an LZF block into exactly n bytes. A size the
+// block cannot produce is refused before anything is allocated.
 func lzfDecompress(in []byte, n int) ([]byte, bool) {
+	if n < 0 || n > lzfMaxRatio*len(in) {
+		return nil, false
+	}
 	out := make([]byte, 0, n)
 	for ip := 0; ip < len(in); {
 		ctrl := int(in[ip])
