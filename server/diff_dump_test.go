@@ -2,9 +2,11 @@ package server_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
+	"sundial/config"
 	"sundial/internal/testserver"
 )
 
@@ -143,5 +145,114 @@ func TestDiffDumpStreams(t *testing.T) {
 		C("dump stream empty", "XADD s MAXLEN 0 1-1 a 1", "DUMP s", "XSETID s 5-5 ENTRIESADDED 9 MAXDELETEDID 3-0", "DUMP s"),
 		C("dump stream groups", "XADD s 1-1 a 1", "XADD s 2-1 a 2", "XGROUP CREATE s g1 0", "XGROUP CREATE s g0 $",
 			"XGROUP CREATE s g2 1-1 ENTRIESREAD 1", "DUMP s"),
+	})
+}
+
+// crossCase builds a value on one server, moves it to the other with DUMP
+// and RESTORE, and compares the probes' replies on the original and the
+// copy. Probes are command lines; a leading ~ compares an aggregate
+// ignoring order. With sameBytes, the copy must DUMP to the very payload
+// it was restored from.
+type crossCase struct {
+	name      string
+	setup     []string
+	probes    []string
+	sameBytes bool
+}
+
+// runCross moves key "k" both ways: sundial to Redis and Redis to sundial.
+func runCross(t *testing.T, cases []crossCase) {
+	t.Helper()
+	testserver.SkipOrFail(t, redis)
+	for _, tc := range cases {
+		for _, dir := range []struct {
+			name     string
+			src, dst string
+		}{{"to redis", sundial.Addr, redis.Addr}, {"from redis", redis.Addr, sundial.Addr}} {
+			t.Run(tc.name+"/"+dir.name, func(t *testing.T) {
+				src, dst := blDial(t, dir.src, 2), blDial(t, dir.dst, 2)
+				line := func(c *testserver.Conn, l string) string {
+					args, ok := config.SplitArgs(strings.TrimPrefix(l, "~"))
+					if !ok {
+						t.Fatalf("bad command line %q", l)
+					}
+					r := blDo(t, c, args...)
+					if strings.HasPrefix(l, "~") {
+						r = testserver.Unordered(r)
+					}
+					return r
+				}
+				blDo(t, src, "FLUSHALL")
+				blDo(t, dst, "FLUSHALL")
+				for _, l := range tc.setup {
+					if r := line(src, l); strings.HasPrefix(r, "-") {
+						t.Fatalf("setup %q: %s", l, r)
+					}
+				}
+				dump, err := parseResp(blDo(t, src, "DUMP", "k"))
+				if err != nil || dump.kind != '$' {
+					t.Fatalf("DUMP: %v %+v", err, dump)
+				}
+				if r := blDo(t, dst, "RESTORE", "k", "0", dump.s); r != "+OK\r\n" {
+					t.Fatalf("RESTORE: %s", testserver.Show(r))
+				}
+				for _, p := range append([]string{"TYPE k", "OBJECT ENCODING k"}, tc.probes...) {
+					if got, want := line(dst, p), line(src, p); got != want {
+						t.Errorf("%s on the copy:\n got  %.300s\n want %.300s", p, testserver.Show(got), testserver.Show(want))
+					}
+				}
+				if again := blDo(t, dst, "DUMP", "k"); tc.sameBytes && again != blDo(t, src, "DUMP", "k") {
+					t.Errorf("the copy DUMPs to other bytes:\n %.300s\n %.300s", testserver.Show(again), testserver.Show(blDo(t, src, "DUMP", "k")))
+				}
+			})
+		}
+	}
+}
+
+// numbered lists prefix0 … prefix(n-1), each followed by suffix.
+func numbered(n int, prefix, suffix string) string {
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = fmt.Sprintf("%s%d%s", prefix, i, suffix)
+	}
+	return strings.Join(parts, " ")
+}
+
+func TestDumpRestoreAcrossServers(t *testing.T) {
+	var scored []string
+	for i := 0; i < 300; i++ {
+		scored = append(scored, fmt.Sprintf("%d.25 m%d", i%17, i))
+	}
+	var xadds []string
+	for i := 1; i <= 220; i++ {
+		xadds = append(xadds, fmt.Sprintf("XADD k %d-1 f %d g %d", i, i, i*i))
+	}
+	xadds = slices.Clip(xadds)
+	groups := append(xadds, "XGROUP CREATE k g1 0", "XGROUP CREATE k g2 $", "XGROUP CREATE k g3 0",
+		"XREADGROUP GROUP g1 alice COUNT 3 STREAMS k >", "XREADGROUP GROUP g1 bob COUNT 2 STREAMS k >",
+		"XREADGROUP GROUP g3 carol COUNT 150 STREAMS k >", "XACK k g3 5-1 6-1", "XGROUP CREATECONSUMER k g2 dave",
+		"XCLAIM k g1 bob 0 1-1", "XDEL k 3-1 100-1", "XADD k 500-0 other field")
+	streamProbes := []string{"XINFO STREAM k FULL", "XRANGE k - +", "XPENDING k g1", "XPENDING k g1 - + 10",
+		"XPENDING k g3 - + 200 carol", "XLEN k"}
+	runCross(t, []crossCase{
+		{name: "string", setup: []string{"SET k hello"}, probes: []string{"GET k"}, sameBytes: true},
+		{name: "string int", setup: []string{"SET k -123456"}, probes: []string{"GET k"}, sameBytes: true},
+		{name: "string long", setup: []string{"SET k " + strings.Repeat("xyz", 1000)}, probes: []string{"GET k", "STRLEN k"}, sameBytes: true},
+		{name: "hll", setup: []string{"PFADD k " + numbered(200, "e", "")}, probes: []string{"PFCOUNT k", "GET k"}, sameBytes: true},
+		{name: "list", setup: []string{"RPUSH k a 1 -2 " + strings.Repeat("q", 100)}, probes: []string{"LRANGE k 0 -1"}, sameBytes: true},
+		{name: "list big", setup: []string{"RPUSH k " + numbered(5000, "item", "")}, probes: []string{"LRANGE k 0 -1", "LLEN k"}, sameBytes: true},
+		{name: "set intset", setup: []string{"SADD k 5 -3 70000 9999999999"}, probes: []string{"SMEMBERS k"}, sameBytes: true},
+		{name: "set intset big", setup: []string{"SADD k " + numbered(400, "", "")}, probes: []string{"SMEMBERS k"}, sameBytes: true},
+		{name: "set hashtable", setup: []string{"SADD k a b c 1 2 " + strings.Repeat("m", 50)}, probes: []string{"~SMEMBERS k", "SCARD k", "SISMEMBER k a"}},
+		{name: "set hashtable ints", setup: []string{"SADD k " + numbered(600, "", "")}, probes: []string{"~SMEMBERS k", "SCARD k"}},
+		{name: "hash listpack", setup: []string{"HSET k f v n 12 e \"\" neg -7"}, probes: []string{"HGETALL k"}, sameBytes: true},
+		{name: "hash hashtable", setup: []string{"HSET k " + numbered(600, "f", " v")}, probes: []string{"~HGETALL k", "HLEN k", "HGET k f7"}},
+		{name: "hash hashtable long value", setup: []string{"HSET k a 1 b " + strings.Repeat("v", 65)}, probes: []string{"~HGETALL k"}},
+		{name: "zset listpack", setup: []string{"ZADD k 1 a 2.5 b -inf c 0.1 d"}, probes: []string{"ZRANGE k 0 -1 WITHSCORES"}, sameBytes: true},
+		{name: "zset skiplist", setup: []string{"ZADD k " + strings.Join(scored, " ")}, probes: []string{"ZRANGE k 0 -1 WITHSCORES", "ZCARD k"}, sameBytes: true},
+		{name: "zset skiplist long member", setup: []string{"ZADD k 1 " + strings.Repeat("m", 70) + " -0 z"}, probes: []string{"ZRANGE k 0 -1 WITHSCORES"}, sameBytes: true},
+		{name: "stream", setup: append(xadds, "XDEL k 7-1"), probes: streamProbes, sameBytes: true},
+		{name: "stream groups", setup: groups, probes: append(streamProbes, "XINFO GROUPS k"), sameBytes: true},
+		{name: "stream empty", setup: []string{"XADD k 1-1 a b", "XDEL k 1-1", "XGROUP CREATE k g $"}, probes: []string{"XINFO STREAM k FULL", "XINFO GROUPS k"}, sameBytes: true},
 	})
 }
