@@ -6,27 +6,18 @@ import "unsafe"
 // member strings and map, rounded up to the Go allocator's size classes.
 // O(1): node sizes are counted as nodes come and go.
 func (z *ZSet) MemoryUsage() int {
-	head := int(unsafe.Sizeof(*z)) + allocSize(cap(z.head.lvl)*int(unsafe.Sizeof(level{})))
+	head := int(unsafe.Sizeof(*z)) + nodeSize(z.headCap)
 	return head + z.nodeBytes + mapSize(z.peak)
 }
 
 // footprint is what one member costs outside the map.
 func footprint(x *node) int {
-	return nodeSize(len(x.lvl)) + allocSize(len(x.member))
+	return nodeSize(x.height) + allocSize(len(x.member))
 }
 
 func nodeSize(lv int) int {
-	switch lv {
-	case 1:
-		return allocSize(int(unsafe.Sizeof(node1{})))
-	case 2:
-		return allocSize(int(unsafe.Sizeof(node2{})))
-	case 3:
-		return allocSize(int(unsafe.Sizeof(node3{})))
-	case 4:
-		return allocSize(int(unsafe.Sizeof(node4{})))
-	}
-	return allocSize(int(unsafe.Sizeof(node{}))) + allocSize(lv*int(unsafe.Sizeof(level{})))
+	_, room := roomFor(lv)
+	return allocSize(int(unsafe.Sizeof(node{})) + (room-1)*int(unsafe.Sizeof(level{})))
 }
 
 // mapSize estimates a map[string]*node of n entries: Go's maps keep

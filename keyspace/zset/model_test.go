@@ -216,13 +216,13 @@ func sameEntries(a, b []Entry) bool {
 // order, backward links, spans, levels, the map and the size counter.
 func checkInvariants(t *testing.T, z *ZSet) {
 	t.Helper()
-	if z.level < 1 || z.level > maxLevel || len(z.head.lvl) != z.level {
-		t.Fatalf("level %d, head levels %d", z.level, len(z.head.lvl))
+	if z.level < 1 || z.level > maxLevel || z.head.height != z.level || z.headCap < z.level {
+		t.Fatalf("level %d, head levels %d", z.level, z.head.height)
 	}
-	rank := map[*node]int{&z.head: 0}
+	rank := map[*node]int{z.head: 0}
 	var prev *node
 	n, bytes := 0, 0
-	for x := z.head.lvl[0].next; x != nil; x = x.lvl[0].next {
+	for x := z.head.lvl()[0].next; x != nil; x = x.lvl()[0].next {
 		n++
 		rank[x] = n
 		if x.prev != prev {
@@ -231,8 +231,8 @@ func checkInvariants(t *testing.T, z *ZSet) {
 		if prev != nil && !after(prev, x.score, x.member) {
 			t.Fatalf("order broken at %q", x.member)
 		}
-		if len(x.lvl) > z.level {
-			t.Fatalf("member %q has %d levels, set %d", x.member, len(x.lvl), z.level)
+		if x.height > z.level {
+			t.Fatalf("member %q has %d levels, set %d", x.member, x.height, z.level)
 		}
 		if z.dict[x.member] != x {
 			t.Fatalf("map does not point at node %q", x.member)
@@ -249,16 +249,16 @@ func checkInvariants(t *testing.T, z *ZSet) {
 	if bytes != z.nodeBytes {
 		t.Fatalf("nodeBytes %d, recomputed %d", z.nodeBytes, bytes)
 	}
-	if z.level > 1 && z.head.lvl[z.level-1].next == nil {
+	if z.level > 1 && z.head.lvl()[z.level-1].next == nil {
 		t.Fatalf("top level %d is empty", z.level)
 	}
 	for i := 0; i < z.level; i++ {
-		for x := &z.head; x.lvl[i].next != nil; x = x.lvl[i].next {
-			next := x.lvl[i].next
-			if len(next.lvl) <= i {
-				t.Fatalf("level %d links to a node of %d levels", i, len(next.lvl))
+		for x := z.head; x.lvl()[i].next != nil; x = x.lvl()[i].next {
+			next := x.lvl()[i].next
+			if next.height <= i {
+				t.Fatalf("level %d links to a node of %d levels", i, next.height)
 			}
-			if got, want := x.lvl[i].span, rank[next]-rank[x]; got != want {
+			if got, want := x.lvl()[i].span, rank[next]-rank[x]; got != want {
 				t.Fatalf("level %d span from rank %d: %d, want %d", i, rank[x], got, want)
 			}
 		}

@@ -103,7 +103,7 @@ type bounds interface {
 // which is what Redis does for its small (listpack) sets, so mixed-score
 // sets still answer deterministically.
 func (z *ZSet) uniform() bool {
-	return z.length == 0 || z.head.lvl[0].next.score == z.tail.score
+	return z.length == 0 || z.head.lvl()[0].next.score == z.tail.score
 }
 
 // inRange rejects ranges that can hold nothing: empty ones, and ones that
@@ -112,7 +112,7 @@ func inRange[B bounds](z *ZSet, b B) bool {
 	if z.length == 0 || b.empty() {
 		return false
 	}
-	return b.gteMin(z.tail) && b.lteMax(z.head.lvl[0].next)
+	return b.gteMin(z.tail) && b.lteMax(z.head.lvl()[0].next)
 }
 
 // first returns the first node in range and its 0-based rank. With linear
@@ -123,7 +123,7 @@ func first[B bounds](z *ZSet, b B, linear bool) (*node, int) {
 	}
 	if linear {
 		r := 0
-		for x := z.head.lvl[0].next; x != nil; x, r = x.lvl[0].next, r+1 {
+		for x := z.head.lvl()[0].next; x != nil; x, r = x.lvl()[0].next, r+1 {
 			if b.gteMin(x) {
 				if b.lteMax(x) {
 					return x, r
@@ -133,15 +133,15 @@ func first[B bounds](z *ZSet, b B, linear bool) (*node, int) {
 		}
 		return nil, 0
 	}
-	x := &z.head
+	x := z.head
 	r := 0
 	for i := z.level - 1; i >= 0; i-- {
-		for x.lvl[i].next != nil && !b.gteMin(x.lvl[i].next) {
-			r += x.lvl[i].span
-			x = x.lvl[i].next
+		for l := x.at(i); l.next != nil && !b.gteMin(l.next); l = x.at(i) {
+			r += l.span
+			x = l.next
 		}
 	}
-	x = x.lvl[0].next
+	x = x.lvl()[0].next
 	if x == nil || !b.lteMax(x) {
 		return nil, 0
 	}
@@ -165,15 +165,15 @@ func last[B bounds](z *ZSet, b B, linear bool) (*node, int) {
 		}
 		return nil, 0
 	}
-	x := &z.head
+	x := z.head
 	r := 0
 	for i := z.level - 1; i >= 0; i-- {
-		for x.lvl[i].next != nil && b.lteMax(x.lvl[i].next) {
-			r += x.lvl[i].span
-			x = x.lvl[i].next
+		for l := x.at(i); l.next != nil && b.lteMax(l.next); l = x.at(i) {
+			r += l.span
+			x = l.next
 		}
 	}
-	if x == &z.head || !b.gteMin(x) {
+	if x == z.head || !b.gteMin(x) {
 		return nil, 0
 	}
 	return x, r - 1
@@ -194,7 +194,7 @@ func walk[B bounds](z *ZSet, b B, linear, reverse bool, offset, count int, fn fu
 		if offset > 0 {
 			x = z.nodeAt(r + offset)
 		}
-		for ; x != nil && count != 0 && b.lteMax(x); x = x.lvl[0].next {
+		for ; x != nil && count != 0 && b.lteMax(x); x = x.lvl()[0].next {
 			if !fn(x.member, x.score) {
 				return
 			}
@@ -233,7 +233,7 @@ func countRange[B bounds](z *ZSet, b B, linear bool) int {
 		return lr - fr + 1
 	}
 	n := 0
-	for ; x != nil && b.lteMax(x); x = x.lvl[0].next {
+	for ; x != nil && b.lteMax(x); x = x.lvl()[0].next {
 		n++
 	}
 	return n

@@ -1,6 +1,9 @@
 package zset
 
-import "math/rand/v2"
+import (
+	"math/rand/v2"
+	"unsafe"
+)
 
 // The skip list follows the one Redis uses for sorted sets: nodes are
 // ordered by (score, member bytes), every forward pointer carries a span
@@ -20,57 +23,97 @@ type level struct {
 	span int // level-0 steps from this node to next (to the end when next is nil)
 }
 
+// node is one member. Its levels are stored inline, right after the
+// node's fixed fields in the same allocation (see newNode), so a descent
+// reads a node's score and its forward pointer from one or two adjacent
+// cache lines, and a one-level node (three in four) is 64 bytes.
 type node struct {
-	member string
 	score  float64
 	prev   *node // level-0 predecessor; nil for the first node
-	lvl    []level
+	member string
+	height int
+	l0     level // levels 1..height-1 follow in memory
 }
 
-// Nodes of the common low levels carry their level array inline, so a
-// member costs a single allocation. With p = 0.25, 99.6% of nodes have at
-// most four levels.
+// lvl returns the node's levels. The slice aliases the allocation newNode
+// made, which has room for height levels.
+func (n *node) lvl() []level {
+	return unsafe.Slice(&n.l0, n.height)
+}
+
+// at returns level i of the node without a bounds check: a descent at
+// level i only ever reaches nodes with more than i levels.
+func (n *node) at(i int) *level {
+	return (*level)(unsafe.Add(unsafe.Pointer(&n.l0), uintptr(i)*unsafe.Sizeof(level{})))
+}
+
+// Nodes come in a few sizes with room for their levels. With p = 0.25,
+// 99.6% of nodes have at most four levels.
 type (
-	node1 struct {
+	node2 struct {
 		n node
 		l [1]level
 	}
-	node2 struct {
+	node3 struct {
 		n node
 		l [2]level
 	}
-	node3 struct {
+	node4 struct {
 		n node
 		l [3]level
 	}
-	node4 struct {
+	node8 struct {
 		n node
-		l [4]level
+		l [7]level
+	}
+	node16 struct {
+		n node
+		l [15]level
+	}
+	node32 struct {
+		n node
+		l [maxLevel - 1]level
 	}
 )
 
-func newNode(lv int, member string, score float64) *node {
-	var n *node
-	switch lv {
-	case 1:
-		b := new(node1)
-		b.n.lvl = b.l[:]
-		n = &b.n
-	case 2:
-		b := new(node2)
-		b.n.lvl = b.l[:]
-		n = &b.n
-	case 3:
-		b := new(node3)
-		b.n.lvl = b.l[:]
-		n = &b.n
-	case 4:
-		b := new(node4)
-		b.n.lvl = b.l[:]
-		n = &b.n
-	default:
-		n = &node{lvl: make([]level, lv)}
+// roomFor returns the node size class for lv levels: its index in
+// allocNode's switch and the levels it has room for.
+func roomFor(lv int) (class, room int) {
+	switch {
+	case lv <= 4:
+		return lv, max(lv, 1)
+	case lv <= 8:
+		return 5, 8
+	case lv <= 16:
+		return 6, 16
 	}
+	return 7, maxLevel
+}
+
+// allocNode returns a zeroed node with room for at least lv levels, and
+// that room.
+func allocNode(lv int) (*node, int) {
+	class, room := roomFor(lv)
+	switch class {
+	case 0, 1:
+		return new(node), room
+	case 2:
+		return &new(node2).n, room
+	case 3:
+		return &new(node3).n, room
+	case 4:
+		return &new(node4).n, room
+	case 5:
+		return &new(node8).n, room
+	case 6:
+		return &new(node16).n, room
+	}
+	return &new(node32).n, room
+}
+
+func newNode(lv int, member string, score float64) *node {
+	n, _ := allocNode(lv)
+	n.height = lv
 	n.member = member
 	n.score = score
 	return n
@@ -104,16 +147,16 @@ type path struct {
 // findPath fills p with the predecessors of the position where
 // (score, member) belongs.
 func (z *ZSet) findPath(p *path, score float64, member string) {
-	x := &z.head
+	x := z.head
 	for i := z.level - 1; i >= 0; i-- {
 		if i == z.level-1 {
 			p.rank[i] = 0
 		} else {
 			p.rank[i] = p.rank[i+1]
 		}
-		for x.lvl[i].next != nil && after(x.lvl[i].next, score, member) {
-			p.rank[i] += x.lvl[i].span
-			x = x.lvl[i].next
+		for l := x.at(i); l.next != nil && after(l.next, score, member); l = x.at(i) {
+			p.rank[i] += l.span
+			x = l.next
 		}
 		p.update[i] = x
 	}
@@ -122,12 +165,12 @@ func (z *ZSet) findPath(p *path, score float64, member string) {
 // pathToRank fills p.update with the predecessors of the node at 0-based
 // rank r (r may equal the length: the position after the tail).
 func (z *ZSet) pathToRank(p *path, r int) {
-	x := &z.head
+	x := z.head
 	traversed := 0
 	for i := z.level - 1; i >= 0; i-- {
-		for x.lvl[i].next != nil && traversed+x.lvl[i].span <= r {
-			traversed += x.lvl[i].span
-			x = x.lvl[i].next
+		for l := x.at(i); l.next != nil && traversed+l.span <= r; l = x.at(i) {
+			traversed += l.span
+			x = l.next
 		}
 		p.update[i] = x
 	}
@@ -137,36 +180,38 @@ func (z *ZSet) pathToRank(p *path, r int) {
 func (z *ZSet) link(n *node) {
 	var p path
 	z.findPath(&p, n.score, n.member)
-	lv := len(n.lvl)
+	oldHead := z.head
+	lv := n.height
 	if lv > z.level {
 		for i := z.level; i < lv; i++ {
 			p.rank[i] = 0
-			p.update[i] = &z.head
-			if i < len(z.head.lvl) {
-				z.head.lvl[i] = level{nil, z.length}
-			} else {
-				z.head.lvl = append(z.head.lvl, level{nil, z.length})
+		}
+		z.raise(lv)
+		for i := 0; i < lv; i++ {
+			// raise may have moved the head: refresh the predecessors
+			// that were it.
+			if p.update[i] == nil || p.update[i] == oldHead {
+				p.update[i] = z.head
 			}
 		}
-		z.level = lv
 	}
 	for i := 0; i < lv; i++ {
 		u := p.update[i]
-		n.lvl[i].next = u.lvl[i].next
-		u.lvl[i].next = n
-		n.lvl[i].span = u.lvl[i].span - (p.rank[0] - p.rank[i])
-		u.lvl[i].span = p.rank[0] - p.rank[i] + 1
+		n.lvl()[i].next = u.lvl()[i].next
+		u.lvl()[i].next = n
+		n.lvl()[i].span = u.lvl()[i].span - (p.rank[0] - p.rank[i])
+		u.lvl()[i].span = p.rank[0] - p.rank[i] + 1
 	}
 	for i := lv; i < z.level; i++ {
-		p.update[i].lvl[i].span++
+		p.update[i].lvl()[i].span++
 	}
-	if p.update[0] != &z.head {
+	if p.update[0] != z.head {
 		n.prev = p.update[0]
 	} else {
 		n.prev = nil
 	}
-	if n.lvl[0].next != nil {
-		n.lvl[0].next.prev = n
+	if n.lvl()[0].next != nil {
+		n.lvl()[0].next.prev = n
 	} else {
 		z.tail = n
 	}
@@ -179,22 +224,22 @@ func (z *ZSet) link(n *node) {
 func (z *ZSet) unlink(x *node, update *[maxLevel]*node) {
 	for i := 0; i < z.level; i++ {
 		u := update[i]
-		if u.lvl[i].next == x {
-			u.lvl[i].span += x.lvl[i].span - 1
-			u.lvl[i].next = x.lvl[i].next
+		if u.lvl()[i].next == x {
+			u.lvl()[i].span += x.lvl()[i].span - 1
+			u.lvl()[i].next = x.lvl()[i].next
 		} else {
-			u.lvl[i].span--
+			u.lvl()[i].span--
 		}
 	}
-	if x.lvl[0].next != nil {
-		x.lvl[0].next.prev = x.prev
+	if x.lvl()[0].next != nil {
+		x.lvl()[0].next.prev = x.prev
 	} else {
 		z.tail = x.prev
 	}
-	for z.level > 1 && z.head.lvl[z.level-1].next == nil {
+	for z.level > 1 && z.head.lvl()[z.level-1].next == nil {
 		z.level--
 	}
-	z.head.lvl = z.head.lvl[:z.level]
+	z.head.height = z.level
 	z.length--
 }
 
@@ -207,12 +252,12 @@ func (z *ZSet) removeNode(x *node) {
 
 // rankOf returns the 0-based rank of x, which must be in the list.
 func (z *ZSet) rankOf(x *node) int {
-	n := &z.head
+	n := z.head
 	r := 0
 	for i := z.level - 1; i >= 0; i-- {
-		for n.lvl[i].next != nil && !before(x.score, x.member, n.lvl[i].next) {
-			r += n.lvl[i].span
-			n = n.lvl[i].next
+		for l := n.at(i); l.next != nil && !before(x.score, x.member, l.next); l = n.at(i) {
+			r += l.span
+			n = l.next
 		}
 		if n == x {
 			return r - 1
@@ -226,13 +271,13 @@ func (z *ZSet) nodeAt(r int) *node {
 	if r < 0 || r >= z.length {
 		return nil
 	}
-	x := &z.head
+	x := z.head
 	traversed := 0
 	target := r + 1
 	for i := z.level - 1; i >= 0; i-- {
-		for x.lvl[i].next != nil && traversed+x.lvl[i].span <= target {
-			traversed += x.lvl[i].span
-			x = x.lvl[i].next
+		for l := x.at(i); l.next != nil && traversed+l.span <= target; l = x.at(i) {
+			traversed += l.span
+			x = l.next
 		}
 		if traversed == target {
 			return x
@@ -251,13 +296,13 @@ func (z *ZSet) deleteFrom(r, limit int, keep func(*node) bool, fn func(member st
 	}
 	var p path
 	z.pathToRank(&p, r)
-	x := p.update[0].lvl[0].next
+	x := p.update[0].lvl()[0].next
 	removed := 0
 	for x != nil && removed != limit {
 		if keep != nil && !keep(x) {
 			break
 		}
-		next := x.lvl[0].next
+		next := x.lvl()[0].next
 		z.unlink(x, &p.update)
 		delete(z.dict, x.member)
 		z.nodeBytes -= footprint(x)
@@ -269,4 +314,21 @@ func (z *ZSet) deleteFrom(r, limit int, keep func(*node) bool, fn func(member st
 	}
 	z.shrink()
 	return removed
+}
+
+// raise grows the list to lv levels (more than it has): the head's new
+// levels span the whole list. A head without room for them is replaced
+// by a larger copy; nothing but the ZSet points at the head.
+func (z *ZSet) raise(lv int) {
+	if lv > z.headCap {
+		h, room := allocNode(lv)
+		copy(unsafe.Slice(&h.l0, z.level), z.head.lvl())
+		z.head, z.headCap = h, room
+	}
+	z.head.height = lv
+	hl := z.head.lvl()
+	for i := z.level; i < lv; i++ {
+		hl[i] = level{nil, z.length}
+	}
+	z.level = lv
 }

@@ -10,11 +10,12 @@ import "math"
 
 // ZSet is a sorted set. The zero value is not usable; call New.
 type ZSet struct {
-	head   node // sentinel; head.lvl grows with the tallest node
-	tail   *node
-	level  int // levels in use, at least 1
-	length int
-	dict   map[string]*node
+	head    *node // sentinel; its height is level, its room headCap
+	headCap int
+	tail    *node
+	level   int // levels in use, at least 1
+	length  int
+	dict    map[string]*node
 	// nodeBytes is the estimated size of all nodes and member strings.
 	nodeBytes int
 	// peak is the most members the map has held: Go maps keep their
@@ -31,8 +32,9 @@ type Entry struct {
 
 // New returns an empty sorted set.
 func New() *ZSet {
-	z := &ZSet{level: 1, dict: make(map[string]*node)}
-	z.head.lvl = make([]level, 1, 4)
+	z := &ZSet{dict: make(map[string]*node)}
+	z.head, z.headCap = allocNode(4)
+	z.head.height, z.level = 1, 1
 	return z
 }
 
@@ -75,7 +77,7 @@ func (z *ZSet) Add(member string, score float64) (added, updated bool) {
 func (z *ZSet) updateScore(n *node, score float64) {
 	// When the node keeps its position, only the score changes.
 	if (n.prev == nil || after(n.prev, score, n.member)) &&
-		(n.lvl[0].next == nil || before(score, n.member, n.lvl[0].next)) {
+		(n.lvl()[0].next == nil || before(score, n.member, n.lvl()[0].next)) {
 		n.score = score
 		return
 	}
@@ -93,7 +95,7 @@ func (z *ZSet) shrink() {
 		return
 	}
 	d := make(map[string]*node, z.length)
-	for x := z.head.lvl[0].next; x != nil; x = x.lvl[0].next {
+	for x := z.head.lvl()[0].next; x != nil; x = x.lvl()[0].next {
 		d[x.member] = x
 	}
 	z.dict = d
@@ -161,7 +163,7 @@ func (z *ZSet) ByRank(start, stop int, reverse bool, fn func(member string, scor
 		}
 		return
 	}
-	for x := z.nodeAt(start); x != nil && k > 0; x, k = x.lvl[0].next, k-1 {
+	for x := z.nodeAt(start); x != nil && k > 0; x, k = x.lvl()[0].next, k-1 {
 		if !fn(x.member, x.score) {
 			return
 		}
@@ -171,7 +173,7 @@ func (z *ZSet) ByRank(start, stop int, reverse bool, fn func(member string, scor
 // Range calls fn for every member from the lowest score to the highest,
 // stopping early when fn returns false.
 func (z *ZSet) Range(fn func(member string, score float64) bool) {
-	for x := z.head.lvl[0].next; x != nil; x = x.lvl[0].next {
+	for x := z.head.lvl()[0].next; x != nil; x = x.lvl()[0].next {
 		if !fn(x.member, x.score) {
 			return
 		}
@@ -230,20 +232,20 @@ func (z *ZSet) PopMax(n int) []Entry {
 func (z *ZSet) Clone() *ZSet {
 	c := New()
 	c.dict = make(map[string]*node, z.length)
-	var last [maxLevel]*node // rightmost node at each level so far
-	for i := range last {
-		last[i] = &c.head
-	}
-	for x := z.head.lvl[0].next; x != nil; x = x.lvl[0].next {
+	var last [maxLevel]*node // rightmost node at each level so far; nil: the head
+	for x := z.head.lvl()[0].next; x != nil; x = x.lvl()[0].next {
 		lv := randomLevel()
 		n := newNode(lv, x.member, x.score)
-		for c.level < lv {
-			c.head.lvl = append(c.head.lvl, level{})
-			c.level++
+		if c.level < lv {
+			c.raise(lv)
 		}
 		// Spans are filled in by fixSpans once every node is linked.
 		for i := 0; i < lv; i++ {
-			last[i].lvl[i].next = n
+			if last[i] == nil {
+				c.head.lvl()[i].next = n
+			} else {
+				last[i].lvl()[i].next = n
+			}
 			last[i] = n
 		}
 		if c.length > 0 {
@@ -264,18 +266,18 @@ func (z *ZSet) fixSpans() {
 	var last [maxLevel]*node
 	var lastRank [maxLevel]int
 	for i := 0; i < z.level; i++ {
-		last[i] = &z.head
+		last[i] = z.head
 	}
 	r := 0
-	for x := z.head.lvl[0].next; x != nil; x = x.lvl[0].next {
+	for x := z.head.lvl()[0].next; x != nil; x = x.lvl()[0].next {
 		r++
-		for i := range x.lvl {
-			last[i].lvl[i].span = r - lastRank[i]
+		for i := range x.lvl() {
+			last[i].lvl()[i].span = r - lastRank[i]
 			last[i], lastRank[i] = x, r
 		}
 	}
 	for i := 0; i < z.level; i++ {
-		last[i].lvl[i].next = nil
-		last[i].lvl[i].span = z.length - lastRank[i]
+		last[i].lvl()[i].next = nil
+		last[i].lvl()[i].span = z.length - lastRank[i]
 	}
 }
