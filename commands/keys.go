@@ -40,6 +40,7 @@ var keyCommands = []*Spec{
 	}},
 	{Name: "dump", Run: cmdDump},
 	{Name: "restore", Run: cmdRestore},
+	{Name: "migrate", Run: cmdMigrate},
 }
 
 const (
