@@ -30,6 +30,7 @@ type Client struct {
 
 	e               *Engine
 	conn            Conn
+	user            *aclUser // nil for internal clients: no ACL checks
 	created         time.Time
 	lastInteraction time.Time
 	lastCmd         *Spec
