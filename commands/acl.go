@@ -1,18 +1,17 @@
 package commands
 
 import (
-	"bytes"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
+	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
-// aclCommands: sundial has one user, "default", whose password is
-// requirepass, as Redis's default user. ACL answers about it as Redis does
-// and lets it be changed; other users cannot be created. Replication and
-// modules are not supported.
+// aclCommands: ACL users, permissions and the ACL log, as Redis 7.0
+// (acl_users.go holds the model, acl_check.go the checks). There is no
+// ACL file. Replication and modules are not supported.
 var aclCommands = []*Spec{
 	{Name: "acl", Subs: []*Spec{
 		{Name: "whoami", Run: cmdACLWhoami},
@@ -37,27 +36,38 @@ var aclCommands = []*Spec{
 	{Name: "psync", Run: cmdNoReplication},
 }
 
-// aclCategories are Redis 7.0's command categories, in its order.
-var aclCategories = []string{"keyspace", "read", "write", "set", "sortedset", "list", "hash",
-	"string", "bitmap", "hyperloglog", "geo", "stream", "pubsub", "admin", "fast", "slow",
-	"blocking", "dangerous", "connection", "transaction", "scripting"}
+func cmdACLWhoami(c *Client, args [][]byte) {
+	if c.user == nil {
+		c.Null()
+		return
+	}
+	c.BulkString(c.user.name)
+}
 
-func cmdACLWhoami(c *Client, args [][]byte) { c.BulkString("default") }
+// sortedUsers lists the users by name, as Redis's radix tree orders them.
+func (r *aclRegistry) sortedUsers() []*aclUser {
+	out := make([]*aclUser, 0, len(r.users))
+	for _, u := range r.users {
+		out = append(out, u)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	return out
+}
 
-func cmdACLUsers(c *Client, args [][]byte) { c.StringArray([]string{"default"}) }
-
-// passwordHash is the SHA-256 hex digest ACL shows instead of a password.
-func passwordHash(pw string) string {
-	sum := sha256.Sum256([]byte(pw))
-	return hex.EncodeToString(sum[:])
+func cmdACLUsers(c *Client, args [][]byte) {
+	users := c.e.acl().sortedUsers()
+	c.Array(len(users))
+	for _, u := range users {
+		c.BulkString(u.name)
+	}
 }
 
 func cmdACLList(c *Client, args [][]byte) {
-	pass := "nopass"
-	if pw := c.e.Cfg.RequirePass; pw != "" {
-		pass = "#" + passwordHash(pw)
+	users := c.e.acl().sortedUsers()
+	c.Array(len(users))
+	for _, u := range users {
+		c.BulkString("user " + u.name + " " + u.describe())
 	}
-	c.StringArray([]string{"user default on " + pass + " ~* &* +@all"})
 }
 
 func cmdACLCat(c *Client, args [][]byte) {
@@ -69,103 +79,101 @@ func cmdACLCat(c *Client, args [][]byte) {
 		c.Error(errArity("acl|cat"))
 		return
 	}
-	want := "@" + strings.ToLower(string(args[2]))
-	known := false
-	for _, cat := range aclCategories {
-		known = known || "@"+cat == want
-	}
-	if !known {
-		c.Error("ERR Unknown category '" + string(args[2]) + "'")
+	bit := aclCategoryBit(string(args[2]))
+	if bit == 0 {
+		name := args[2]
+		if len(name) > 128 {
+			name = name[:128]
+		}
+		c.Error("ERR Unknown category '" + string(name) + "'")
 		return
 	}
+	t := aclCmdIDs()
 	var names []string
-	var add func(s *Spec)
-	add = func(s *Spec) {
-		if len(s.Subs) > 0 {
-			for _, sub := range s.Subs {
-				add(sub)
-			}
-			return
+	for id, s := range t.specs {
+		if t.cats[id]&bit != 0 {
+			names = append(names, s.FullName)
 		}
-		for _, cat := range s.infoNode().kids[6].kids {
-			if cat.str == want {
-				names = append(names, s.FullName)
-				return
-			}
-		}
-	}
-	for _, s := range sortedSpecs() {
-		add(s)
 	}
 	c.StringArray(names)
 }
 
+// selectorFields writes the commands, keys and channels of a selector.
+func selectorFields(c *Client, s *aclSelector) {
+	c.BulkString("commands")
+	c.BulkString(s.describeCommands())
+	c.BulkString("keys")
+	c.BulkString(s.keysText())
+	c.BulkString("channels")
+	c.BulkString(s.channelsText())
+}
+
 func cmdACLGetuser(c *Client, args [][]byte) {
-	if string(args[2]) != "default" {
+	u := c.e.acl().users[string(args[2])]
+	if u == nil {
 		c.Null()
 		return
 	}
 	c.Map(6)
 	c.BulkString("flags")
-	pw := c.e.Cfg.RequirePass
-	flags := []string{"on", "nopass"}
-	if pw != "" {
-		flags = flags[:1]
-	}
+	flags := u.flags()
 	c.Set(len(flags))
 	for _, f := range flags {
 		c.BulkString(f)
 	}
 	c.BulkString("passwords")
-	if pw == "" {
-		c.Array(0)
-	} else {
-		c.StringArray([]string{passwordHash(pw)})
-	}
-	c.BulkString("commands")
-	c.BulkString("+@all")
-	c.BulkString("keys")
-	c.BulkString("~*")
-	c.BulkString("channels")
-	c.BulkString("&*")
+	c.StringArray(u.passwords)
+	selectorFields(c, u.selectors[0])
 	c.BulkString("selectors")
-	c.Array(0)
+	c.Array(len(u.selectors) - 1)
+	for _, s := range u.selectors[1:] {
+		c.Map(3)
+		selectorFields(c, s)
+	}
 }
 
-// cmdACLSetuser accepts the rules that describe what the default user
-// already is, and password changes (which set requirepass).
+// cmdACLSetuser applies every rule to a copy of the user (a new one if
+// it does not exist) and keeps the result only if all were valid.
 func cmdACLSetuser(c *Client, args [][]byte) {
-	if bytes.ContainsAny(args[2], " \x00") {
+	name := string(args[2])
+	if hasSpaces(name) {
 		c.Error("ERR Usernames can't contain spaces or null characters")
 		return
 	}
-	if string(args[2]) != "default" {
-		c.Error("ERR sundial supports only the default user")
+	ops := make([]string, len(args)-3)
+	for i, a := range args[3:] {
+		ops[i] = string(a)
+	}
+	ops, open := mergeSelectorArgs(ops)
+	if open >= 0 {
+		c.Error("ERR Unmatched parenthesis in acl selector starting at '" + sanitizeErr(string(args[3+open])) + "'.")
 		return
 	}
-	pw, changed := c.e.Cfg.RequirePass, false
-	for _, a := range args[3:] {
-		rule := string(a)
-		switch {
-		case rule == "on", rule == "~*", rule == "&*", rule == "+@all", rule == "allkeys",
-			rule == "allchannels", rule == "allcommands":
-		case rule == "nopass", rule == "resetpass":
-			pw, changed = "", true
-		case strings.HasPrefix(rule, ">"):
-			pw, changed = rule[1:], true
-		case strings.HasPrefix(rule, "<"):
-			if rule[1:] == pw {
-				pw, changed = "", true
-			}
-		default:
-			c.Error("ERR Error in ACL SETUSER modifier '" + rule + "': Syntax error")
+	r := c.e.acl()
+	old := r.users[name]
+	staged := newACLUser(name)
+	if old != nil {
+		staged.copyRulesFrom(old)
+	}
+	for _, op := range ops {
+		if err := staged.apply(op); err != aclRuleOK {
+			c.Error("ERR Error in ACL SETUSER modifier '" + sanitizeErr(op) + "': " + err.String())
 			return
 		}
 	}
-	if changed {
-		c.e.Cfg.Set("requirepass", []string{pw})
+	if old == nil {
+		r.users[name] = staged
+	} else {
+		c.e.aclKillSubscribers(c, old, staged)
+		old.copyRulesFrom(staged)
 	}
 	c.OK()
+}
+
+// sanitizeErr makes user text safe inside an error reply, as Redis's
+// addReplyErrorFormat turns line breaks into spaces.
+func sanitizeErr(s string) string {
+	return strings.NewReplacer("\r", " ", "\n", " ").Replace(s)
 }
 
 func cmdACLDeluser(c *Client, args [][]byte) {
@@ -175,7 +183,18 @@ func cmdACLDeluser(c *Client, args [][]byte) {
 			return
 		}
 	}
-	c.Int(0)
+	r := c.e.acl()
+	deleted := 0
+	for _, a := range args[2:] {
+		u := r.users[string(a)]
+		if u == nil {
+			continue
+		}
+		delete(r.users, u.name)
+		c.e.aclDropUser(c, u, r.def)
+		deleted++
+	}
+	c.Int(int64(deleted))
 }
 
 func cmdACLGenpass(c *Client, args [][]byte) {
@@ -199,40 +218,76 @@ func cmdACLGenpass(c *Client, args [][]byte) {
 }
 
 func cmdACLLog(c *Client, args [][]byte) {
+	r := c.e.acl()
+	count := int64(10)
 	if len(args) > 2 {
 		if strings.EqualFold(string(args[2]), "reset") {
+			clear(r.log)
+			r.log = r.log[:0]
 			c.OK()
 			return
 		}
-		if _, err := strconv.ParseInt(string(args[2]), 10, 64); err != nil {
+		n, err := strconv.ParseInt(string(args[2]), 10, 64)
+		if err != nil {
 			c.Error(errNotInt)
 			return
 		}
+		count = max(n, 0)
 	}
-	c.Array(0)
+	count = min(count, int64(len(r.log)))
+	now := time.Now().UnixMilli()
+	c.Array(int(count))
+	for _, x := range r.log[:count] {
+		c.Map(7)
+		c.BulkString("count")
+		c.Int(x.count)
+		c.BulkString("reason")
+		c.BulkString([...]string{"unknown", "command", "key", "auth", "channel"}[x.reason])
+		c.BulkString("context")
+		c.BulkString([...]string{"toplevel", "multi", "lua"}[x.context])
+		c.BulkString("object")
+		c.BulkString(x.object)
+		c.BulkString("username")
+		c.BulkString(x.username)
+		c.BulkString("age-seconds")
+		c.Double(float64(now-x.ctime) / 1000)
+		c.BulkString("client-info")
+		c.BulkString(x.cinfo)
+	}
 }
 
+// cmdACLDryrun answers whether a user could run a command, with the
+// reason in a bulk string when not.
 func cmdACLDryrun(c *Client, args [][]byte) {
-	if string(args[2]) != "default" {
-		c.Error("ERR User '" + string(args[2]) + "' not found")
-		return
-	}
-	s := Lookup(args[3])
-	if s == nil {
-		c.Error("ERR Command '" + string(args[3]) + "' not found")
+	u := c.e.acl().users[string(args[2])]
+	if u == nil {
+		c.Error("ERR User '" + sanitizeErr(string(args[2])) + "' not found")
 		return
 	}
 	cmdArgs := args[3:]
-	if len(s.Subs) > 0 && len(cmdArgs) > 1 {
-		if sub := s.lookupSub(cmdArgs[1]); sub != nil {
-			s = sub
-		}
+	s := Lookup(cmdArgs[0])
+	if s != nil && len(s.Subs) > 0 && len(cmdArgs) > 1 {
+		s = s.lookupSub(cmdArgs[1])
+	}
+	if s == nil {
+		c.Error("ERR Command '" + sanitizeErr(string(args[3])) + "' not found")
+		return
 	}
 	if !arityOK(s.Arity, len(cmdArgs)) {
 		c.Error(errArity(s.FullName))
 		return
 	}
-	c.OK()
+	reason, pos := u.check(s, cmdArgs)
+	switch reason {
+	case aclOK:
+		c.OK()
+	case aclDeniedKey:
+		c.BulkString("This user has no permissions to access the '" + string(cmdArgs[pos]) + "' key")
+	case aclDeniedChannel:
+		c.BulkString("This user has no permissions to access the '" + string(cmdArgs[pos]) + "' channel")
+	default:
+		c.BulkString("This user has no permissions to run the '" + s.FullName + "' command")
+	}
 }
 
 func cmdACLNoFile(c *Client, args [][]byte) {
