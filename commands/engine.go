@@ -82,6 +82,8 @@ type Engine struct {
 	errorStats      map[string]int64
 	// tau hands out the tau type's transaction times (tau.go).
 	tau tauClock
+	// aclState holds the ACL users and log (acl_check.go).
+	aclState aclRegistry
 }
 
 // Persister is what the persistence backend offers to commands.
@@ -155,6 +157,7 @@ func (e *Engine) NewClient(conn Conn, addr, laddr string) *Client {
 	if conn != nil {
 		e.Mu.Lock()
 		e.clients[c.ID] = c
+		e.aclNewClient(c)
 		e.Mu.Unlock()
 		e.stats.Connections.Add(1)
 	}
@@ -272,13 +275,20 @@ func (e *Engine) dispatch(c *Client, args [][]byte, now time.Time) {
 		e.reject(c, spec, errArity(spec.FullName))
 		return
 	}
-	if !c.Authed && spec.Flags&FlagNoAuth == 0 {
+	if !c.Authed && spec.Flags&FlagNoAuth == 0 && e.authRequired() {
 		e.reject(c, spec, errNoAuth)
 		return
 	}
 	if c.multi != nil && spec.Flags&FlagNoMulti != 0 {
 		e.reject(c, spec, "ERR Command not allowed inside a transaction")
 		return
+	}
+	// ACLs: a user allowed everything (the default user) costs one test.
+	if u := c.user; u != nil && !u.unrestricted {
+		if msg := e.aclDenied(c, spec, args); msg != "" {
+			e.reject(c, spec, msg)
+			return
+		}
 	}
 	if msg := e.checkOOM(c, spec); msg != "" {
 		e.reject(c, spec, msg)
