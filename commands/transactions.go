@@ -290,6 +290,9 @@ func cmdExec(c *Client, args [][]byte) {
 	// queued one.
 	errs, lastErr, lastCmd := c.errs, c.lastErr, c.lastCmd
 	for _, q := range m.cmds {
+		if e.aclExecRefused(c, q.spec, q.args) {
+			continue
+		}
 		e.call(c, q.spec, q.args)
 		// MONITOR shows each queued command as it runs.
 		e.feedMonitors(c, q.args)
