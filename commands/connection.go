@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"crypto/subtle"
 	"fmt"
 	"strconv"
 	"strings"
@@ -63,38 +62,24 @@ func cmdPing(c *Client, args [][]byte) {
 
 func cmdEcho(c *Client, args [][]byte) { c.Bulk(args[1]) }
 
-// checkPassword compares in constant time. A server without requirepass
-// accepts any password for the default user, as Redis's nopass user does.
-func (e *Engine) checkPassword(user, pass []byte) bool {
-	if user != nil && string(user) != "default" {
-		return false
-	}
-	want := e.Cfg.RequirePass
-	if want == "" {
-		return true
-	}
-	return subtle.ConstantTimeCompare([]byte(want), pass) == 1
-}
-
+// cmdAuth authenticates as a user; without a user name, as the default
+// user, which must then have a password.
 func cmdAuth(c *Client, args [][]byte) {
 	if len(args) > 3 {
 		c.Error(errSyntax)
 		return
 	}
-	var user []byte
-	pass := args[1]
+	user, pass := []byte("default"), args[1]
 	if len(args) == 3 {
 		user, pass = args[1], args[2]
-	}
-	if len(args) == 2 && c.e.Cfg.RequirePass == "" {
+	} else if c.e.acl().def.nopass {
 		c.Error("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")
 		return
 	}
-	if !c.e.checkPassword(user, pass) {
+	if !c.e.aclAuthenticate(c, args[0], user, pass) {
 		c.Error(errWrongPass)
 		return
 	}
-	c.Authed = true
 	c.OK()
 }
 
@@ -115,16 +100,15 @@ func cmdHello(c *Client, args [][]byte) {
 		i = 2
 	}
 	var name []byte
-	authed := c.Authed
 	for ; i < len(args); i++ {
 		opt := strings.ToLower(string(args[i]))
 		switch {
 		case opt == "auth" && i+2 < len(args):
-			if !c.e.checkPassword(args[i+1], args[i+2]) {
+			// As in Redis, each AUTH option authenticates at once.
+			if !c.e.aclAuthenticate(c, args[0], args[i+1], args[i+2]) {
 				c.Error(errWrongPass)
 				return
 			}
-			authed = true
 			i += 2
 		case opt == "setname" && i+1 < len(args):
 			name = args[i+1]
@@ -138,7 +122,7 @@ func cmdHello(c *Client, args [][]byte) {
 			return
 		}
 	}
-	if !authed {
+	if !c.Authed && c.e.authRequired() {
 		c.Error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
 		return
 	}
@@ -208,7 +192,7 @@ func cmdReset(c *Client, args [][]byte) {
 	c.Name = ""
 	c.replyMode = replyOn
 	c.noEvict, c.noTouch = false, false
-	c.Authed = e.Cfg.RequirePass == ""
+	e.aclNewClient(c)
 	c.Simple("RESET")
 }
 
@@ -301,9 +285,9 @@ func (e *Engine) clientInfoLine(x *Client, now time.Time) string {
 		cmd = x.lastCmd.FullName
 	}
 	dbID := x.DB.Name
-	return fmt.Sprintf("id=%d addr=%s laddr=%s fd=8 name=%s age=%d idle=%d flags=%s db=%s sub=%d psub=%d ssub=%d multi=%d qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=16384 obl=0 oll=0 omem=%d tot-mem=%d events=r cmd=%s user=default redir=%d resp=%d",
+	return fmt.Sprintf("id=%d addr=%s laddr=%s fd=8 name=%s age=%d idle=%d flags=%s db=%s sub=%d psub=%d ssub=%d multi=%d qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=16384 obl=0 oll=0 omem=%d tot-mem=%d events=r cmd=%s user=%s redir=%d resp=%d",
 		x.ID, x.Addr, x.LAddr, x.Name, int64(now.Sub(x.created).Seconds()), int64(now.Sub(x.lastInteraction).Seconds()),
-		flags, dbID, sub, psub, ssub, multi, len(x.B), 20000+cap(x.B), cmd, e.trackingRedirect(x), x.Proto)
+		flags, dbID, sub, psub, ssub, multi, len(x.B), 20000+cap(x.B), cmd, x.userName(), e.trackingRedirect(x), x.Proto)
 }
 
 func cmdClientInfo(c *Client, args [][]byte) {
@@ -389,6 +373,7 @@ func cmdClientKill(c *Client, args [][]byte) {
 	}
 	var id int64
 	var addr, laddr, typ string
+	var user *aclUser
 	skipMe := true
 	for i := 2; i < len(args); i += 2 {
 		v := string(args[i+1])
@@ -411,7 +396,7 @@ func cmdClientKill(c *Client, args [][]byte) {
 				return
 			}
 		case "user":
-			if v != "default" {
+			if user = e.acl().users[v]; user == nil {
 				c.Error("ERR No such user '" + v + "'")
 				return
 			}
@@ -432,7 +417,7 @@ func cmdClientKill(c *Client, args [][]byte) {
 	}
 	killed := 0
 	for _, x := range e.sortedClients() {
-		if id != 0 && x.ID != id || addr != "" && x.Addr != addr || laddr != "" && x.LAddr != laddr {
+		if id != 0 && x.ID != id || addr != "" && x.Addr != addr || laddr != "" && x.LAddr != laddr || user != nil && x.user != user {
 			continue
 		}
 		if typ != "" && (typ == "pubsub") != x.subscribed() || typ == "master" || typ == "replica" || typ == "slave" {
