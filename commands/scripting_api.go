@@ -115,6 +115,9 @@ func (eng *luaEngine) scriptCommand(run *scriptRun, argv [][]byte) (*Spec, strin
 	if spec.Flags&FlagNoScript != 0 && !eng.e.allowDenyScript {
 		return spec, "This Redis command is not allowed from script"
 	}
+	if msg := eng.e.aclScriptDenied(run.caller, spec, argv); msg != "" {
+		return spec, msg
+	}
 	write := spec.Flags&FlagWrite != 0
 	if write && run.readOnly {
 		return spec, "Write commands are not allowed from read-only scripts."
@@ -238,8 +241,7 @@ func (eng *luaEngine) aclCheckCmd(L *lua.LState) int {
 	if spec == nil {
 		return eng.raiseErr(L, "Invalid command passed to redis.acl_check_cmd()")
 	}
-	// sundial has one user, allowed everything.
-	L.Push(lua.LTrue)
+	L.Push(lua.LBool(aclAllows(eng.cur.caller, spec, argv)))
 	return 1
 }
 
