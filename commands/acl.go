@@ -76,7 +76,7 @@ func cmdACLCat(c *Client, args [][]byte) {
 		return
 	}
 	if len(args) > 3 {
-		c.Error(errArity("acl|cat"))
+		c.Error(errSubcommandSyntax(args))
 		return
 	}
 	bit := aclCategoryBit(string(args[2]))

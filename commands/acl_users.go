@@ -35,14 +35,20 @@ func aclCategoryBit(name string) uint32 {
 }
 
 // aclCmdTable numbers every command and subcommand, as Redis's command
-// IDs, so selectors can keep their allowed commands in a bitmap.
+// IDs, so selectors can keep their allowed commands in a bitmap. Besides
+// sundial's table it holds the few Redis commands sundial does not serve
+// (LOLWUT, REPLCONF, RESTORE-ASKING): rules may name them, and Redis
+// counts them when it writes rules back.
 type aclCmdTable struct {
-	specs []*Spec       // by ID
-	ids   map[*Spec]int // the inverse
-	cats  []uint32      // category bits, by ID
-	subs  [][]int       // subcommand IDs, by ID
-	top   []int         // top-level command IDs, sorted by name
-	words int           // uint64 words of a command bitmap
+	specs  []*Spec        // by ID
+	ids    map[*Spec]int  // the inverse
+	byName map[string]int // full names ("config|get") to IDs
+	cats   []uint32       // category bits, by ID
+	parent []int          // the container's ID, or -1
+	subs   [][]int        // subcommand IDs, by ID
+	redis  []bool         // whether Redis 7.0 has the command
+	top    []int          // top-level command IDs, sorted by name
+	words  int            // uint64 words of a command bitmap
 }
 
 var (
@@ -54,22 +60,32 @@ var (
 // command table is built in an init function of its own).
 func aclCmdIDs() *aclCmdTable {
 	aclTableOnce.Do(func() {
-		t := &aclCmdTable{ids: map[*Spec]int{}}
-		add := func(s *Spec) int {
+		t := &aclCmdTable{ids: map[*Spec]int{}, byName: map[string]int{}}
+		add := func(s *Spec, parent int) int {
 			id := len(t.specs)
 			t.specs = append(t.specs, s)
 			t.ids[s] = id
+			t.byName[s.FullName] = id
 			t.cats = append(t.cats, specCategories(s))
+			t.parent = append(t.parent, parent)
 			t.subs = append(t.subs, nil)
+			t.redis = append(t.redis, redisMeta[s.FullName] != nil)
 			return id
 		}
-		for _, s := range sortedSpecs() {
-			id := add(s)
+		tops := sortedSpecs()
+		for name, info := range redisMeta {
+			if !strings.Contains(name, "|") && table[name] == nil {
+				tops = append(tops, &Spec{Name: name, FullName: name, info: info})
+			}
+		}
+		sort.Slice(tops, func(i, j int) bool { return tops[i].Name < tops[j].Name })
+		for _, s := range tops {
+			id := add(s, -1)
 			t.top = append(t.top, id)
 			subs := append([]*Spec(nil), s.Subs...)
 			sort.Slice(subs, func(i, j int) bool { return subs[i].Name < subs[j].Name })
 			for _, sub := range subs {
-				t.subs[id] = append(t.subs[id], add(sub))
+				t.subs[id] = append(t.subs[id], add(sub, id))
 			}
 		}
 		t.words = (len(t.specs) + 63) / 64
@@ -94,22 +110,21 @@ func specCategories(s *Spec) uint32 {
 	return bits
 }
 
-// aclLookupCommand resolves "name" or "container|sub" as Redis's
+// lookup resolves "name" or "container|sub" to a command ID as Redis's
 // ACLLookupCommand: case-insensitive, one level of subcommands at most,
 // and "cmd|x" only names a real subcommand of a container.
-func aclLookupCommand(name string) *Spec {
-	base, sub, hasSub := strings.Cut(name, "|")
-	if base == "" || len(base) > 32 {
-		return nil
+func (t *aclCmdTable) lookup(name string) (int, bool) {
+	name = strings.ToLower(name)
+	base, _, hasSub := strings.Cut(name, "|")
+	id, ok := t.byName[base]
+	if !ok || !hasSub {
+		return id, ok
 	}
-	s := Lookup([]byte(base))
-	if s == nil || !hasSub {
-		return s
+	if len(t.subs[id]) == 0 {
+		return 0, false
 	}
-	if strings.Contains(sub, "|") || len(s.Subs) == 0 {
-		return nil
-	}
-	return s.lookupSub([]byte(sub))
+	id, ok = t.byName[name]
+	return id, ok
 }
 
 // Key pattern permissions.
@@ -209,11 +224,13 @@ func (s *aclSelector) setAll(on bool) {
 }
 
 // countCategory counts the commands of a category the selector allows
-// (on) and denies (off).
+// (on) and denies (off). Only Redis's commands count, so rules come out
+// as Redis writes them; sundial's own follow as single commands if they
+// need to.
 func (s *aclSelector) countCategory(bit uint32) (on, off int) {
 	t := aclCmdIDs()
 	for id := range t.specs {
-		if t.cats[id]&bit == 0 {
+		if t.cats[id]&bit == 0 || !t.redis[id] {
 			continue
 		}
 		if s.bit(id) {
@@ -307,11 +324,11 @@ func (s *aclSelector) apply(op string) aclErr {
 	case op[0] == '+' && !strings.HasPrefix(op, "+@"):
 		return s.allowCommand(op[1:])
 	case op[0] == '-' && !strings.HasPrefix(op, "-@"):
-		cmd := aclLookupCommand(op[1:])
-		if cmd == nil {
+		id, ok := aclCmdIDs().lookup(op[1:])
+		if !ok {
 			return aclErrUnknown
 		}
-		s.changePerm(aclCmdIDs().ids[cmd], false)
+		s.changePerm(id, false)
 	case op[0] == '+' || op[0] == '-':
 		bit := aclCategoryBit(op[2:])
 		if bit == 0 {
@@ -372,32 +389,32 @@ func (s *aclSelector) allowCommand(name string) aclErr {
 	t := aclCmdIDs()
 	i := strings.LastIndexByte(name, '|')
 	if i < 0 {
-		cmd := aclLookupCommand(name)
-		if cmd == nil {
+		id, ok := t.lookup(name)
+		if !ok {
 			return aclErrUnknown
 		}
-		s.changePerm(t.ids[cmd], true)
+		s.changePerm(id, true)
 		return aclRuleOK
 	}
-	cmd := aclLookupCommand(name[:i])
+	id, ok := t.lookup(name[:i])
 	switch {
-	case cmd == nil:
+	case !ok:
 		return aclErrUnknown
-	case cmd.parent != nil:
+	case t.parent[id] >= 0:
 		return aclErrSubFirstArg
 	case i == len(name)-1:
 		return aclErrSyntax
 	}
-	if len(cmd.Subs) > 0 {
-		sub := aclLookupCommand(name)
-		if sub == nil {
+	if len(t.subs[id]) > 0 {
+		sub, ok := t.lookup(name)
+		if !ok {
 			return aclErrUnknown
 		}
-		s.changePerm(t.ids[sub], true)
+		s.changePerm(sub, true)
 		return aclRuleOK
 	}
 	// A first argument of a command without subcommands ("+select|0").
-	id, arg := t.ids[cmd], name[i+1:]
+	arg := name[i+1:]
 	for _, a := range s.firstArgs[id] {
 		if strings.EqualFold(a, arg) {
 			return aclRuleOK
