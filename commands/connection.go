@@ -99,7 +99,8 @@ func cmdHello(c *Client, args [][]byte) {
 		proto = int(v)
 		i = 2
 	}
-	var name []byte
+	// Options take effect as they are read, as in Redis 7.0: an error
+	// leaves earlier AUTH and SETNAME options applied.
 	for ; i < len(args); i++ {
 		opt := strings.ToLower(string(args[i]))
 		switch {
@@ -111,11 +112,11 @@ func cmdHello(c *Client, args [][]byte) {
 			}
 			i += 2
 		case opt == "setname" && i+1 < len(args):
-			name = args[i+1]
-			if !validClientName(name) {
+			if !validClientName(args[i+1]) {
 				c.Error("ERR Client names cannot contain spaces, newlines or special characters.")
 				return
 			}
+			c.Name = string(args[i+1])
 			i++
 		default:
 			c.Error("ERR Syntax error in HELLO option '" + string(args[i]) + "'")
@@ -127,9 +128,6 @@ func cmdHello(c *Client, args [][]byte) {
 		return
 	}
 	c.Authed = true
-	if name != nil {
-		c.Name = string(name)
-	}
 	c.Proto = proto
 	c.Map(7)
 	c.BulkString("server")
