@@ -320,6 +320,9 @@ func (e *Engine) aclDenied(c *Client, s *Spec, args [][]byte) string {
 	if reason == aclOK {
 		return ""
 	}
+	// Redis names the refused command as the client's last one (its
+	// lookup sets lastcmd), in the log's client info and CLIENT LIST.
+	c.lastCmd = s
 	e.aclLogDenial(c, c.user, reason, c.aclContext(), s, args, pos)
 	switch reason {
 	case aclDeniedKey:
