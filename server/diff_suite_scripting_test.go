@@ -783,8 +783,7 @@ func TestDiffSuiteScriptingDebugProtocol(t *testing.T) {
 	diff(t, cases)
 }
 
-func TestDiffSuiteScriptingPendingACL(t *testing.T) {
-	t.Skip("pending: ACL users other than default are not supported (commands/acl.go), so redis.acl_check_cmd and key permissions in scripts cannot differ from the default user")
+func TestDiffSuiteScriptingACL(t *testing.T) {
 	diff(t, duals(
 		dual("Script ACL check", func(f scriptForm) []string {
 			return sseq("ACL SETUSER bob on >123 +@scripting +set ~x*", "AUTH bob 123",
