@@ -67,7 +67,21 @@ func decodeDumpValue(body []byte) (keyspace.Value, bool) {
 		return nil, false
 	}
 	v, err := keyspace.DecodeValue(keyspace.Kind(body[0]-dumpKindBase), body[1:])
-	return v, err == nil && v != nil
+	if err != nil || v == nil {
+		return nil, false
+	}
+	// A key never holds an empty collection.
+	switch x := v.(type) {
+	case *keyspace.Hash:
+		return v, x.Len() > 0
+	case *keyspace.Set:
+		return v, x.Len() > 0
+	case *keyspace.List:
+		return v, x.Len() > 0
+	case *keyspace.ZSet:
+		return v, x.Len() > 0
+	}
+	return v, true
 }
 
 // restoreEncoding applies this server's size limits to a value read from
