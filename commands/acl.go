@@ -198,6 +198,10 @@ func cmdACLDeluser(c *Client, args [][]byte) {
 }
 
 func cmdACLGenpass(c *Client, args [][]byte) {
+	if len(args) > 3 {
+		c.Error(errSubcommandSyntax(args))
+		return
+	}
 	bits := int64(256)
 	if len(args) > 2 {
 		n, err := strconv.ParseInt(string(args[2]), 10, 64)
@@ -218,6 +222,10 @@ func cmdACLGenpass(c *Client, args [][]byte) {
 }
 
 func cmdACLLog(c *Client, args [][]byte) {
+	if len(args) > 3 {
+		c.Error(errSubcommandSyntax(args))
+		return
+	}
 	r := c.e.acl()
 	count := int64(10)
 	if len(args) > 2 {

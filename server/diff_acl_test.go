@@ -196,7 +196,8 @@ func TestDiffACLSetuser(t *testing.T) {
 			"~ACL CAT dangerous", "~ACL CAT pubsub", "~ACL CAT hash", "~ACL CAT stream", "~ACL CAT blocking",
 			"ACL CAT NON_EXISTS", "ACL CAT NON_EXISTS NON_EXISTS2", "ACL CAT all"),
 		aclCase("getuser and deluser", "ACL GETUSER nosuch", "ACL SETUSER a1", "ACL SETUSER a2", "ACL DELUSER a1 a1 nosuch", "ACL USERS",
-			"ACL DELUSER a2 default", "ACL USERS", "ACL DELUSER a2", "ACL DELUSER a2", "ACL GETUSER a2"),
+			"ACL DELUSER a2 default", "ACL USERS", "ACL DELUSER a2", "ACL DELUSER a2", "ACL GETUSER a2",
+			"ACL LOG 1 2", "ACL GENPASS 1 2", "ACL WHOAMI x", "ACL USERS x", "ACL LIST x", "ACL GETUSER", "ACL GETUSER a b"),
 	})
 }
 
