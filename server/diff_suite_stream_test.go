@@ -551,18 +551,14 @@ func TestDiffSuiteStreamGroups(t *testing.T) {
 
 // Suite tests sundial fails for want of changes outside the stream code:
 //
-//   - The suite loads a stream DUMPed by Redis 5. sundial's DUMP payloads
-//     are its own format and RESTORE refuses Redis's RDB encoding ("ERR
-//     Bad data format"), so this waits on RESTORE learning Redis's stream
-//     RDB types (15, RDB_TYPE_STREAM_LISTPACKS, and 19 of Redis 7.0).
 //   - An error a blocked command's retry replies (XGROUP DESTROY under a
 //     blocked XREADGROUP) is not counted in total_error_replies,
 //     errorstat_NOGROUP or the command's failed_calls, as Redis's
 //     updateStatsOnUnblock counts it; Engine.tryServe would count it.
 func TestDiffSuiteStreamBlockedErrorStats(t *testing.T) { suiteStreamBlockedErrorStats(t) }
 
-func TestDiffSuiteStreamPending(t *testing.T) {
-	t.Skip("pending: RESTORE of Redis RDB stream payloads: sundial's DUMP payloads are its own (commands/keys_dump.go)")
+// The suite loads a stream DUMPed by Redis 5 (RDB_TYPE_STREAM_LISTPACKS).
+func TestDiffSuiteStreamLegacyRDB(t *testing.T) {
 	suiteStreamDiff(t, []streamCase{
 		SX("legacy rdb restore", `RESTORE x 0 "`+legacyStreamDump+`"`, "XINFO STREAM x FULL", "XINFO GROUPS x", "XRANGE x - +", "XPENDING x g1", "XINFO CONSUMERS x g1",
 			"XREADGROUP GROUP g2 c STREAMS x >", "XINFO GROUPS x"),
