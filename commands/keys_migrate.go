@@ -185,27 +185,33 @@ func cmdMigrate(c *Client, args [][]byte) {
 	o := c.dumpOptions()
 	for retry := true; ; retry = false {
 		cs := c.e.migrateTake(name)
+		var res int
+		var err error
 		if cs == nil {
-			conn, err := net.DialTimeout("tcp", net.JoinHostPort(a.host, strconv.Itoa(atoi(a.port))), timeout)
-			if err != nil {
+			var conn net.Conn
+			if conn, err = dialMigrate(a.host, a.port, timeout); errors.Is(err, errMigrateResolve) {
 				c.Error(errMigrateConnect)
 				return
 			}
-			if tcp, ok := conn.(*net.TCPConn); ok {
-				tcp.SetNoDelay(true)
+			if err == nil {
+				cs = &migrateConn{conn: conn, rd: bufio.NewReader(conn), lastDB: -1}
 			}
-			cs = &migrateConn{conn: conn, rd: bufio.NewReader(conn), lastDB: -1}
+			// Redis connects without blocking and takes a connection
+			// that failed to establish for one whose writes fail.
+			res = migrateWriteFailed
 		}
-		res, err := c.migrateOnce(cs, a, keys, o, timeout, retry)
-		switch res {
-		case migrateReplied:
-			c.e.migratePut(name, cs)
-			return
-		case migrateRepliedClose:
+		if cs != nil {
+			res, err = c.migrateOnce(cs, a, keys, o, timeout, retry)
+			switch res {
+			case migrateReplied:
+				c.e.migratePut(name, cs)
+				return
+			case migrateRepliedClose:
+				cs.conn.Close()
+				return
+			}
 			cs.conn.Close()
-			return
 		}
-		cs.conn.Close()
 		if !retry || isTimeout(err) {
 			verb := "reading"
 			if res == migrateWriteFailed {
@@ -215,6 +221,32 @@ func cmdMigrate(c *Client, args [][]byte) {
 			return
 		}
 	}
+}
+
+// errMigrateResolve is a target address that does not resolve.
+var errMigrateResolve = errors.New("cannot resolve the target")
+
+// dialMigrate connects to the target. A port is read as C's atoi reads
+// it and a host name must resolve (errMigrateResolve otherwise), as
+// Redis's anetTcpNonBlockConnect needs; any other failure comes from the
+// connection itself.
+func dialMigrate(host, port string, timeout time.Duration) (net.Conn, error) {
+	p := atoi(port)
+	if p < 0 || host == "" {
+		return nil, errMigrateResolve
+	}
+	conn, err := net.DialTimeout("tcp", net.JoinHostPort(host, strconv.Itoa(p&0xffff)), timeout)
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return nil, errMigrateResolve
+	}
+	if err != nil {
+		return nil, err
+	}
+	if tcp, ok := conn.(*net.TCPConn); ok {
+		tcp.SetNoDelay(true)
+	}
+	return conn, nil
 }
 
 // Outcomes of an attempt to send the keys.

@@ -274,8 +274,16 @@ func TestMigrateConnectionFailures(t *testing.T) {
 	}
 	delete(migrateSockets.conns, e)
 	migrateSockets.Unlock()
-	if got := runKeysCmd(t, e, c, "MIGRATE", "127.0.0.1", port, "k", "0", "200"); got != "-IOERR error or timeout connecting to the client\r\n" {
+	// Like Redis, which connects without blocking, a refused connection
+	// shows when writing to it; an address that does not resolve fails
+	// the connection.
+	if got := runKeysCmd(t, e, c, "MIGRATE", "127.0.0.1", port, "k", "0", "200"); got != "-IOERR error or timeout writing to target instance\r\n" {
 		t.Errorf("MIGRATE to a closed port: %q", got)
+	}
+	for _, args := range [][]string{{"", port}, {"127.0.0.1", "-1"}} {
+		if got := runKeysCmd(t, e, c, "MIGRATE", args[0], args[1], "k", "0", "200"); got != "-IOERR error or timeout connecting to the client\r\n" {
+			t.Errorf("MIGRATE to %q: %q", args, got)
+		}
 	}
 	if got := runKeysCmd(t, e, c, "EXISTS", "k"); got != ":1\r\n" {
 		t.Errorf("the key went without reaching the target")
