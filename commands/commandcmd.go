@@ -270,7 +270,7 @@ func movableKeys(s *Spec, args [][]byte) ([][]byte, bool) {
 		}
 		return [][]byte{args[1]}, true
 	case "migrate":
-		return nil, false
+		return migrateGetKeys(args)
 	case "georadius", "georadiusbymember":
 		keys := [][]byte{args[1]}
 		for i := 2; i+1 < len(args); i++ {
@@ -465,6 +465,9 @@ type keyWithFlags struct {
 // (getKeysUsingKeySpecs): each spec's begin_search (index or keyword)
 // and find_keys (range or keynum) over args.
 func keysFromSpecs(s *Spec, args [][]byte) ([]keyWithFlags, bool) {
+	if s.Name == "migrate" {
+		return migrateKeysWithFlags(args)
+	}
 	info := s.infoNode()
 	if len(info.kids) < 9 {
 		return nil, false
