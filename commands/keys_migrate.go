@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -426,4 +427,53 @@ func atoi(s string) int {
 		return -n
 	}
 	return n
+}
+
+// migrateKeyFlags are the flags of MIGRATE's keys.
+var migrateKeyFlags = []string{"RW", "access", "delete"}
+
+// migrateGetKeys finds MIGRATE's key arguments (args[0] is the command
+// name) as Redis 7.0 does: by its key specs (the key argument, and the
+// keys after a KEYS searched for from the second-to-last argument
+// backwards), unless that KEYS is found: its spec is incomplete, so
+// Redis parses the options as migrateGetKeys, skipping AUTH's and
+// AUTH2's arguments; KEYS with a non-empty key argument finds nothing.
+func migrateGetKeys(args [][]byte) ([][]byte, bool) {
+	if len(args) < 4 {
+		return nil, false
+	}
+	found := false
+	for i := len(args) - 2; i >= 1 && !found; i-- {
+		found = strings.EqualFold(string(args[i]), "keys")
+	}
+	if !found {
+		return args[3:4], true
+	}
+	first, num := 3, 1
+	for i := 6; i < len(args); i++ {
+		switch strings.ToLower(string(args[i])) {
+		case "keys":
+			if len(args[3]) > 0 {
+				return nil, false
+			}
+			first, num = i+1, len(args)-i-1
+			i = len(args)
+		case "auth":
+			i++
+		case "auth2":
+			i += 2
+		}
+	}
+	return args[first : first+num], num > 0
+}
+
+// migrateKeysWithFlags is migrateGetKeys for COMMAND GETKEYSANDFLAGS and
+// ACL key checks.
+func migrateKeysWithFlags(args [][]byte) ([]keyWithFlags, bool) {
+	keys, ok := migrateGetKeys(args)
+	out := make([]keyWithFlags, len(keys))
+	for i, k := range keys {
+		out[i] = keyWithFlags{k, migrateKeyFlags}
+	}
+	return out, ok
 }

@@ -181,6 +181,13 @@ func TestDiffMigrate(t *testing.T) {
 		C("migrate arguments", "SET k v", "MIGRATE 127.0.0.1 6379 NotEmpty 9 5000 keys a b c",
 			"MIGRATE 127.0.0.1 1 k 9 5000 AUTH", "MIGRATE 127.0.0.1 1 k 9 5000 AUTH2 u", "MIGRATE 127.0.0.1 1 k 9 5000 FOO",
 			"MIGRATE 127.0.0.1 1 k x 5000", "MIGRATE 127.0.0.1 1 k 9 y", "MIGRATE 127.0.0.1 1 k", "MIGRATE 127.0.0.1 1 k 9 5000 COPY KEYS"),
+		C("migrate getkeys", "COMMAND GETKEYS migrate host 1 \"\" 0 5 KEYS a b", "COMMAND GETKEYS migrate host 1 key 0 5",
+			"COMMAND GETKEYSANDFLAGS migrate host 1 \"\" 0 5 KEYS a b", "COMMAND GETKEYS migrate host 1 key 0 5 COPY KEYS a",
+			"COMMAND GETKEYS migrate host 1 \"\" 0 5 AUTH keys KEYS a", "COMMAND GETKEYS migrate host 1 \"\" 0 5 AUTH2 u keys KEYS a",
+			"COMMAND GETKEYSANDFLAGS migrate host 1 key 0 5", "COMMAND GETKEYS migrate host 1 \"\" 0 5 KEYS",
+			"COMMAND GETKEYS migrate host 1 key 0 5 KEYS", "COMMAND GETKEYS migrate host 1 \"\" 0 5 AUTH2 a KEYS x",
+			"COMMAND GETKEYS migrate host 1 \"\" 0 5 COPY REPLACE KEYS x y", "COMMAND GETKEYS migrate host 1 \"\" 0 5 keys KEYS",
+			"COMMAND GETKEYS migrate host 1 k 0", "COMMAND INFO migrate"),
 		C("migrate unreachable", "SET k v", "MIGRATE 127.0.0.1 1 k 0 200", "MIGRATE 127.0.0.1 notaport k 0 200",
 			"MIGRATE 127.0.0.1 99999 k 0 200", "MIGRATE \"\" 1 k 0 200", "MIGRATE 127.0.0.1 -5 k 0 200", "EXISTS k"),
 	})
