@@ -763,8 +763,7 @@ func TestDiffSuiteMiscSortGetKeys(t *testing.T) {
 	})
 }
 
-func TestDiffSuiteMiscPending(t *testing.T) {
-	t.Skip("pending: MIGRATE is not implemented")
+func TestDiffSuiteMiscMigrate(t *testing.T) {
 	diff(t, []testserver.Case{
 		C("MIGRATE with multiple keys must have empty key arg", "MIGRATE 127.0.0.1 6379 NotEmpty 9 5000 keys a b c"),
 	})
