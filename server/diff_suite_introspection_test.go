@@ -774,12 +774,17 @@ func TestDiffSuiteIntrospectionConfigRanges(t *testing.T) {
 	})
 }
 
-func TestDiffSuiteIntrospectionPending(t *testing.T) {
-	t.Skip("pending: appendonly is immutable in sundial (config/config.go); MIGRATE and ACL users not implemented")
+func TestDiffSuiteIntrospectionMigrate(t *testing.T) {
 	diffNorm(t, []testserver.Case{
-		C("CONFIG SET appendonly", "CONFIG SET appendonly maybe"),
 		C("MIGRATE", "COMMAND GETKEYS migrate host 1 \"\" 0 5 KEYS a b", "COMMAND INFO migrate",
 			"MIGRATE 127.0.0.1 1 key 9 5000", "MIGRATE 127.0.0.1 1 key 9 5000 AUTH user"),
+	})
+}
+
+func TestDiffSuiteIntrospectionPending(t *testing.T) {
+	t.Skip("pending: appendonly is immutable in sundial (config/config.go); ACL users not implemented")
+	diffNorm(t, []testserver.Case{
+		C("CONFIG SET appendonly", "CONFIG SET appendonly maybe"),
 		C("errorstats: rejected call by authorization error", "CONFIG RESETSTAT",
 			"ACL SETUSER alice on >p1pp0 ~cached:* +get +info +config", "AUTH alice p1pp0", "SET a b",
 			"%info:errorstat INFO errorstats", "%info:cmdstat_set INFO commandstats", "AUTH default \"\"",
