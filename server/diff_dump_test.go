@@ -50,6 +50,8 @@ func TestDiffDumpStrings(t *testing.T) {
 		C("dump string raw forms", "SET k 1", "APPEND k 2", "OBJECT ENCODING k", "DUMP k", "INCRBYFLOAT f 10.5", "DUMP f",
 			"INCRBYFLOAT g 3", "DUMP g", "SETRANGE r 0 12345", "DUMP r", "SETBIT b 100 1", "DUMP b", "PFADD h a b c", "DUMP h"),
 		C("dump compressible text", "SET k \""+strings.Repeat("hello world, ", 40)+"\"", "DUMP k"),
+		C("dump without compression", "CONFIG SET rdbcompression no", "SET k "+strings.Repeat("a", 100), "DUMP k",
+			"RPUSH l "+strings.Repeat("b", 100), "DUMP l", "CONFIG SET rdbcompression yes", "DUMP k"),
 		C("dump string expired and missing", "SET k v PX 1", "@sleep 5", "DUMP k", "DUMP nokey"),
 	})
 }
