@@ -3,7 +3,6 @@ package commands
 import (
 	"encoding/binary"
 	"math"
-	"strconv"
 
 	"sundial/keyspace"
 	"sundial/keyspace/stream"
@@ -88,7 +87,7 @@ func appendRDBSet(b []byte, s *keyspace.Set, o rdbSaveOptions) []byte {
 	if s.IsIntset() {
 		vs := make([]int64, 0, s.Len())
 		s.Each(func(m []byte) bool {
-			v, _ := strconv.ParseInt(string(m), 10, 64)
+			v, _ := keyspace.ParseInt(m)
 			vs = append(vs, v)
 			return true
 		})
