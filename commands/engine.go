@@ -217,7 +217,8 @@ func (e *Engine) ExecNext(c *Client, args [][]byte) {
 }
 
 func (e *Engine) exec(c *Client, args [][]byte, now time.Time) {
-	if len(args) == 0 {
+	// A client freed by another (ACL DELUSER) runs nothing it had sent.
+	if len(args) == 0 || c.closed {
 		return
 	}
 	mark, mode := len(c.B), c.replyMode
