@@ -2,8 +2,10 @@ package server_test
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"sundial/internal/testserver"
 )
@@ -81,6 +83,14 @@ func newConn(r *mpRun, conn string) {
 		// The reply holds the client ID: only its type is compared.
 		s := r.quiet(conn, "HELLO", "3", "AUTH", "default", "x")
 		r.note("%s> HELLO 3 AUTH default x: %q", conn, s[:1])
+	}
+}
+
+// waitBlocked waits until n clients are blocked.
+func waitBlocked(r *mpRun, n int) {
+	want := strconv.Itoa(n)
+	for i := 0; i < 500 && r.info("blocked_clients") != want; i++ {
+		time.Sleep(2 * time.Millisecond)
 	}
 }
 
@@ -209,6 +219,7 @@ func TestDiffACLClients(t *testing.T) {
 		r.do("A", "ACL", "SETUSER", "blk", "on", "nopass", "+@all", "~*")
 		r.do("B", "AUTH", "blk", "x")
 		r.send("B", "BLPOP", "list1", "0")
+		waitBlocked(r, 1)
 		r.do("A", "ACL", "DELUSER", "blk")
 		r.do("A", "LPUSH", "list1", "foo")
 		r.do("A", "LLEN", "list1")
