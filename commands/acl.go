@@ -3,6 +3,7 @@ package commands
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"net"
 	"sort"
 	"strconv"
 	"strings"
@@ -333,8 +334,9 @@ func cmdACLHelp(c *Client, args [][]byte) {
 	})
 }
 
-// moduleSubcommands: no modules are loaded and none can be, as a Redis
-// with enable-module-command off.
+// moduleSubcommands: no modules are loaded and none can be. As in Redis,
+// MODULE LOAD, LOADEX and UNLOAD are refused unless enable-module-command
+// allows them; then they fail as loading a missing library fails.
 func moduleSubcommands() []*Spec {
 	subs := []*Spec{
 		{Name: "list", Run: func(c *Client, args [][]byte) { c.Array(0) }},
@@ -342,7 +344,7 @@ func moduleSubcommands() []*Spec {
 	}
 	for full := range redisMeta {
 		if name, ok := strings.CutPrefix(full, "module|"); ok && name != "list" && name != "help" {
-			subs = append(subs, &Spec{Name: name, Run: cmdModuleDisabled})
+			subs = append(subs, &Spec{Name: name, Run: cmdModuleProtected})
 		}
 	}
 	return subs
@@ -361,8 +363,33 @@ func cmdModuleHelp(c *Client, args [][]byte) {
 	})
 }
 
-func cmdModuleDisabled(c *Client, args [][]byte) {
-	c.Error("ERR MODULE command not allowed. If the enable-module-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.")
+func cmdModuleProtected(c *Client, args [][]byte) {
+	if !protectedActionAllowed(c, "enable-module-command") {
+		c.Error("ERR MODULE command not allowed. If the enable-module-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.")
+		return
+	}
+	if strings.EqualFold(string(args[1]), "unload") {
+		c.Error("ERR Error unloading module: no such module with that name")
+		return
+	}
+	c.Error("ERR Error loading the extension. Please check the server logs.")
+}
+
+// protectedActionAllowed is Redis's allowProtectedAction: the directive
+// is yes, or local and the client is on loopback or a unix socket.
+func protectedActionAllowed(c *Client, directive string) bool {
+	switch v, _ := c.e.Cfg.Get(directive); v {
+	case "yes":
+		return true
+	case "local":
+		host, _, err := net.SplitHostPort(c.Addr)
+		if err != nil {
+			return true // a unix socket
+		}
+		ip := net.ParseIP(host)
+		return ip == nil || ip.IsLoopback()
+	}
+	return false
 }
 
 // cmdReplicaof: sundial is always a master; REPLICAOF NO ONE is a no-op.

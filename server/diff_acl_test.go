@@ -293,3 +293,20 @@ func TestDiffACLPermissions(t *testing.T) {
 			"ACL WHOAMI"),
 	})
 }
+
+// With enable-module-command yes, MODULE LOAD and UNLOAD run and fail as
+// for a library that does not exist (sundial loads no modules).
+func TestDiffModuleEnabled(t *testing.T) {
+	s := startWith(t, "enable-module-command", "yes")
+	r, err := testserver.StartRedis("--enable-module-command", "yes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	testserver.SkipOrFail(t, r)
+	t.Cleanup(r.Stop)
+	testserver.Diff(t, s, r, []testserver.Case{
+		C("module enabled", "MODULE LOAD /nonexistent/lib.so", "MODULE LOAD /nonexistent/lib.so a b",
+			"MODULE LOADEX /nonexistent/lib.so CONFIG p v ARGS a", "MODULE LOADEX /nonexistent/lib.so CONFIG p",
+			"MODULE UNLOAD foo", "MODULE LIST", "CONFIG GET enable-module-command"),
+	})
+}
