@@ -66,6 +66,11 @@ type Client struct {
 	inScript   bool
 	monitor    bool
 	killed     bool
+	// silenced is set while a command of a client with CLIENT REPLY OFF
+	// or SKIP runs: what it writes is dropped afterwards, except the
+	// pushes whose spans kept records (start and end offsets in B).
+	silenced bool
+	kept     []int
 }
 
 type replyMode uint8
@@ -76,6 +81,31 @@ const (
 	replySkipNext
 	replySkip
 )
+
+// pushDone records that a push (pub/sub message or confirmation,
+// invalidation) was written to c's buffer from offset start: a silenced
+// command's own pushes are still sent, as Redis's CLIENT_PUSHING flag
+// overrides CLIENT REPLY OFF and SKIP.
+func (c *Client) pushDone(start int) {
+	if c.silenced {
+		c.kept = append(c.kept, start, len(c.B))
+	}
+}
+
+// dropReplies truncates c's output to mark, keeping the pushes written
+// after it.
+func (c *Client) dropReplies(mark int) {
+	w := mark
+	for i := 0; i+1 < len(c.kept); i += 2 {
+		start, end := c.kept[i], c.kept[i+1]
+		if start < w || end > len(c.B) {
+			continue // cannot happen: spans are in order, after mark
+		}
+		w += copy(c.B[w:], c.B[start:end])
+	}
+	c.B = c.B[:w]
+	c.kept = c.kept[:0]
+}
 
 // Engine returns the engine the client belongs to.
 func (c *Client) Engine() *Engine { return c.e }

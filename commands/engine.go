@@ -222,13 +222,17 @@ func (e *Engine) exec(c *Client, args [][]byte, now time.Time) {
 		return
 	}
 	mark, mode := len(c.B), c.replyMode
+	c.silenced = mode == replyOff || mode == replySkip
 	e.dispatch(c, args, now)
+	c.silenced = false
 	e.applyReplyMode(c, mark, mode)
+	c.kept = c.kept[:0]
 }
 
 // applyReplyMode applies CLIENT REPLY OFF|SKIP to what the command just
-// processed (run, queued or refused) wrote: dropped, unless the command
-// turned replies back on (CLIENT REPLY ON, RESET), whose answer is sent.
+// processed (run, queued or refused) wrote: dropped but for its pushes,
+// unless the command turned replies back on (CLIENT REPLY ON, RESET),
+// whose answer is sent.
 // A SKIP set now takes effect from the next command, as Redis's
 // resetClient moves CLIENT_REPLY_SKIP_NEXT to CLIENT_REPLY_SKIP.
 func (e *Engine) applyReplyMode(c *Client, mark int, mode replyMode) {
@@ -239,7 +243,7 @@ func (e *Engine) applyReplyMode(c *Client, mark int, mode replyMode) {
 	switch mode {
 	case replyOff, replySkip:
 		if !turnedOn && mark <= len(c.B) {
-			c.B = c.B[:mark]
+			c.dropReplies(mark)
 		}
 		if mode == replySkip && c.replyMode == replySkip {
 			c.replyMode = replyOn
@@ -319,8 +323,10 @@ func (e *Engine) dispatch(c *Client, args [][]byte, now time.Time) {
 		e.queueMulti(c, spec, args)
 		return
 	}
-	e.feedMonitors(c, args)
 	e.call(c, spec, args)
+	// As Redis's call(), MONITOR is fed once the command ran: EXEC after
+	// the commands it ran, SELECT with the database it selected.
+	e.feedMonitors(c, args)
 	e.afterCall(c)
 }
 

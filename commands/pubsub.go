@@ -210,9 +210,11 @@ func (r *pubsubRegistry) unsubscribeAll(c *Client) {
 	}
 }
 
-// replySubscription writes a (un)subscribe confirmation: a push in RESP3.
+// replySubscription writes a (un)subscribe confirmation: a push in RESP3,
+// and in either protocol sent even under CLIENT REPLY OFF, as Redis 7.0.
 // A nil name is the reply to unsubscribing from nothing.
 func (c *Client) replySubscription(word string, name []byte, count int) {
+	start := len(c.B)
 	c.Push(3)
 	c.BulkString(word)
 	if name == nil {
@@ -221,6 +223,7 @@ func (c *Client) replySubscription(word string, name []byte, count int) {
 		c.Bulk(name)
 	}
 	c.Int(int64(count))
+	c.pushDone(start)
 }
 
 func subscribeKind(c *Client, args [][]byte, k subKind) {
@@ -349,11 +352,13 @@ func (e *Engine) deliver(t *Client) {
 		return
 	}
 	msg := e.pubsub.msg
+	start := len(t.B)
 	if t.Proto > 2 {
 		t.B = append(t.B, '>')
 		msg = msg[1:]
 	}
 	t.B = append(t.B, msg...)
+	t.pushDone(start)
 	e.pushed(t)
 }
 

@@ -547,9 +547,11 @@ func debugProtocol(c *Client, typ string) {
 			c.Error("ERR RESP2 is not supported by this command")
 			return
 		}
+		start := len(c.B)
 		c.Push(2)
 		c.BulkString("server-cpu-usage")
 		c.Int(42)
+		c.pushDone(start) // sent under CLIENT REPLY OFF too
 		c.BulkString("Some real reply following the push reply")
 	case "true", "false":
 		c.Bool(typ == "true")

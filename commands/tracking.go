@@ -279,15 +279,18 @@ func (e *Engine) trackingSend(tc *Client, payload []byte, kind int) {
 			tc.tracking.brokenRedir = true
 			// Only a RESP3 connection can be told out of band.
 			if tc.Proto > 2 {
+				start := len(tc.B)
 				tc.Push(2)
 				tc.BulkString("tracking-redir-broken")
 				tc.Int(id)
+				tc.pushDone(start)
 				e.pushed(tc)
 			}
 			return
 		}
 		to, redirected = r, true
 	}
+	start := len(to.B)
 	switch {
 	case to.Proto > 2:
 		to.Push(2)
@@ -314,6 +317,7 @@ func (e *Engine) trackingSend(tc *Client, payload []byte, kind int) {
 	case invRaw:
 		to.Raw(payload)
 	}
+	to.pushDone(start)
 	e.pushed(to)
 }
 

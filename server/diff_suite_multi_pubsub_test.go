@@ -636,10 +636,9 @@ func TestDiffSuiteMultiPubsubShard(t *testing.T) {
 
 }
 
-// Pending: a command's own pushes under CLIENT REPLY OFF are dropped by
-// the engine's reply truncation.
-func TestDiffSuiteMultiPubsubShardPending(t *testing.T) {
-	t.Skip("pending (commands/engine.go dispatch): the reply truncation under CLIENT REPLY OFF/SKIP drops a command's own pushes (subscribe/unsubscribe confirmations, publish to self); Redis 7.0.15 sends them (CLIENT_PUSHING)")
+// A command's own pushes are sent under CLIENT REPLY OFF (Redis's
+// CLIENT_PUSHING).
+func TestDiffSuiteMultiPubsubShardReplyOff(t *testing.T) {
 	mpScenario(t, "PubSubShard with CLIENT REPLY OFF", func(r *mpRun) {
 		r.quiet("A", "HELLO", "3")
 		r.send("A", "CLIENT", "REPLY", "OFF")
@@ -672,6 +671,70 @@ func TestDiffSuiteMultiPubsubShardPending(t *testing.T) {
 		r.read("A")
 		r.send("A", "PUNSUBSCRIBE", "ch*")
 		r.read("A")
+	})
+}
+
+// CLIENT REPLY OFF/SKIP corners: subscription confirmations of every
+// kind are sent in RESP2 too (they are pushes for Redis whatever the
+// protocol), unsubscribing from nothing as well; inside EXEC only the
+// pushes of the commands it ran are sent, not EXEC's own array.
+func TestDiffSuiteMultiPubsubReplyOffPushes(t *testing.T) {
+	mpScenario(t, "confirmations under CLIENT REPLY OFF", func(r *mpRun) {
+		r.send("A", "CLIENT", "REPLY", "OFF")
+		r.send("A", "GET", "k")
+		// One channel of each kind: Redis unsubscribes from all in its
+		// hash table's order.
+		r.send("A", "SUBSCRIBE", "a")
+		r.send("A", "PSUBSCRIBE", "p*")
+		r.send("A", "UNSUBSCRIBE")
+		r.send("A", "PUNSUBSCRIBE")
+		r.send("A", "UNSUBSCRIBE")
+		r.send("A", "SSUBSCRIBE", "s")
+		r.send("A", "SUNSUBSCRIBE")
+		r.send("A", "SUNSUBSCRIBE")
+		r.send("A", "CLIENT", "REPLY", "ON")
+		r.readUntil("A", "+OK\r\n")
+	})
+	mpScenario(t, "confirmations under CLIENT REPLY SKIP", func(r *mpRun) {
+		r.send("A", "CLIENT", "REPLY", "SKIP")
+		r.send("A", "SUBSCRIBE", "a")
+		r.send("A", "UNSUBSCRIBE", "a")
+		r.send("A", "CLIENT", "REPLY", "SKIP")
+		r.send("A", "PING", "skipped")
+		r.send("A", "PING", "shown")
+		r.readUntil("A", "$5\r\nshown\r\n")
+	})
+	mpScenario(t, "EXEC under CLIENT REPLY OFF", func(r *mpRun) {
+		r.send("A", "CLIENT", "REPLY", "OFF")
+		r.send("A", "MULTI")
+		r.send("A", "SET", "k", "v")
+		r.send("A", "SUBSCRIBE", "a")
+		r.send("A", "EXEC")
+		r.send("A", "UNSUBSCRIBE")
+		r.send("A", "CLIENT", "REPLY", "ON")
+		r.readUntil("A", "+OK\r\n")
+	})
+	// RESP3: messages to itself, its own invalidations (also of a
+	// FLUSHALL), keyspace notifications of its own writes and DEBUG
+	// PROTOCOL's push are sent.
+	mpScenario(t, "own pushes under CLIENT REPLY OFF in RESP3", func(r *mpRun) {
+		r.quiet("A", "HELLO", "3")
+		r.quiet("A", "CONFIG", "SET", "notify-keyspace-events", "KEA")
+		r.send("A", "CLIENT", "REPLY", "OFF")
+		r.send("A", "SUBSCRIBE", "ch", "__keyspace@0__:x")
+		r.send("A", "PUBLISH", "ch", "self")
+		r.send("A", "CLIENT", "TRACKING", "on")
+		r.send("A", "GET", "k")
+		r.send("A", "SET", "k", "1")
+		r.send("A", "SET", "x", "1")
+		r.send("A", "DEBUG", "PROTOCOL", "push")
+		r.send("A", "MULTI")
+		r.send("A", "PUBLISH", "ch", "inside")
+		r.send("A", "GET", "k")
+		r.send("A", "EXEC")
+		r.send("A", "FLUSHALL")
+		r.send("A", "CLIENT", "REPLY", "ON")
+		r.readUntil("A", "+OK\r\n")
 	})
 }
 
@@ -1624,10 +1687,9 @@ func TestDiffSuiteMultiPubsubTrackingPrefixes(t *testing.T) {
 	})
 }
 
-// Pending: MONITOR sees a transaction's commands in the order Redis
-// feeds them.
-func TestDiffSuiteMultiPubsubMultiMonitorPending(t *testing.T) {
-	t.Skip("pending (commands/engine.go dispatch): Redis 7.0 feeds MONITOR after a command ran, so EXEC shows after the queued commands it ran (MULTI, SET, GET, EXEC); sundial feeds EXEC before them")
+// MONITOR sees a transaction's commands in the order Redis feeds them:
+// after each ran, so EXEC comes after the commands it ran.
+func TestDiffSuiteMultiPubsubMultiMonitor(t *testing.T) {
 	mpScenario(t, "monitor of a transaction", func(r *mpRun) {
 		r.do("M", "MONITOR")
 		r.do("A", "MULTI")
@@ -1650,6 +1712,58 @@ func TestDiffSuiteMultiPubsubMultiMonitorPending(t *testing.T) {
 			}
 		}
 	})
+}
+
+// MONITOR corners: the database shown is the one after the command ran
+// (SELECT, SELECT inside EXEC); refused commands are not shown, failed
+// ones (EXECABORT, EXEC without MULTI, a WATCH-failed EXEC) are; EVAL
+// shows before the commands its script runs, inside EXEC too.
+func TestDiffSuiteMultiPubsubMonitorOrder(t *testing.T) {
+	mpScenario(t, "monitor order and databases", func(r *mpRun) {
+		r.do("M", "MONITOR")
+		r.do("A", "SELECT", "3")
+		r.do("A", "SET", "k", "v")
+		r.do("A", "MULTI")
+		r.do("A", "SELECT", "4")
+		r.do("A", "SET", "k", "v")
+		r.do("A", "SELECT", "0")
+		r.do("A", "EXEC")
+		r.do("A", "SET", "k")
+		r.do("A", "NOSUCH")
+		r.do("A", "EXEC")
+		r.do("A", "WATCH", "k")
+		r.do("B", "SET", "k", "2")
+		r.do("A", "MULTI")
+		r.do("A", "PING")
+		r.do("A", "EXEC")
+		r.do("A", "EVAL", "redis.call('set', 'a', '1') return redis.call('get', 'a')", "0")
+		r.do("A", "EVAL", "return redis.pcall('nosuch')", "0")
+		r.do("A", "MULTI")
+		r.do("A", "EVAL", "return redis.call('get', 'a')", "0")
+		r.do("A", "GET", "a")
+		r.do("A", "EXEC")
+		r.do("A", "PING", "end")
+		mpMonitorLines(r, "M", `"end"`)
+	})
+}
+
+// mpMonitorLines reads and records the named MONITOR connection's lines
+// up to the one containing last, without their time and with the
+// client's address written as "client".
+func mpMonitorLines(r *mpRun, name, last string) {
+	for {
+		line := r.raw(name)
+		if i := strings.Index(line, " ["); i >= 0 {
+			line = line[i+1:]
+		}
+		if i, j := strings.Index(line, " "), strings.Index(line, "]"); i >= 0 && j > i && line[i+1:j] != "lua" {
+			line = line[:i+1] + "client" + line[j:]
+		}
+		r.note("%s< %q", name, line)
+		if strings.Contains(line, last) {
+			return
+		}
+	}
 }
 
 // SLOWLOG records the commands a transaction runs, not EXEC.
