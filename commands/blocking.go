@@ -116,9 +116,16 @@ func (e *Engine) tryServe(w *Client) bool {
 	w.now = time.Now().UnixMilli()
 	w.rewritten = nil
 	errsBefore := w.errs
+	// While it is served the waiter is the client running a command, as
+	// Redis's current_client: invalidations of keys it changes itself
+	// come after its reply.
+	prevCmd := w.cmd
+	w.cmd = w.lastCmd
 	e.execDepth++
 	served := b.retry(w)
 	e.execDepth--
+	w.cmd = prevCmd
+	defer e.trackingFlushPending()
 	if !served {
 		return false
 	}

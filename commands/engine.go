@@ -444,8 +444,10 @@ func (e *Engine) noGoodReplicas() bool {
 	return e.Cfg.MinReplicasToWrite > 0 && e.Cfg.MinReplicasMaxLag > 0
 }
 
-// afterCall finishes a top-level command: hands its writes to the AOF and
-// serves clients blocked on keys it made ready.
+// afterCall finishes a top-level command: hands its writes to the AOF,
+// serves clients blocked on keys it made ready, then announces to BCAST
+// tracking clients every key changed by both, in one message as Redis
+// does before it sleeps.
 func (e *Engine) afterCall(c *Client) {
 	if e.execDepth > 0 {
 		return
@@ -453,6 +455,8 @@ func (e *Engine) afterCall(c *Client) {
 	e.flushPropagation(c)
 	e.blocking.serveReady(e)
 	e.flushPropagation(c)
+	e.trackingBroadcast()
+	e.dropSlowClients()
 }
 
 // propagate records one write's propagation form.
@@ -577,6 +581,8 @@ func (e *Engine) ActiveExpire(budget time.Duration) {
 	// Keys that expired may end waits (XREADGROUP on a stream now gone).
 	e.blocking.serveReady(e)
 	e.flushPropagation(nil)
+	e.trackingBroadcast()
+	e.dropSlowClients()
 }
 
 // ReplayClient returns a client for applying persisted writes through the

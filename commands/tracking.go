@@ -66,7 +66,8 @@ const (
 
 // trackingAfterCall runs after every command executed by call: a read
 // remembers its keys for a tracking client; at the end of a top-level
-// command the deferred invalidations and BCAST announcements go out.
+// command the deferred invalidations go out (the BCAST announcements
+// once blocked clients were served too: afterCall).
 func (e *Engine) trackingAfterCall(c *Client, spec *Spec, args [][]byte) {
 	e.trackingRead(c, spec, args)
 	if t := c.tracking; t != nil {
@@ -85,7 +86,6 @@ func (e *Engine) trackingAfterCall(c *Client, spec *Spec, args [][]byte) {
 		e.trackingLimit()
 	}
 	e.trackingFlushPending()
-	e.trackingBroadcast()
 	e.dropSlowClients()
 }
 

@@ -1285,10 +1285,8 @@ func TestDiffSuiteMultiPubsubTrackingScenarios(t *testing.T) {
 	})
 }
 
-// Pending: a served blocked client's own invalidation comes after its
-// reply.
-func TestDiffSuiteMultiPubsubTrackingScenariosPending(t *testing.T) {
-	t.Skip("pending (commands/blocking.go tryServe + tracking.go): an invalidation caused by a served waiter's own write must be deferred until after its reply (Redis treats the waiter as current_client); sundial sends it before the reply")
+// A served blocked client's own invalidation comes after its reply.
+func TestDiffSuiteMultiPubsubTrackingServedWaiter(t *testing.T) {
 	mpScenario(t, "Unblocked BLMOVE gets notification after response", func(r *mpRun) {
 		r.do("A", "RPUSH", "list2", "a")
 		r.quiet("C", "HELLO", "3")
@@ -1299,6 +1297,41 @@ func TestDiffSuiteMultiPubsubTrackingScenariosPending(t *testing.T) {
 		r.do("A", "RPUSH", "list1", "foo")
 		r.read("C")
 		r.read("C")
+	})
+	// The waiter tracks both keys: the source it pops from (changed by
+	// the pusher, then by itself) and the destination; NOLOOP leaves out
+	// what it changed itself once served.
+	for _, noloop := range []bool{false, true} {
+		mpScenario(t, fmt.Sprintf("served BLMOVE tracking both keys noloop=%v", noloop), func(r *mpRun) {
+			r.do("A", "RPUSH", "list2", "a")
+			r.do("A", "RPUSH", "list1", "x")
+			r.quiet("C", "HELLO", "3")
+			if noloop {
+				r.do("C", "CLIENT", "TRACKING", "on", "NOLOOP")
+			} else {
+				r.do("C", "CLIENT", "TRACKING", "on")
+			}
+			r.do("C", "LRANGE", "list2", "0", "-1")
+			r.do("C", "LPOP", "list1")
+			r.do("C", "LRANGE", "list1", "0", "-1")
+			r.send("C", "BLMOVE", "list1", "list2", "left", "left", "0")
+			mpWaitBlocked(r, 1)
+			r.do("A", "RPUSH", "list1", "foo")
+			r.do("C", "PING", "end")
+			r.readUntil("C", "$3\r\nend\r\n")
+		})
+	}
+	// A BCAST client sees the keys the pusher and the served waiter
+	// changed.
+	mpScenario(t, "served BLMOVE and a BCAST client", func(r *mpRun) {
+		r.quiet("D", "HELLO", "3")
+		r.do("D", "CLIENT", "TRACKING", "on", "BCAST", "PREFIX", "list")
+		r.send("C", "BLMOVE", "list1", "list2", "left", "left", "0")
+		mpWaitBlocked(r, 1)
+		r.do("A", "RPUSH", "list1", "foo")
+		r.read("C")
+		r.do("D", "PING", "end")
+		r.readUntil("D", "$3\r\nend\r\n")
 	})
 }
 
