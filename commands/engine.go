@@ -308,6 +308,11 @@ func (e *Engine) dispatch(c *Client, args [][]byte, now time.Time) {
 			"': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
 		return
 	}
+	// A monitor is a replica for Redis: it may not touch the keyspace.
+	if c.monitor && touchesKeyspace(spec) {
+		e.reject(c, spec, "ERR Replica can't interact with the keyspace")
+		return
+	}
 	if e.Loading.Load() && !c.replay && spec.Flags&FlagLoading == 0 {
 		e.reject(c, spec, errLoading)
 		return
@@ -336,6 +341,20 @@ func (s *Spec) runsInMulti() bool {
 	switch s.Name {
 	case "exec", "discard", "multi", "watch", "quit", "reset":
 		return true
+	}
+	return false
+}
+
+// touchesKeyspace reports whether Redis refuses the command to a replica
+// (a MONITOR client): reads, writes, and the commands that may replicate
+// (PUBLISH, scripts), a flag Redis 7.0's COMMAND INFO does not show.
+func touchesKeyspace(s *Spec) bool {
+	if s.Flags&(FlagReadonly|FlagWrite|FlagMayReplicate) != 0 {
+		return true
+	}
+	switch s.Name {
+	case "publish", "spublish", "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro":
+		return s.parent == nil
 	}
 	return false
 }

@@ -173,8 +173,8 @@ func (eng *luaEngine) redisCall(L *lua.LState, raise bool) int {
 	e, fake := eng.e, eng.fake
 	fake.B = fake.B[:0]
 	mark := len(e.pending)
-	e.feedMonitors(fake, argv)
 	e.call(fake, spec, argv)
+	e.feedMonitors(fake, argv) // once it ran, as Redis's call()
 	if run.noAOF {
 		clear(e.pending[mark:])
 		e.pending = e.pending[:mark]

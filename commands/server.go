@@ -348,8 +348,7 @@ func sortDBs(dbs []*keyspace.DB) {
 // Monitor: every command a client runs is shown to monitors.
 func cmdMonitor(c *Client, args [][]byte) {
 	if c.monitor {
-		c.OK()
-		return
+		return // already monitoring: no reply, as Redis
 	}
 	c.monitor = true
 	c.e.monitors = append(c.e.monitors, c)
@@ -375,7 +374,13 @@ func (e *Engine) feedMonitors(c *Client, args [][]byte) {
 	if len(e.monitors) == 0 {
 		return
 	}
-	if spec := Lookup(args[0]); spec != nil && spec.Flags&(FlagSkipMonitor|FlagAdmin) != 0 {
+	spec := Lookup(args[0])
+	if spec != nil && len(spec.Subs) > 0 && len(args) >= 2 {
+		if sub := spec.lookupSub(args[1]); sub != nil {
+			spec = sub // CLIENT LIST is admin, CLIENT REPLY is not
+		}
+	}
+	if spec != nil && spec.Flags&(FlagSkipMonitor|FlagAdmin) != 0 {
 		return
 	}
 	e.feedMonitorsAlways(c, args)
@@ -409,12 +414,15 @@ func (e *Engine) feedMonitorsAlways(c *Client, args [][]byte) {
 		b = appendRepr(b, a)
 	}
 	b = append(b, '\r', '\n')
+	// A monitor sees its own commands too, after their reply; none while
+	// its replies are off or skipped.
 	for _, m := range e.monitors {
-		if m != c {
-			m.Raw(b)
-			if m.conn != nil {
-				m.conn.Wake()
-			}
+		if m.replyMode == replyOff || m.replyMode == replySkip {
+			continue
+		}
+		m.Raw(b)
+		if m != c && m.conn != nil {
+			m.conn.Wake()
 		}
 	}
 }

@@ -1780,6 +1780,43 @@ func TestDiffSuiteMultiPubsubMonitorOrder(t *testing.T) {
 	})
 }
 
+// A monitor sees its own commands after their replies, none while its
+// replies are off; it is a replica for Redis, refused every command
+// that touches the keyspace (queued ones too), and a second MONITOR
+// gets no reply. A script's SELECT shows the database it selected.
+func TestDiffSuiteMultiPubsubMonitorItself(t *testing.T) {
+	mpScenario(t, "monitor's own commands", func(r *mpRun) {
+		r.id("A") // connect (CLIENT ID) before monitoring starts
+		r.id("B")
+		r.do("M", "MONITOR")
+		for _, cmd := range [][]string{{"PING", "one"}, {"GET", "a"}, {"SET", "a", "1"}, {"PUBLISH", "ch", "x"},
+			{"SPUBLISH", "ch", "x"}, {"EVAL", "return 1", "0"}, {"EVAL_RO", "return 1", "0"}, {"FCALL", "f", "0"},
+			{"PFCOUNT", "h"}, {"FUNCTION", "FLUSH"}, {"SCRIPT", "LOAD", "return 1"}, {"WAIT", "0", "0"},
+			{"MULTI"}, {"GET", "a"}, {"PING"}, {"EXEC"}, {"MONITOR"}, {"CLIENT", "REPLY", "OFF"}} {
+			r.send("M", cmd...)
+		}
+		// Wait for M to have turned its replies off (CLIENT LIST is not
+		// shown to monitors).
+		for i := 0; ; i++ {
+			l := r.quiet("B", "CLIENT", "LIST", "ID", r.id("M"))
+			if strings.Contains(l, "cmd=client|reply") {
+				break
+			}
+			if i == 500 {
+				r.t.Fatalf("%s: M never ran CLIENT REPLY OFF: %q", r.name, l)
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+		r.do("A", "SET", "a", "2")
+		r.send("M", "PING", "hidden")
+		r.send("M", "CLIENT", "REPLY", "ON")
+		mpMonitorLines(r, "M", `"ON"`)
+		r.do("A", "EVAL", "redis.call('select', '5') return redis.call('get', 'a')", "0")
+		r.do("A", "PING", "end")
+		mpMonitorLines(r, "M", `"end"`)
+	})
+}
+
 // mpMonitorLines reads and records the named MONITOR connection's lines
 // up to the one containing last, without their time and with the
 // client's address written as "client".
