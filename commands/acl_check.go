@@ -85,6 +85,10 @@ func (e *Engine) authRequired() bool {
 	return !def.nopass || !def.enabled
 }
 
+// DefaultUserNoPass reports whether the default user needs no password,
+// which is when protected mode refuses remote clients. Callers hold e.Mu.
+func (e *Engine) DefaultUserNoPass() bool { return e.acl().def.nopass }
+
 // userName is the name CLIENT LIST shows for a client's user.
 func (c *Client) userName() string {
 	if c.user == nil {

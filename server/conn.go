@@ -6,6 +6,8 @@ import (
 	"os"
 	"runtime"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"sundial/commands"
@@ -28,6 +30,18 @@ type conn struct {
 	closed  chan struct{}
 	once    sync.Once
 	timeout int // idle timeout in seconds, refreshed after each batch
+
+	// Reading through the gate (gate_linux.go): src reads the socket
+	// without waiting, ready and turnDone pass turns, gstate is the
+	// connection's state for the gate, turn whether it holds one.
+	gid      uint64
+	src      *rawReader
+	ready    chan uint64
+	turnDone chan uint64
+	arrived  chan struct{} // the connection came back while the gate waited
+	gstate   atomic.Uint32
+	turns    uint64 // turns given (by the gate)
+	turn     uint64 // the turn held, 0 for none
 }
 
 func newConn(s *Server, nc net.Conn) *conn {
@@ -37,6 +51,17 @@ func newConn(s *Server, nc net.Conn) *conn {
 	maxBulk, maxQuery := s.Cfg.ProtoMaxBulkLen, s.Cfg.ClientQueryBufferLimit
 	s.Engine.Mu.Unlock()
 	c.rd = NewReader(nc, maxBulk, maxQuery)
+	if g := s.gate; g != nil {
+		if sc, ok := nc.(syscall.Conn); ok {
+			if raw, err := sc.SyscallConn(); err == nil {
+				c.ready, c.turnDone = make(chan uint64, 1), make(chan uint64, 1)
+				c.arrived = make(chan struct{}, 1)
+				if g.add(c, raw) {
+					c.src = newRawReader(raw)
+				}
+			}
+		}
+	}
 	return c
 }
 
@@ -103,6 +128,10 @@ func (c *conn) write(out []byte) error {
 func (c *conn) serve() {
 	e := c.s.Engine
 	defer func() {
+		c.endTurn()
+		if c.src != nil {
+			c.s.gate.remove(c.gid)
+		}
 		c.Close()
 		e.FreeClient(c.c)
 	}()
@@ -111,10 +140,22 @@ func (c *conn) serve() {
 			return
 		}
 		c.rd.Shrink()
-		if t := c.timeout; t > 0 && c.rd.Buffered() == 0 {
-			c.nc.SetReadDeadline(time.Now().Add(time.Duration(t) * time.Second))
+		var n int
+		var err error
+		if c.src != nil {
+			if !c.awaitInput() {
+				return
+			}
+			n, err = c.rd.FillFrom(c.src)
+			if err == nil && c.rd.Full() {
+				c.gstate.Or(gatePending) // the socket may hold more
+			}
+		} else {
+			if t := c.timeout; t > 0 && c.rd.Buffered() == 0 {
+				c.nc.SetReadDeadline(time.Now().Add(time.Duration(t) * time.Second))
+			}
+			n, err = c.rd.Fill()
 		}
-		n, err := c.rd.Fill()
 		e.Stats().NetInput.Add(int64(n))
 		if err != nil {
 			if errors.Is(err, os.ErrDeadlineExceeded) && c.idleExempt() {
@@ -125,6 +166,32 @@ func (c *conn) serve() {
 				c.s.Log.Warn("closing client that reached max query buffer length", "addr", c.c.Addr)
 			}
 			return
+		}
+	}
+}
+
+// awaitInput waits for the gate to give the connection a turn (or for
+// its socket to have fired while it was busy). An idle connection is
+// closed after the idle timeout unless it is exempt. It returns false
+// when the connection must close.
+func (c *conn) awaitInput() bool {
+	for {
+		var timeout <-chan struct{}
+		var t *time.Timer
+		if sec := c.timeout; sec > 0 && c.rd.Buffered() == 0 {
+			fired := make(chan struct{})
+			t = time.AfterFunc(time.Duration(sec)*time.Second, func() { close(fired) })
+			timeout = fired
+		}
+		ok, timedOut := c.waitTurn(timeout)
+		if t != nil {
+			t.Stop()
+		}
+		if ok {
+			return true
+		}
+		if !timedOut || !c.idleExempt() {
+			return false
 		}
 	}
 }
@@ -166,6 +233,8 @@ func (c *conn) runBuffered() bool {
 		if e.PauseFor(c.c, args) > 0 {
 			// CLIENT PAUSE: wait outside the lock until the pause ends.
 			e.Mu.Unlock()
+			c.waitLong()
+			c.endTurn()
 			c.flushLocked(false)
 			c.waitPause(args)
 			e.Mu.Lock()
@@ -179,6 +248,8 @@ func (c *conn) runBuffered() bool {
 		}
 		if c.c.Blocked() {
 			e.Mu.Unlock()
+			c.waitLong()
+			c.endTurn()
 			if !c.flushLocked(false) {
 				c.writeMu.Unlock()
 				return false
@@ -201,9 +272,16 @@ func (c *conn) runBuffered() bool {
 	c.timeout = c.s.Cfg.Timeout // read under the engine lock: CONFIG SET may change it
 	e.Mu.Unlock()
 	if seq != 0 && e.WaitDurable != nil {
+		// The replies wait for an fsync: the next connection goes first.
+		c.waitLong()
+		c.endTurn()
 		e.WaitDurable(seq)
 	}
+	// The turn ends once the replies are written, so that the connection
+	// is back waiting for its next turn by the time the gate looks at it
+	// again.
 	err := c.write(out)
+	c.endTurn()
 	c.writeMu.Unlock()
 	return keep && err == nil
 }

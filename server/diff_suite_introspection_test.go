@@ -507,7 +507,7 @@ func TestDiffSuiteIntrospectionErrorstats(t *testing.T) {
 			"%info:cmdstat_eval INFO commandstats", "%info:errorstat INFO errorstats"),
 		C("errorstats: failed call NOSCRIPT error", "CONFIG RESETSTAT", "EVALSHA NotValidShaSUM 0",
 			"%info:errorstat INFO errorstats", "%info:cmdstat_evalsha INFO commandstats"),
-		C("errorstats: failed call NOGROUP error", "CONFIG RESETSTAT", "XADD mystream * f v",
+		C("errorstats: failed call NOGROUP error", "CONFIG RESETSTAT", "!XADD mystream * f v",
 			"XGROUP CREATECONSUMER mystream mygroup consumer", "%info:errorstat INFO errorstats",
 			"%info:cmdstat_xgroup INFO commandstats"),
 		C("errorstats: rejected call unknown command", "CONFIG RESETSTAT", "asdf", "%info:errorstat INFO errorstats",

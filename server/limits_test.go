@@ -98,6 +98,14 @@ func TestProtectedMode(t *testing.T) {
 	s2.Server.SetLoopbackCheck(func(net.Addr) bool { return false })
 	c2 := dial(t, s2.Addr, 2)
 	expect(t, c2, "+OK\r\n", "AUTH", "pw")
+	// So does a password given to the default user with ACL SETUSER, as
+	// protected mode looks at the default user, not requirepass.
+	s.Server.SetLoopbackCheck(func(net.Addr) bool { return true })
+	local := dial(t, s.Addr, 2)
+	expect(t, local, "+OK\r\n", "ACL", "SETUSER", "default", "resetpass", ">pw2")
+	s.Server.SetLoopbackCheck(func(net.Addr) bool { return false })
+	c3 := dial(t, s.Addr, 2)
+	expect(t, c3, "+OK\r\n", "AUTH", "pw2")
 }
 
 func TestMaxClients(t *testing.T) {
@@ -146,6 +154,7 @@ func TestClientKill(t *testing.T) {
 	expect(t, killer, ":0\r\n", "CLIENT", "KILL", "ID", id)
 	// The old form by address.
 	v2 := dial(t, s.Addr, 2)
+	expect(t, v2, "+PONG\r\n", "PING") // accepted before it is killed
 	addr := v2.LocalAddr().String()
 	expect(t, killer, "+OK\r\n", "CLIENT", "KILL", addr)
 	if _, err := v2.Do("PING"); err == nil {

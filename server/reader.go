@@ -32,7 +32,12 @@ type Reader struct {
 	args     [][]byte
 	maxBulk  int64
 	maxQuery int64
+	full     bool // the last read took all the room the buffer had
 }
+
+// Full reports whether the last Fill took all the room the buffer had:
+// the source may hold more.
+func (r *Reader) Full() bool { return r.full }
 
 // NewReader returns a reader over rd with the limits of cfg.
 func NewReader(rd io.Reader, maxBulk, maxQuery int64) *Reader {
@@ -44,7 +49,10 @@ func (r *Reader) Buffered() int { return r.w - r.r }
 
 // Fill reads more data from the connection, compacting and growing the
 // buffer as needed, never beyond the query buffer limit.
-func (r *Reader) Fill() (int, error) {
+func (r *Reader) Fill() (int, error) { return r.FillFrom(r.rd) }
+
+// FillFrom is Fill reading from src instead of the Reader's source.
+func (r *Reader) FillFrom(src io.Reader) (int, error) {
 	if r.r == r.w {
 		r.r, r.w = 0, 0
 	} else if r.r > 0 && (r.w == len(r.buf) || r.r > len(r.buf)/2) {
@@ -59,7 +67,8 @@ func (r *Reader) Fill() (int, error) {
 		copy(nb, r.buf[:r.w])
 		r.buf = nb
 	}
-	n, err := r.rd.Read(r.buf[r.w:])
+	n, err := src.Read(r.buf[r.w:])
+	r.full = n == len(r.buf)-r.w
 	r.w += n
 	if int64(r.w-r.r) > r.maxQuery {
 		return n, errQueryLimit

@@ -38,6 +38,9 @@ type Server struct {
 	// isLoopback decides whether a remote address counts as local for
 	// protected mode (tests replace it with SetLoopbackCheck).
 	isLoopback atomic.Pointer[func(addr net.Addr) bool]
+	// gate orders commands from different connections by arrival (nil
+	// where the platform has none).
+	gate *gate
 	// BeforeShutdown runs after clients stop and before exit (snapshots).
 	BeforeShutdown func(save *bool) error
 }
@@ -55,6 +58,7 @@ func New(cfg *config.Config, e *commands.Engine, log *slog.Logger) *Server {
 	s := &Server{Engine: e, Cfg: cfg, Log: log, conns: make(map[*conn]struct{}),
 		done: make(chan struct{}), shutdown: make(chan shutdownRequest, 1)}
 	s.SetLoopbackCheck(isLoopback)
+	s.gate = newGate()
 	e.Shutdown = func(save *bool) error {
 		select {
 		case s.shutdown <- shutdownRequest{save: save}:
@@ -156,6 +160,9 @@ func (s *Server) Serve() error {
 		go s.acceptLoop(ln)
 	}
 	s.mu.Unlock()
+	if s.gate != nil {
+		go s.gate.run()
+	}
 	go s.cron()
 	req := <-s.shutdown
 	err := s.stop(req.save)
@@ -200,10 +207,13 @@ func (s *Server) stop(save *bool) error {
 	s.Engine.Mu.Lock()
 	s.mu.Lock()
 	for c := range s.conns {
-		c.nc.Close()
+		c.Close()
 	}
 	s.mu.Unlock()
 	s.Engine.Mu.Unlock()
+	if s.gate != nil {
+		s.gate.close()
+	}
 	var err error
 	if s.BeforeShutdown != nil {
 		err = s.BeforeShutdown(save)
@@ -259,7 +269,7 @@ func (s *Server) admit(nc net.Conn) {
 		return
 	}
 	e.Mu.Lock()
-	maxClients, protected := s.Cfg.MaxClients, s.Cfg.ProtectedMode && s.Cfg.RequirePass == ""
+	maxClients, protected := s.Cfg.MaxClients, s.Cfg.ProtectedMode && e.DefaultUserNoPass()
 	e.Mu.Unlock()
 	if n >= maxClients {
 		e.Stats().RejectedConns.Add(1)
