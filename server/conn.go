@@ -135,6 +135,12 @@ func (c *conn) serve() {
 		c.Close()
 		e.FreeClient(c.c)
 	}()
+	select {
+	case <-c.s.done:
+		// Admitted while the server stops, too late to be closed by it.
+		return
+	default:
+	}
 	for {
 		if !c.runBuffered() {
 			return
@@ -236,7 +242,12 @@ func (c *conn) runBuffered() bool {
 			c.waitLong()
 			c.endTurn()
 			c.flushLocked(false)
-			c.waitPause(args)
+			if !c.waitPause(args) {
+				// Killed or shut down while paused: the command never
+				// runs, as Redis frees a paused client with it.
+				c.writeMu.Unlock()
+				return false
+			}
 			e.Mu.Lock()
 			chained = false
 		}
@@ -332,22 +343,28 @@ func (c *conn) flushLocked(_ bool) bool {
 }
 
 // waitPause polls until CLIENT PAUSE no longer holds this command back
-// (it ends by its timeout or by CLIENT UNPAUSE).
-func (c *conn) waitPause(args [][]byte) {
+// (it ends by its timeout or by CLIENT UNPAUSE). It returns false when
+// the connection closed meanwhile.
+func (c *conn) waitPause(args [][]byte) bool {
 	e := c.s.Engine
 	for {
 		e.Mu.Lock()
 		d := e.PauseFor(c.c, args)
 		e.Mu.Unlock()
 		if d <= 0 {
-			return
+			select {
+			case <-c.closed:
+				return false
+			default:
+				return true
+			}
 		}
 		t := time.NewTimer(min(d, 10*time.Millisecond))
 		select {
 		case <-t.C:
 		case <-c.closed:
 			t.Stop()
-			return
+			return false
 		}
 	}
 }

@@ -46,6 +46,7 @@ type gate struct {
 	rc     syscall.RawConn
 	epfd   int
 	mu     sync.Mutex
+	closed bool // epfd is closed: its number may belong to another file
 	conns  map[uint64]*conn
 	nextID uint64
 	timer  *time.Timer // for awaitTurn, reused
@@ -74,11 +75,15 @@ func newGate() *gate {
 // add registers c's socket; c reads through the gate from then on. It
 // reports false when the socket cannot be registered.
 func (g *gate) add(c *conn, raw syscall.RawConn) bool {
+	// The lock keeps close from running meanwhile: a connection accepted
+	// while the server stops must not register with a descriptor number
+	// that was closed and perhaps reused.
 	g.mu.Lock()
-	g.nextID++
-	id := g.nextID
-	g.conns[id] = c
-	g.mu.Unlock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return false
+	}
+	id := g.nextID + 1
 	ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP | epollET,
 		Fd: int32(uint32(id)), Pad: int32(uint32(id >> 32))}
 	var err error
@@ -86,9 +91,10 @@ func (g *gate) add(c *conn, raw syscall.RawConn) bool {
 		err = syscall.EpollCtl(g.epfd, syscall.EPOLL_CTL_ADD, int(fd), &ev)
 	})
 	if cerr != nil || err != nil {
-		g.remove(id)
 		return false
 	}
+	g.nextID = id
+	g.conns[id] = c
 	c.gid = id
 	return true
 }
@@ -101,7 +107,12 @@ func (g *gate) remove(id uint64) {
 	g.mu.Unlock()
 }
 
-func (g *gate) close() { g.f.Close() }
+func (g *gate) close() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.closed = true
+	g.f.Close()
+}
 
 // run hands out turns until the gate is closed.
 func (g *gate) run() {
@@ -149,6 +160,11 @@ func (g *gate) signal(c *conn) {
 		if s&(gateLong|gatePending|gateWanted) == 0 && !waited {
 			// Between two turns: wait for it to come back (it is about
 			// to), then give it this one, in order.
+			// A token left by a late arrival the last time is stale.
+			select {
+			case <-c.arrived:
+			default:
+			}
 			if c.gstate.CompareAndSwap(s, s|gateWanted) {
 				waited = true
 				g.awaitArrival(c)
@@ -217,6 +233,14 @@ func (c *conn) waitTurn(timeout <-chan struct{}) (ok, timedOut bool) {
 		s := c.gstate.Load()
 		if s&gatePending != 0 {
 			if c.gstate.CompareAndSwap(s, gateBusy) {
+				if s&gateWanted != 0 {
+					// The gate waits for this connection, which reads
+					// now without a turn: let it go on at once.
+					select {
+					case c.arrived <- struct{}{}:
+					default:
+					}
+				}
 				return true, false
 			}
 			continue
