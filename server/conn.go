@@ -117,12 +117,35 @@ func (c *conn) write(out []byte) error {
 		return nil
 	}
 	_, err := c.nc.Write(out)
+	c.recycle(out)
+	return err
+}
+
+// writeInTurn writes the replies of a turn. What the socket takes at once
+// is written within the turn; when a slow reader's socket is full, the
+// turn ends before waiting for it, so that nobody else waits on that
+// client (Redis never waits on one). Caller holds writeMu.
+func (c *conn) writeInTurn(out []byte) error {
+	if c.turn == 0 || c.src == nil || len(out) == 0 {
+		return c.write(out)
+	}
+	n, err := c.src.TryWrite(out)
+	if err == nil && n < len(out) {
+		c.waitLong()
+		c.endTurn()
+		_, err = c.nc.Write(out[n:])
+	}
+	c.recycle(out)
+	return err
+}
+
+// recycle counts out as sent and keeps its buffer for reuse.
+func (c *conn) recycle(out []byte) {
 	c.s.Engine.Stats().NetOutput.Add(int64(len(out)))
 	if cap(out) > 1<<20 {
 		out = nil // do not keep a huge buffer around
 	}
 	c.spare = out[:0]
-	return err
 }
 
 func (c *conn) serve() {
@@ -291,7 +314,7 @@ func (c *conn) runBuffered() bool {
 	// The turn ends once the replies are written, so that the connection
 	// is back waiting for its next turn by the time the gate looks at it
 	// again.
-	err := c.write(out)
+	err := c.writeInTurn(out)
 	c.endTurn()
 	c.writeMu.Unlock()
 	return keep && err == nil

@@ -301,12 +301,41 @@ type rawReader struct {
 	n   int
 	err error
 	fn  func(fd uintptr) bool
+	wfn func(fd uintptr) bool
 }
 
 func newRawReader(raw syscall.RawConn) *rawReader {
 	r := &rawReader{raw: raw}
 	r.fn = r.readFD
+	r.wfn = r.writeFD
 	return r
+}
+
+func (r *rawReader) writeFD(fd uintptr) bool {
+	for {
+		r.n, r.err = syscall.Write(int(fd), r.p)
+		if r.err != syscall.EINTR {
+			return true
+		}
+	}
+}
+
+// TryWrite writes what the socket takes of p without waiting and returns
+// how much that was.
+func (r *rawReader) TryWrite(p []byte) (int, error) {
+	r.p = p
+	rerr := r.raw.Write(r.wfn)
+	r.p = nil
+	n, err := r.n, r.err
+	switch {
+	case rerr != nil:
+		return 0, rerr
+	case err == syscall.EAGAIN:
+		return 0, nil
+	case err != nil:
+		return 0, err
+	}
+	return n, nil
 }
 
 func (r *rawReader) readFD(fd uintptr) bool {

@@ -20,6 +20,7 @@ type rawReader struct{}
 
 func newRawReader(raw syscall.RawConn) *rawReader                    { return nil }
 func (r *rawReader) Read(p []byte) (int, error)                      { return 0, nil }
+func (r *rawReader) TryWrite(p []byte) (int, error)                  { return 0, nil }
 func (c *conn) waitTurn(timeout <-chan struct{}) (ok, timedOut bool) { return false, false }
 func (c *conn) waitLong()                                            {}
 func (c *conn) endTurn()                                             {}

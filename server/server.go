@@ -58,7 +58,6 @@ func New(cfg *config.Config, e *commands.Engine, log *slog.Logger) *Server {
 	s := &Server{Engine: e, Cfg: cfg, Log: log, conns: make(map[*conn]struct{}),
 		done: make(chan struct{}), shutdown: make(chan shutdownRequest, 1)}
 	s.SetLoopbackCheck(isLoopback)
-	s.gate = newGate()
 	e.Shutdown = func(save *bool) error {
 		select {
 		case s.shutdown <- shutdownRequest{save: save}:
@@ -155,6 +154,7 @@ func (s *Server) UseListener(ln net.Listener) {
 func (s *Server) Serve() error {
 	s.mu.Lock()
 	s.serving = true
+	s.gate = newGate() // before the first connection is admitted
 	for _, ln := range s.listeners {
 		s.wg.Add(1)
 		go s.acceptLoop(ln)
@@ -286,7 +286,11 @@ func (s *Server) admit(nc net.Conn) {
 	c := newConn(s, nc)
 	s.mu.Lock()
 	s.conns[c] = struct{}{}
+	closing = s.closing
 	s.mu.Unlock()
+	if closing {
+		c.Close() // stop has already closed the connections it knew
+	}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
