@@ -180,7 +180,7 @@ func (c *conn) serve() {
 				c.gstate.Or(gatePending) // the socket may hold more
 			}
 		} else {
-			if t := c.timeout; t > 0 && c.rd.Buffered() == 0 {
+			if t := c.timeout; t > 0 {
 				c.nc.SetReadDeadline(time.Now().Add(time.Duration(t) * time.Second))
 			}
 			n, err = c.rd.Fill()
@@ -207,7 +207,7 @@ func (c *conn) awaitInput() bool {
 	for {
 		var timeout <-chan struct{}
 		var t *time.Timer
-		if sec := c.timeout; sec > 0 && c.rd.Buffered() == 0 {
+		if sec := c.timeout; sec > 0 {
 			fired := make(chan struct{})
 			t = time.AfterFunc(time.Duration(sec)*time.Second, func() { close(fired) })
 			timeout = fired

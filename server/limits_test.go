@@ -130,9 +130,25 @@ func TestIdleTimeout(t *testing.T) {
 	s := startWith(t, "timeout", "1")
 	c := dial(t, s.Addr, 2)
 	expect(t, c, "+PONG\r\n", "PING")
+	// Half a command counts as idle too, as in Redis (its last
+	// interaction is what the timeout measures).
+	half, err := net.Dial("tcp", s.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer half.Close()
+	if _, err := half.Write([]byte("*2\r\n$3\r\nGET\r\n")); err != nil {
+		t.Fatal(err)
+	}
 	time.Sleep(1500 * time.Millisecond)
 	if _, err := c.Do("PING"); err == nil {
 		t.Fatal("idle client was not closed after timeout")
+	}
+	half.SetReadDeadline(time.Now().Add(2 * time.Second))
+	if n, err := half.Read(make([]byte, 64)); err == nil {
+		t.Fatalf("client idle in the middle of a command was not closed (read %d bytes)", n)
+	} else if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		t.Fatal("client idle in the middle of a command was not closed")
 	}
 	busy := dial(t, s.Addr, 2)
 	for i := 0; i < 4; i++ {
