@@ -311,56 +311,45 @@ func newRawReader(raw syscall.RawConn) *rawReader {
 	return r
 }
 
-func (r *rawReader) writeFD(fd uintptr) bool {
+func (r *rawReader) readFD(fd uintptr) bool  { return r.ioFD(fd, syscall.Read) }
+func (r *rawReader) writeFD(fd uintptr) bool { return r.ioFD(fd, syscall.Write) }
+
+func (r *rawReader) ioFD(fd uintptr, op func(int, []byte) (int, error)) bool {
 	for {
-		r.n, r.err = syscall.Write(int(fd), r.p)
+		r.n, r.err = op(int(fd), r.p)
 		if r.err != syscall.EINTR {
 			return true
 		}
 	}
+}
+
+// result turns the last system call's outcome into a count: a socket
+// that would block counts as 0 bytes and no error.
+func (r *rawReader) result(rerr error) (int, error) {
+	r.p = nil
+	switch {
+	case rerr != nil:
+		return 0, rerr
+	case r.err == syscall.EAGAIN:
+		return 0, nil
+	case r.err != nil:
+		return 0, r.err
+	}
+	return r.n, nil
 }
 
 // TryWrite writes what the socket takes of p without waiting and returns
 // how much that was.
 func (r *rawReader) TryWrite(p []byte) (int, error) {
 	r.p = p
-	rerr := r.raw.Write(r.wfn)
-	r.p = nil
-	n, err := r.n, r.err
-	switch {
-	case rerr != nil:
-		return 0, rerr
-	case err == syscall.EAGAIN:
-		return 0, nil
-	case err != nil:
-		return 0, err
-	}
-	return n, nil
-}
-
-func (r *rawReader) readFD(fd uintptr) bool {
-	for {
-		r.n, r.err = syscall.Read(int(fd), r.p)
-		if r.err != syscall.EINTR {
-			return true
-		}
-	}
+	return r.result(r.raw.Write(r.wfn))
 }
 
 func (r *rawReader) Read(p []byte) (int, error) {
 	r.p = p
-	rerr := r.raw.Read(r.fn)
-	r.p = nil
-	n, err := r.n, r.err
-	switch {
-	case rerr != nil:
-		return 0, rerr
-	case err == syscall.EAGAIN:
-		return 0, nil
-	case err != nil:
-		return 0, err
-	case n == 0 && len(p) > 0:
-		return 0, io.EOF
+	n, err := r.result(r.raw.Read(r.fn))
+	if err == nil && r.err == nil && n == 0 && len(p) > 0 {
+		return 0, io.EOF // the peer closed its end
 	}
-	return n, nil
+	return n, err
 }
