@@ -205,12 +205,11 @@ func (c *conn) serve() {
 // when the connection must close.
 func (c *conn) awaitInput() bool {
 	for {
-		var timeout <-chan struct{}
+		var timeout <-chan time.Time
 		var t *time.Timer
 		if sec := c.timeout; sec > 0 {
-			fired := make(chan struct{})
-			t = time.AfterFunc(time.Duration(sec)*time.Second, func() { close(fired) })
-			timeout = fired
+			t = time.NewTimer(time.Duration(sec) * time.Second)
+			timeout = t.C
 		}
 		ok, timedOut := c.waitTurn(timeout)
 		if t != nil {

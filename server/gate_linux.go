@@ -228,7 +228,7 @@ func (c *conn) waitLong() { c.gstate.Or(gateLong) }
 // waitTurn parks until the gate gives c a turn, c's socket fired while it
 // was busy, the connection closes (false) or timeout fires (false, and
 // timedOut set).
-func (c *conn) waitTurn(timeout <-chan struct{}) (ok, timedOut bool) {
+func (c *conn) waitTurn(timeout <-chan time.Time) (ok, timedOut bool) {
 	for {
 		s := c.gstate.Load()
 		if s&gatePending != 0 {

@@ -2,7 +2,10 @@
 
 package server
 
-import "syscall"
+import (
+	"syscall"
+	"time"
+)
 
 // Without epoll, connections read on their own: commands from different
 // connections run in the order the scheduler wakes them.
@@ -18,9 +21,9 @@ const gatePending = 2
 
 type rawReader struct{}
 
-func newRawReader(raw syscall.RawConn) *rawReader                    { return nil }
-func (r *rawReader) Read(p []byte) (int, error)                      { return 0, nil }
-func (r *rawReader) TryWrite(p []byte) (int, error)                  { return 0, nil }
-func (c *conn) waitTurn(timeout <-chan struct{}) (ok, timedOut bool) { return false, false }
-func (c *conn) waitLong()                                            {}
-func (c *conn) endTurn()                                             {}
+func newRawReader(raw syscall.RawConn) *rawReader                     { return nil }
+func (r *rawReader) Read(p []byte) (int, error)                       { return 0, nil }
+func (r *rawReader) TryWrite(p []byte) (int, error)                   { return 0, nil }
+func (c *conn) waitTurn(timeout <-chan time.Time) (ok, timedOut bool) { return false, false }
+func (c *conn) waitLong()                                             {}
+func (c *conn) endTurn()                                              {}
